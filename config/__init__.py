@@ -1,0 +1,5 @@
+"""Settings for Minsheng, read from the environment with safe embedded defaults."""
+
+from config.settings import Settings, load_settings
+
+__all__ = ["Settings", "load_settings"]

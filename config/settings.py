@@ -1,0 +1,96 @@
+"""Settings, read from the environment (and an optional TOML file) with embedded defaults.
+
+Environment variables (all optional):
+
+- ``MINSHENG_VAR_DIR``: where the embedded database, attachments, backups and the generated
+  secret key live (default ``./var`` under the project).
+- ``MINSHENG_DATABASE_URL``: SQLAlchemy URL; default SQLite at ``$MINSHENG_VAR_DIR/minsheng.db``.
+  Production: ``postgresql+psycopg://user:pass@host/minsheng``.
+- ``MINSHENG_SECRET_KEY``: signs sessions; default a random key generated once into the var dir.
+- ``MINSHENG_SECURE_COOKIES``: ``1`` behind HTTPS (sets the Secure flag on cookies).
+- ``MINSHENG_CONFIG``: a TOML file for structured settings (the ``[ldap]`` table, see
+  ``config/minsheng.example.toml``).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Settings:
+    """Everything the application factory needs, already resolved."""
+
+    var_dir: Path
+    database_url: str
+    secret_key: str
+    secure_cookies: bool = False
+    ldap: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def flask_config(self) -> dict[str, Any]:
+        """Return the Flask config mapping for these settings."""
+        engine_options: dict[str, Any] = {"pool_pre_ping": True}
+        if self.database_url.startswith("sqlite"):
+            # One writer at a time: wait for the lock instead of failing at once.
+            engine_options = {"connect_args": {"timeout": 30}}
+        return {
+            "SECRET_KEY": self.secret_key,
+            "SQLALCHEMY_DATABASE_URI": self.database_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+            "MINSHENG_VAR_DIR": str(self.var_dir),
+            "MINSHENG_LDAP": self.ldap,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": self.secure_cookies,
+            "SESSION_COOKIE_NAME": "minsheng_session",
+            "REMEMBER_COOKIE_HTTPONLY": True,
+            "REMEMBER_COOKIE_SECURE": self.secure_cookies,
+            "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+            "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,
+            "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+            "BABEL_DEFAULT_LOCALE": "zh_CN",
+            "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+            **self.extra,
+        }
+
+
+def _secret_key(var_dir: Path) -> str:
+    key_file = var_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # Created 0600 so other local users cannot forge sessions.
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def load_settings(env: dict[str, str] | None = None, **overrides: Any) -> Settings:
+    """Resolve settings from ``env`` (default ``os.environ``), then apply ``overrides``."""
+    env = dict(os.environ if env is None else env)
+    var_dir = Path(env.get("MINSHENG_VAR_DIR") or PROJECT_ROOT / "var").resolve()
+    file_conf: dict[str, Any] = {}
+    if env.get("MINSHENG_CONFIG"):
+        file_conf = tomllib.loads(Path(env["MINSHENG_CONFIG"]).read_text(encoding="utf-8"))
+    database_url = env.get("MINSHENG_DATABASE_URL") or f"sqlite:///{var_dir / 'minsheng.db'}"
+    values: dict[str, Any] = {
+        "var_dir": var_dir,
+        "database_url": database_url,
+        "secret_key": env.get("MINSHENG_SECRET_KEY") or "",
+        "secure_cookies": env.get("MINSHENG_SECURE_COOKIES", "0") in {"1", "true", "yes"},
+        "ldap": file_conf.get("ldap", {}),
+    }
+    values.update(overrides)
+    if not values["secret_key"]:
+        values["secret_key"] = _secret_key(Path(values["var_dir"]))
+    return Settings(**values)

@@ -1,0 +1,1 @@
+"""Accounts: users, agencies, roles, permissions, record rules, local and directory logins."""

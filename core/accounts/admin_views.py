@@ -1,0 +1,190 @@
+"""Administration pages: users, roles × permissions, agencies, directory preview."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import or_, select
+
+from core.accounts.directory import DirectoryUnavailable
+from core.accounts.forms import AgencyForm, DirectoryPreviewForm, NewLocalUserForm, UserForm
+from core.accounts.models import Agency, Permission, Role, User
+from core.accounts.provisioning import assignment_for, directory_client
+from core.accounts.services import (
+    AccountError,
+    create_local_user,
+    save_agency,
+    set_role_permissions,
+    update_user,
+)
+from core.extensions import db
+from core.web.blueprint import bp
+from core.web.http import paginate, require
+
+
+def _agency_choices(blank: str | None = None) -> list[tuple[int, str]]:
+    agencies = db.session.execute(select(Agency).order_by(Agency.path)).scalars()
+    choices = [(a.id, "　" * (a.path.count("/") - 2) + a.name) for a in agencies]
+    return ([(0, blank)] if blank else []) + choices
+
+
+@bp.route("/admin/users")
+@require("core.admin.users")
+def users():
+    """Search and list users."""
+    q = request.args.get("q", "").strip()
+    stmt = select(User).order_by(User.username)
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(or_(User.username.ilike(like), User.display_name.ilike(like)))
+    page = paginate(stmt, request.args.get("page", 1, type=int))
+    form = NewLocalUserForm()
+    form.agency_id.choices = _agency_choices("（无）")
+    return render_template("core/admin/users.html", page=page, q=q, form=form)
+
+
+@bp.route("/admin/users/new", methods=["POST"])
+@require("core.admin.users")
+def user_create():
+    """Create a local account."""
+    form = NewLocalUserForm()
+    form.agency_id.choices = _agency_choices("（无）")
+    if form.validate_on_submit():
+        try:
+            user = create_local_user(
+                form.username.data,
+                form.display_name.data,
+                form.password.data,
+                db.session.get(Agency, form.agency_id.data),
+            )
+            flash(f"已新建用户 {user.username}。", "success")
+            return redirect(url_for("core.user_edit", user_id=user.id))
+        except AccountError as exc:
+            form.password.errors = [str(exc)]
+    page = paginate(select(User).order_by(User.username))
+    return render_template("core/admin/users.html", page=page, q="", form=form), 422
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@require("core.admin.users")
+def user_edit(user_id: int):
+    """Edit a user's agency, grants, roles and state."""
+    user = db.get_or_404(User, user_id)
+    form = UserForm(obj=user) if request.method == "GET" else UserForm()
+    form.agency_id.choices = _agency_choices("（无）")
+    form.extra_agency_ids.choices = _agency_choices()
+    form.role_ids.choices = [
+        (r.id, r.name) for r in db.session.execute(select(Role).order_by(Role.name)).scalars()
+    ]
+    if request.method == "GET":
+        form.agency_id.data = user.agency_id or 0
+        form.extra_agency_ids.data = [a.id for a in user.extra_agencies]
+        form.role_ids.data = [r.id for r in user.roles]
+        form.version.data = user.version
+    status = 200
+    if form.validate_on_submit():
+        try:
+            update_user(
+                user,
+                version=form.version.data,
+                display_name=form.display_name.data,
+                agency_id=form.agency_id.data or None,
+                extra_agency_ids=form.extra_agency_ids.data or [],
+                role_ids=form.role_ids.data or [],
+                active=form.active.data,
+            )
+            flash("已保存。", "success")
+            return redirect(url_for("core.user_edit", user_id=user.id))
+        except AccountError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            status = 409
+    elif request.method == "POST":
+        status = 422
+    return render_template("core/admin/user_edit.html", user=user, form=form), status
+
+
+@bp.route("/admin/roles", methods=["GET", "POST"])
+@require("core.admin.roles")
+def roles():
+    """The role × permission matrix."""
+    all_roles = list(db.session.execute(select(Role).order_by(Role.id)).scalars())
+    perms = list(
+        db.session.execute(
+            select(Permission).order_by(Permission.module, Permission.name)
+        ).scalars()
+    )
+    if request.method == "POST":
+        grants: dict[int, set[int]] = {r.id: set() for r in all_roles}
+        for key in request.form:
+            if key.startswith("g-"):
+                _, role_id, perm_id = key.split("-")
+                grants.setdefault(int(role_id), set()).add(int(perm_id))
+        changed = set_role_permissions(grants)
+        flash(f"已保存，{changed} 个角色的权限有变化。", "success")
+        return redirect(url_for("core.roles"))
+    return render_template("core/admin/roles.html", roles=all_roles, perms=perms)
+
+
+@bp.route("/admin/agencies", methods=["GET", "POST"])
+@bp.route("/admin/agencies/<int:agency_id>", methods=["GET", "POST"])
+@require("core.admin.agencies")
+def agencies(agency_id: int | None = None):
+    """The agency tree, with a form to add or edit one."""
+    agency = db.get_or_404(Agency, agency_id) if agency_id else None
+    form = AgencyForm(obj=agency) if request.method == "GET" else AgencyForm()
+    form.parent_id.choices = _agency_choices("（顶级机构）")
+    if request.method == "GET" and agency is not None:
+        form.parent_id.data = agency.parent_id or 0
+        form.version.data = agency.version
+    status = 200
+    if form.validate_on_submit():
+        try:
+            saved = save_agency(
+                agency,
+                version=form.version.data,
+                code=form.code.data,
+                name=form.name.data,
+                level=form.level.data,
+                region_code=form.region_code.data,
+                parent_id=form.parent_id.data or None,
+            )
+            flash(f"已保存机构 {saved.name}。", "success")
+            return redirect(url_for("core.agencies"))
+        except AccountError as exc:
+            db.session.rollback()
+            form.code.errors = [str(exc)]
+            status = 409
+    elif request.method == "POST":
+        status = 422
+    tree = list(db.session.execute(select(Agency).order_by(Agency.path)).scalars())
+    return render_template("core/admin/agencies.html", tree=tree, form=form, agency=agency), status
+
+
+@bp.route("/admin/directory", methods=["GET", "POST"])
+@require("core.admin.users")
+def directory_preview():
+    """Show which roles and agency a directory user would get."""
+    form = DirectoryPreviewForm()
+    client = directory_client()
+    entry = assignment = None
+    error = None
+    if form.validate_on_submit():
+        if client is None:
+            error = "未配置目录服务器（见 README“连接目录服务器”）。"
+        else:
+            try:
+                entry = client.lookup(form.username.data.strip())
+                if entry is None:
+                    error = "目录中没有该用户。"
+                else:
+                    assignment = assignment_for(entry)
+            except DirectoryUnavailable as exc:
+                error = str(exc)
+    return render_template(
+        "core/admin/directory.html",
+        form=form,
+        entry=entry,
+        assignment=assignment,
+        error=error,
+        configured=client is not None,
+    )

@@ -1,0 +1,99 @@
+"""Forms of the account pages (Chinese validation messages)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+
+class LoginForm(FlaskForm):
+    """The login form."""
+
+    username = StringField("用户名", validators=[DataRequired("请输入用户名。"), Length(max=128)])
+    password = PasswordField("密码", validators=[DataRequired("请输入密码。")])
+
+
+class UserForm(FlaskForm):
+    """Editing a user: agency, extra agencies, roles, active; ``version`` for optimistic locking."""
+
+    version = HiddenField()
+    display_name = StringField("姓名", validators=[DataRequired("请输入姓名。"), Length(max=100)])
+    agency_id = SelectField("所属机构", coerce=int)
+    extra_agency_ids = SelectMultipleField("另授权机构", coerce=int)
+    role_ids = SelectMultipleField("角色", coerce=int)
+    active = BooleanField("启用")
+
+
+class NewLocalUserForm(FlaskForm):
+    """Creating a local account (sites without a directory)."""
+
+    username = StringField(
+        "用户名",
+        validators=[
+            DataRequired("请输入用户名。"),
+            Regexp(
+                r"^[A-Za-z0-9_.-]{2,64}$", message="用户名只能包含字母、数字、下划线、点和横线。"
+            ),
+        ],
+    )
+    display_name = StringField("姓名", validators=[DataRequired("请输入姓名。"), Length(max=100)])
+    password = PasswordField("初始密码", validators=[DataRequired("请输入初始密码。")])
+    agency_id = SelectField("所属机构", coerce=int)
+
+
+class AgencyForm(FlaskForm):
+    """Creating or editing an agency."""
+
+    version = HiddenField()
+    code = StringField(
+        "机构代码",
+        validators=[
+            DataRequired("请输入机构代码。"),
+            Regexp(r"^[A-Za-z0-9_-]{1,32}$", message="机构代码只能包含字母、数字、下划线和横线。"),
+        ],
+    )
+    name = StringField("机构名称", validators=[DataRequired("请输入机构名称。"), Length(max=100)])
+    level = SelectField(
+        "层级",
+        choices=[
+            ("city", "市级"),
+            ("county", "县（区）级"),
+            ("bureau", "信访局/群众工作局"),
+            ("department", "职能部门"),
+            ("town", "乡镇（街道）"),
+            ("community", "村（社区）"),
+            ("station", "工作站/室"),
+        ],
+    )
+    region_code = StringField(
+        "行政区划代码",
+        validators=[
+            Optional(),
+            Regexp(r"^\d{6}(\d{3})?(\d{3})?$", message="行政区划代码应为 6、9 或 12 位数字。"),
+        ],
+    )
+    parent_id = SelectField("上级机构", coerce=int)
+
+
+class DirectoryPreviewForm(FlaskForm):
+    """Asking what a directory user would get."""
+
+    username = StringField(
+        "目录用户名", validators=[DataRequired("请输入用户名。"), Length(max=128)]
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A bare form for POST buttons (carries the CSRF token)."""
+
+    confirm = BooleanField("确认")
+    number = IntegerField(validators=[Optional()])

@@ -1,0 +1,106 @@
+"""Record rules (记录规则): which agencies' records the acting user may see.
+
+Applied in one place — a ``do_orm_execute`` hook on every ORM SELECT, including relationship
+loads — so lists, pages, exports and the API cannot forget them. A model opts in by inheriting
+``AgencyScoped``. The rule: a user sees records of their own agency, of agencies granted to them,
+and of all their sub-agencies; ``core.records.bureau`` widens that to the whole tree their agency
+belongs to, ``core.records.all`` to everything. The system (no acting user: CLI, jobs) is not
+restricted. Pass ``execution_options(skip_record_rules=True)`` only where a service must look
+across agencies on purpose (for example duplicate detection), and never return those rows raw.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+
+from flask import g, has_app_context
+from sqlalchemy import ForeignKey, event, false, or_, select
+from sqlalchemy.orm import (
+    Mapped,
+    ORMExecuteState,
+    Session,
+    declared_attr,
+    mapped_column,
+    with_loader_criteria,
+)
+
+from core.accounts.actor import actor_permissions, current_actor
+from core.accounts.models import Agency
+
+ALL = "core.records.all"
+BUREAU = "core.records.bureau"
+
+
+class AgencyScoped:
+    """Mixin for records owned by an agency: ``agency_id`` decides who may see them."""
+
+    @declared_attr
+    def agency_id(cls) -> Mapped[int]:  # noqa: D102
+        return mapped_column(ForeignKey("core_agency.id"), index=True)
+
+
+def visible_agency_ids(user) -> frozenset[int] | None:
+    """Agency ids ``user`` may see, or ``None`` when unrestricted."""
+    perms = user.permission_names()
+    if ALL in perms:
+        return None
+    cache_key = f"minsheng_visible_{user.id}"
+    if has_app_context() and cache_key in g:
+        return g.get(cache_key)
+    from core.extensions import db
+
+    roots = [a for a in [user.agency, *user.extra_agencies] if a is not None]
+    if BUREAU in perms and user.agency is not None:
+        # The bureau is the top of the user's own tree: the first id of the path.
+        top = user.agency.path.strip("/").split("/")[0]
+        roots.append(Agency(path=f"/{top}/"))
+    if not roots:
+        ids: frozenset[int] = frozenset()
+    else:
+        stmt = select(Agency.id).where(or_(*[Agency.path.startswith(r.path) for r in roots]))
+        ids = frozenset(
+            db.session.execute(stmt.execution_options(skip_record_rules=True)).scalars()
+        )
+    if has_app_context():
+        setattr(g, cache_key, ids)
+    return ids
+
+
+def criteria_for(user):
+    """The SQL criterion limiting ``AgencyScoped`` rows for ``user`` (or ``None``)."""
+    ids = visible_agency_ids(user)
+    if ids is None:
+        return None
+    return sorted(ids)
+
+
+# Computing the rule loads the user's roles and agencies, which are ORM selects themselves.
+_computing: ContextVar[bool] = ContextVar("minsheng_record_rules_computing", default=False)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _apply_record_rules(state: ORMExecuteState) -> None:
+    if not state.is_select or state.execution_options.get("skip_record_rules") or _computing.get():
+        return
+    user = current_actor()
+    if user is None:
+        return
+    token = _computing.set(True)
+    try:
+        if ALL in actor_permissions():
+            return
+        ids = criteria_for(user)
+    finally:
+        _computing.reset(token)
+    if ids is None:
+        return
+    if ids:
+        crit = with_loader_criteria(
+            AgencyScoped,
+            lambda cls: cls.agency_id.in_(ids),
+            include_aliases=True,
+            track_closure_variables=True,
+        )
+    else:
+        crit = with_loader_criteria(AgencyScoped, lambda cls: false(), include_aliases=True)
+    state.statement = state.statement.options(crit)

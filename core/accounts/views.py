@@ -1,0 +1,78 @@
+"""Login, logout, language and the user's own page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from core import audit
+from core.accounts.forms import ConfirmForm, LoginForm
+from core.accounts.login import authenticate
+from core.accounts.session import issue_token
+from core.extensions import db
+from core.web.blueprint import bp
+from core.web.i18n import SUPPORTED
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site relative paths: an open redirect would help phishing.
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not urlsplit(target).netloc
+    ):
+        return target
+    return url_for("core.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Show and handle the login form."""
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        result = authenticate(form.username.data, form.password.data, request.remote_addr or "")
+        if result.user is not None:
+            session.clear()
+            login_user(result.user)
+            return redirect(_safe_next(request.args.get("next")))
+        error = result.message
+    return render_template("core/login.html", form=form, error=error), 200 if not error else 401
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """End the session."""
+    audit.record("logout", current_user, summary=f"{current_user.display_name} 退出")
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("您已安全退出。", "info")
+    return redirect(url_for("core.login"))
+
+
+@bp.route("/lang/<code>", methods=["POST"])
+def set_language(code: str):
+    """Switch the interface language."""
+    if code in SUPPORTED:
+        session["lang"] = code
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.route("/me", methods=["GET", "POST"])
+@login_required
+def me():
+    """The user's own page: last login, roles, agency, API tokens."""
+    form = ConfirmForm()
+    new_token = None
+    if form.validate_on_submit() and "core.api.use" in current_user.permission_names():
+        new_token = issue_token(current_user, request.form.get("name", "API")[:100] or "API")
+        audit.record("api_token.issue", current_user, summary="生成 API 令牌")
+        db.session.commit()
+    return render_template("core/me.html", form=form, new_token=new_token)

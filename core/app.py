@@ -1,0 +1,108 @@
+"""The application factory: a short list of named steps."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from config import load_settings
+
+
+def create_app(config: dict[str, Any] | None = None, *, env: dict[str, str] | None = None) -> Flask:
+    """Build the Minsheng app. No database work happens here (see ``flask db``/``modules``).
+
+    ``config`` overrides Flask settings (tests); ``env`` replaces ``os.environ`` for settings.
+    """
+    app = Flask(
+        __name__, static_folder="static", static_url_path="/static", template_folder="templates"
+    )
+    _configure(app, config, env)
+    _init_extensions(app)
+    _build_registry(app)
+    _register_blueprints(app)
+    _install_request_hooks(app)
+    _install_error_pages(app)
+    _install_template_helpers(app)
+    _install_cli(app)
+    return app
+
+
+def _configure(app: Flask, config: dict[str, Any] | None, env: dict[str, str] | None) -> None:
+    overrides = dict(config or {})
+    settings_overrides = {}
+    if "SQLALCHEMY_DATABASE_URI" in overrides:
+        settings_overrides["database_url"] = overrides["SQLALCHEMY_DATABASE_URI"]
+    if "MINSHENG_VAR_DIR" in overrides:
+        from pathlib import Path
+
+        settings_overrides["var_dir"] = Path(overrides["MINSHENG_VAR_DIR"])
+    settings = load_settings(env, **settings_overrides)
+    app.config.update(settings.flask_config())
+    app.config.update(
+        WTF_CSRF_CHECK_DEFAULT=False,  # checked in core.web.security, which knows API tokens
+        BABEL_TRANSLATION_DIRECTORIES="translations",
+        MINSHENG_EXTRA_MODULES=(),
+    )
+    app.config.update(overrides)
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("core").setLevel(logging.INFO)
+
+
+def _init_extensions(app: Flask) -> None:
+    from core.extensions import babel, csrf, db, login_manager
+    from core.web.i18n import select_locale
+
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "core.login"
+    login_manager.login_message = "请先登录。"
+    login_manager.session_protection = "strong"
+    # Importing binds the user loader and the record-rule hook.
+    import core.accounts.record_rules
+    import core.accounts.session  # noqa: F401
+
+
+def _build_registry(app: Flask) -> None:
+    from core.manifest import manifest as core_manifest
+    from core.registry.registry import Registry
+
+    registry = Registry.build(core_manifest, tuple(app.config["MINSHENG_EXTRA_MODULES"]))
+    app.extensions["minsheng.registry"] = registry
+
+
+def _register_blueprints(app: Flask) -> None:
+    from core.web.blueprint import bp as core_bp
+
+    app.register_blueprint(core_bp)
+    for blueprint in app.extensions["minsheng.registry"].blueprints.values():
+        app.register_blueprint(blueprint)
+
+
+def _install_request_hooks(app: Flask) -> None:
+    from core.web.security import install
+
+    install(app)
+
+
+def _install_error_pages(app: Flask) -> None:
+    from core.web.errors import install
+
+    install(app)
+
+
+def _install_template_helpers(app: Flask) -> None:
+    from core.web.templating import install
+
+    install(app)
+
+
+def _install_cli(app: Flask) -> None:
+    from core.cli import install
+
+    install(app)

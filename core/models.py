@@ -1,0 +1,16 @@
+"""Every core table, imported in one place so the metadata is complete for Alembic."""
+
+from core.accounts.models import Agency, ApiToken, LoginAttempt, Permission, Role, User
+from core.audit import AuditEvent
+from core.registry.models import ModuleState
+
+__all__ = [
+    "Agency",
+    "ApiToken",
+    "AuditEvent",
+    "LoginAttempt",
+    "ModuleState",
+    "Permission",
+    "Role",
+    "User",
+]

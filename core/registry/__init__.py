@@ -1,0 +1,1 @@
+"""Module registry: manifests, discovery, dependency order and install state."""

@@ -1,0 +1,161 @@
+"""Finding modules, ordering them by dependency, and checking that each keeps one name."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+from dataclasses import replace
+from importlib.metadata import entry_points
+from pathlib import Path
+
+from flask import Blueprint
+
+from core.db import Base
+from core.registry.manifest import Manifest, ManifestError, resolve
+
+log = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "minsheng.modules"
+
+# Tables each module added to the shared metadata, remembered per process because a module's
+# models are imported once even when several apps are created (tests, workers).
+_owned_tables: dict[str, list[str]] = {}
+
+
+def _manifest_from_package(package: str) -> Manifest:
+    module = importlib.import_module(f"{package}.module")
+    manifest = getattr(module, "manifest", None)
+    if not isinstance(manifest, Manifest):
+        raise ManifestError(f"{package}.module must define 'manifest = Manifest(...)'")
+    return replace(manifest, path=Path(module.__file__).resolve().parent)
+
+
+def discover(
+    extra_packages: list[str] | tuple[str, ...] = (),
+) -> tuple[list[Manifest], dict[str, str]]:
+    """Find every module present: ``modules/*``, entry points, and ``extra_packages``.
+
+    Returns the manifests found and, separately, packages refused with the reason.
+    """
+    found: list[Manifest] = []
+    refused: dict[str, str] = {}
+    packages: list[str] = []
+    import modules as modules_pkg
+
+    for info in pkgutil.iter_modules(modules_pkg.__path__):
+        if info.ispkg:
+            packages.append(f"modules.{info.name}")
+    packages.extend(extra_packages)
+    for package in packages:
+        try:
+            found.append(_manifest_from_package(package))
+        except ManifestError as exc:
+            refused[package] = str(exc)
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            obj = ep.load()
+            manifest = obj if isinstance(obj, Manifest) else getattr(obj, "manifest", None)
+            if not isinstance(manifest, Manifest):
+                raise ManifestError(f"entry point {ep.value!r} does not name a Manifest")
+            module = importlib.import_module(ep.module)
+            found.append(replace(manifest, path=Path(module.__file__).resolve().parent))
+        except (ManifestError, ImportError) as exc:
+            refused[ep.name] = str(exc)
+    return found, refused
+
+
+def dependency_order(manifests: list[Manifest]) -> list[Manifest]:
+    """Order manifests so that every module comes after the modules it requires.
+
+    Raises ``ManifestError`` for a duplicate name, a missing requirement or a cycle (naming it).
+    """
+    by_name: dict[str, Manifest] = {}
+    for m in manifests:
+        if m.name in by_name:
+            raise ManifestError(f"two modules are named {m.name!r}", (m.name,))
+        by_name[m.name] = m
+    ordered: list[Manifest] = []
+    state: dict[str, str] = {}
+
+    def visit(name: str, trail: list[str]) -> None:
+        if state.get(name) == "done":
+            return
+        if state.get(name) == "visiting":
+            cycle = [*trail[trail.index(name) :], name]
+            raise ManifestError("dependency cycle: " + " → ".join(cycle), tuple(cycle))
+        if name not in by_name:
+            raise ManifestError(
+                f"module {trail[-1]!r} requires {name!r}, which is not present", (trail[-1],)
+            )
+        state[name] = "visiting"
+        for req in sorted(by_name[name].requires):
+            if req == "core":
+                continue
+            visit(req, [*trail, name])
+        state[name] = "done"
+        ordered.append(by_name[name])
+
+    for name in sorted(by_name):
+        visit(name, [name])
+    return ordered
+
+
+def load(manifest: Manifest) -> tuple[Blueprint | None, list[str]]:
+    """Import a module's models and blueprint and check its one-name rule.
+
+    Returns the blueprint and the module's tables. Raises ``ManifestError`` saying what to fix.
+    """
+    name = manifest.name
+    manifest.check_declarations()
+    if name not in _owned_tables:
+        before = set(Base.metadata.tables)
+        if manifest.models:
+            importlib.import_module(manifest.models)
+        _owned_tables[name] = sorted(set(Base.metadata.tables) - before)
+    tables = _owned_tables[name]
+    bad = [t for t in tables if not t.startswith(f"{name}_")]
+    if bad:
+        raise ManifestError(
+            f"module {name!r}: table(s) {', '.join(bad)} must be prefixed '{name}_'"
+        )
+    if tables and manifest.migrations_path is None:
+        raise ManifestError(f"module {name!r} has tables but no migrations/ folder")
+    _check_folders(manifest)
+    _check_branch(manifest)
+    blueprint = None
+    if manifest.blueprint:
+        blueprint = resolve(manifest.blueprint)
+        if not isinstance(blueprint, Blueprint) or blueprint.name != name:
+            raise ManifestError(f"module {name!r}: blueprint must be a Blueprint named {name!r}")
+    return blueprint, tables
+
+
+def _check_folders(manifest: Manifest) -> None:
+    assert manifest.path is not None
+    for folder in ("templates", "static"):
+        root = manifest.path / folder
+        if not root.is_dir():
+            continue
+        entries = [p.name for p in root.iterdir() if not p.name.startswith(".")]
+        if entries != [manifest.name]:
+            raise ManifestError(
+                f"module {manifest.name!r}: {folder}/ must hold exactly one folder named "
+                f"{manifest.name!r} (found: {', '.join(sorted(entries)) or 'nothing'})"
+            )
+
+
+def _check_branch(manifest: Manifest) -> None:
+    from core.registry.migrations import branch_bases
+
+    if manifest.migrations_path is None:
+        return
+    labels = branch_bases(manifest.migrations_path)
+    if not labels:
+        raise ManifestError(f"module {manifest.name!r}: migrations/ holds no revision")
+    wrong = [rev for rev, lab in labels.items() if manifest.name not in lab]
+    if wrong:
+        raise ManifestError(
+            f"module {manifest.name!r}: base revision(s) {', '.join(wrong)} must carry "
+            f"branch_labels = ({manifest.name!r},)"
+        )

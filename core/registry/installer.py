@@ -1,0 +1,293 @@
+"""Installing, upgrading and uninstalling modules (the Odoo way: a database state)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, inspect, select, text
+
+from core import audit, signals
+from core.accounts.models import Permission
+from core.db import utcnow
+from core.extensions import db
+from core.registry.manifest import ManifestError, resolve
+from core.registry.migrations import downgrade_branch, upgrade_branch
+from core.registry.models import ModuleState
+from core.registry.registry import Registry, current_registry
+
+
+class InstallError(Exception):
+    """An install or uninstall was refused; the message is for the administrator."""
+
+
+@dataclass
+class PurgePreview:
+    """What ``--purge`` would drop: each table with its row count."""
+
+    module: str
+    tables: dict[str, int]
+
+
+def _state(name: str) -> ModuleState:
+    state = db.session.get(ModuleState, name)
+    if state is None:
+        state = ModuleState(name=name, installed=False)
+        db.session.add(state)
+    return state
+
+
+def sync_permissions(registry: Registry, name: str) -> None:
+    """Create or relabel the module's declared permissions (grants stay as they are)."""
+    manifest = registry.get(name)
+    existing = {
+        p.name: p
+        for p in db.session.execute(select(Permission).where(Permission.module == name)).scalars()
+    }
+    for perm, label in manifest.permissions.items():
+        if perm in existing:
+            existing[perm].label = label
+        else:
+            db.session.add(Permission(name=perm, module=name, label=label))
+
+
+def _grant_defaults(registry: Registry, name: str) -> None:
+    from core.accounts.models import Role
+
+    grants = registry.get(name).default_grants
+    if not grants:
+        return
+    db.session.flush()
+    perms = {
+        p.name: p
+        for p in db.session.execute(select(Permission).where(Permission.module == name)).scalars()
+    }
+    for role in db.session.execute(select(Role).where(Role.code.in_(grants))).scalars():
+        for perm_name in grants[role.code]:
+            if perms[perm_name] not in role.permissions:
+                role.permissions.append(perms[perm_name])
+
+
+def _activate(registry: Registry, name: str) -> None:
+    """Permissions, first-time seed and grants, state on, audit — in the caller's transaction."""
+    manifest = registry.get(name)
+    state = _state(name)
+    sync_permissions(registry, name)
+    if state.seeded_at is None:
+        if manifest.seed:
+            resolve(manifest.seed)()
+        _grant_defaults(registry, name)
+        state.seeded_at = utcnow()
+    state.installed = True
+    state.version = manifest.version
+    state.installed_at = utcnow()
+    audit.record(
+        "module.install",
+        summary=f"安装模块 {manifest.title} ({name})",
+        object_type="module",
+        object_id=name,
+        version=manifest.version,
+    )
+
+
+def install_core(*, registry: Registry | None = None) -> bool:
+    """Create or upgrade core's tables; the first time also seed roles. Returns True then."""
+    registry = registry or current_registry()
+    upgrade_branch(db.engine, registry.migration_locations(), "core")
+    state = db.session.get(ModuleState, "core")
+    if state is not None and state.seeded_at is not None:
+        if state.version != registry.get("core").version:
+            sync_permissions(registry, "core")
+            state.version = registry.get("core").version
+            db.session.commit()
+        return False
+    try:
+        _activate(registry, "core")
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return True
+
+
+def install(names: list[str], *, registry: Registry | None = None) -> list[str]:
+    """Install modules and what they require; return the names newly installed, in order.
+
+    Each module: its Alembic branch to head, its permissions synced, its seed data loaded once
+    (never again, so administrators' later edits survive), its state switched on, an audit
+    event written and ``module_installed`` sent.
+    """
+    registry = registry or current_registry()
+    plan: list[str] = []
+    for name in names:
+        for dep in [*registry.requirements(name), name]:
+            if dep not in plan:
+                plan.append(dep)
+    installed_now = []
+    already = registry.installed_names()
+    for name in plan:
+        if name in already:
+            continue
+        manifest = registry.get(name)
+        if name == "core":
+            continue
+        # DDL first, in Alembic's own transaction; re-running it is a no-op, so a failure in
+        # the steps below can simply be retried.
+        if manifest.migrations_path is not None:
+            upgrade_branch(db.engine, registry.migration_locations(), name)
+        try:
+            _activate(registry, name)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        installed_now.append(name)
+        signals.module_installed.send(current_app._get_current_object(), name=name)
+    _forget_cache()
+    return installed_now
+
+
+def upgrade(name: str, *, registry: Registry | None = None) -> None:
+    """Run the module's new revisions and resync its permissions (seed data is not reloaded)."""
+    registry = registry or current_registry()
+    if name not in registry.installed_names():
+        raise InstallError(f"模块 {name} 尚未安装，不能升级。")
+    manifest = registry.get(name)
+    if manifest.migrations_path is not None:
+        upgrade_branch(db.engine, registry.migration_locations(), name)
+    state = _state(name)
+    old = state.version
+    sync_permissions(registry, name)
+    state.version = manifest.version
+    audit.record(
+        "module.upgrade",
+        summary=f"升级模块 {name} {old} → {manifest.version}",
+        object_type="module",
+        object_id=name,
+        old=old,
+        new=manifest.version,
+    )
+    db.session.commit()
+
+
+def installed_dependents(registry: Registry, name: str) -> list[str]:
+    """Installed modules that require ``name``."""
+    installed = registry.installed_names()
+    return [d for d in registry.dependents(name) if d in installed]
+
+
+def uninstall(name: str, *, registry: Registry | None = None) -> None:
+    """Switch a module off, keeping its data; refused if an installed module requires it."""
+    registry = registry or current_registry()
+    if name == "core":
+        raise InstallError("核心模块不能卸载。")
+    registry.get(name)
+    blockers = installed_dependents(registry, name)
+    if blockers:
+        raise InstallError(
+            f"不能卸载 {name}：已安装的模块 {', '.join(blockers)} 依赖它，请先卸载这些模块。"
+        )
+    state = db.session.get(ModuleState, name)
+    if state is None or not state.installed:
+        raise InstallError(f"模块 {name} 未安装。")
+    state.installed = False
+    audit.record(
+        "module.uninstall",
+        summary=f"卸载模块 {name}（保留数据）",
+        object_type="module",
+        object_id=name,
+    )
+    db.session.commit()
+    signals.module_uninstalled.send(current_app._get_current_object(), name=name)
+    _forget_cache()
+
+
+def purge_preview(name: str, *, registry: Registry | None = None) -> PurgePreview:
+    """List the module's tables present in the database with their row counts."""
+    registry = registry or current_registry()
+    registry.get(name)
+    present = set(inspect(db.engine).get_table_names())
+    tables = {}
+    for table_name in registry.tables.get(name, []):
+        if table_name in present:
+            table = db.metadata.tables[table_name]
+            tables[table_name] = db.session.execute(
+                select(func.count()).select_from(table)
+            ).scalar_one()
+    return PurgePreview(name, tables)
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    raise TypeError(type(value).__name__)
+
+
+def purge(name: str, *, registry: Registry | None = None, backup_dir: Path | None = None) -> Path:
+    """Back up the module's tables to a JSON file, then drop them. Returns the backup path.
+
+    The module must be uninstalled first; nothing is dropped if the backup cannot be written.
+    """
+    registry = registry or current_registry()
+    manifest = registry.get(name)
+    state = db.session.get(ModuleState, name)
+    if state is not None and state.installed:
+        raise InstallError(f"请先卸载模块 {name}，再清除其数据。")
+    preview = purge_preview(name, registry=registry)
+    backup_dir = backup_dir or Path(current_app.config["MINSHENG_VAR_DIR"]) / "backups"
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
+    path = backup_dir / f"{name}-{stamp}.json"
+    dump = {"module": name, "version": manifest.version, "taken_at": stamp, "tables": {}}
+    for table_name in preview.tables:
+        table = db.metadata.tables[table_name]
+        rows = db.session.execute(select(table)).mappings().all()
+        dump["tables"][table_name] = [dict(r) for r in rows]
+    tmp = path.with_suffix(".partial")
+    tmp.write_text(
+        json.dumps(dump, ensure_ascii=False, default=_json_default, indent=1), encoding="utf-8"
+    )
+    tmp.replace(path)
+    db.session.commit()  # end the read transaction before DDL (SQLite would deadlock on it)
+    if manifest.migrations_path is not None:
+        downgrade_branch(db.engine, registry.migration_locations(), name)
+    db.session.execute(text("DELETE FROM core_module WHERE name = :n"), {"n": name})
+    for perm in db.session.execute(select(Permission).where(Permission.module == name)).scalars():
+        db.session.delete(perm)
+    audit.record(
+        "module.purge",
+        summary=f"清除模块 {name} 的数据表，备份于 {path.name}",
+        object_type="module",
+        object_id=name,
+        tables=preview.tables,
+        backup=str(path),
+    )
+    db.session.commit()
+    _forget_cache()
+    return path
+
+
+def _forget_cache() -> None:
+    from flask import g
+
+    g.pop("minsheng_installed", None)
+
+
+__all__ = [
+    "InstallError",
+    "ManifestError",
+    "PurgePreview",
+    "install",
+    "purge",
+    "purge_preview",
+    "uninstall",
+    "upgrade",
+]

@@ -1,0 +1,144 @@
+"""The module manifest: everything a module adds, declared in one place."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
+
+
+class ManifestError(Exception):
+    """A module's manifest or layout breaks a rule; the message says what to fix.
+
+    ``modules`` names the modules at fault, so a loader can refuse just those.
+    """
+
+    def __init__(self, message: str, modules: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.modules = modules
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """A navigation entry: shown when the module is installed and the user has ``permission``."""
+
+    label: str
+    endpoint: str
+    permission: str | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Job:
+    """A scheduled job. ``func`` is ``"package.module:function"``; ``trigger`` is APScheduler's.
+
+    Jobs must be idempotent: they scan the database for due work, so a missed or repeated run
+    does no harm.
+    """
+
+    id: str
+    func: str
+    trigger: str = "cron"
+    trigger_args: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class PdfTemplate:
+    """An official document template the module renders (``render_pdf(template, ...)``)."""
+
+    name: str
+    template: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A module's declaration (清单).
+
+    ``name`` is the one name used everywhere: blueprint, Alembic branch label, permission
+    prefix, table prefix, template folder and job-id prefix. ``blueprint``, ``models`` and
+    ``seed`` are import strings (``"modules.x.blueprint:bp"``) so that reading a manifest stays
+    cheap and imports happen in dependency order.
+    """
+
+    name: str
+    title: str
+    version: str
+    summary: str = ""
+    requires: tuple[str, ...] = ()
+    permissions: dict[str, str] = field(default_factory=dict)
+    menu: tuple[MenuItem, ...] = ()
+    jobs: tuple[Job, ...] = ()
+    pdf_templates: tuple[PdfTemplate, ...] = ()
+    settings: dict[str, Any] = field(default_factory=dict)
+    #: Role code → permissions granted when the module is first installed (never re-applied,
+    #: so an administrator's later edits of the role matrix stand).
+    default_grants: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    blueprint: str | None = None
+    models: str | None = None
+    seed: str | None = None
+    #: Set by discovery: the folder of the module's package.
+    path: Path | None = None
+
+    @property
+    def migrations_path(self) -> Path | None:
+        """Folder of the module's Alembic revisions, if it has tables."""
+        if self.path is None:
+            return None
+        folder = self.path / "migrations"
+        return folder if folder.is_dir() else None
+
+    def check_declarations(self) -> None:
+        """Check the naming rules that can be checked without importing anything else."""
+        name = self.name
+        problems: list[str] = []
+        if not NAME_RE.match(name):
+            problems.append(
+                f"name {name!r} must be lower-case letters, digits and underscores, "
+                "starting with a letter (2-31 characters)"
+            )
+        if name in self.requires:
+            problems.append(f"module {name!r} requires itself")
+        for perm in self.permissions:
+            if not perm.startswith(f"{name}."):
+                problems.append(f"permission {perm!r} must start with '{name}.'")
+        for role, perms in self.default_grants.items():
+            for perm in perms:
+                if perm not in self.permissions:
+                    problems.append(
+                        f"default grant {perm!r} for role {role!r} is not a "
+                        "permission this module declares"
+                    )
+        for job in self.jobs:
+            if not job.id.startswith(f"{name}."):
+                problems.append(f"job id {job.id!r} must start with '{name}.'")
+        for item in self.menu:
+            if not item.endpoint.startswith(f"{name}."):
+                problems.append(f"menu endpoint {item.endpoint!r} must start with '{name}.'")
+            if (
+                item.permission
+                and item.permission not in self.permissions
+                and item.permission.split(".")[0] == name
+            ):
+                problems.append(f"menu permission {item.permission!r} is not declared")
+        if problems:
+            raise ManifestError(f"module {name!r}: " + "; ".join(problems))
+
+
+def resolve(ref: str) -> Any:
+    """Import ``"package.module:attribute"`` and return the attribute."""
+    import importlib
+
+    module_name, _, attr = ref.partition(":")
+    obj: Any = importlib.import_module(module_name)
+    for part in filter(None, attr.split(".")):
+        obj = getattr(obj, part)
+    return obj
+
+
+SeedFunction = Callable[[], None]

@@ -1,0 +1,33 @@
+"""Core's seed data: the roles every site starts with (administrators may edit them later)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core.accounts.models import Role
+from core.extensions import db
+
+ROLES: tuple[tuple[str, str, str], ...] = (
+    ("registration_clerk", "登记员", "登记台：登记来访、来信、来电，初步分流"),
+    ("reception_officer", "接访员", "接访单元：接谈、当场答复或转入办理"),
+    ("letters_clerk", "办信员", "办信：来信与网上信访的录入、拟办、转交办"),
+    ("case_handler", "承办人", "责任单位承办信访事项、调查、拟写处理意见"),
+    ("unit_leader", "单位负责人", "审批处理意见、延期申请"),
+    ("supervisor", "信访局督查员", "督办、审核办结报告、退回重办"),
+    ("leader", "领导", "阅批、领导接访、包案"),
+    ("hearing_officer", "听证主持人", "安排并主持信访听证"),
+    ("lawyer", "律师", "律师参与接访、法律咨询与论证"),
+    ("finance_officer", "财务人员", "救助资金拨付与记账"),
+    ("fund_approver", "救助金审批人", "联席会议办公室审核、审批救助申请"),
+    ("evaluator", "考核员", "部门考核评分"),
+    ("auditor", "审计员", "查看审计日志与全部记录"),
+    ("admin", "系统管理员", "模块、用户、角色、机构与代码表"),
+)
+
+
+def seed_roles() -> None:
+    """Create the standard roles that do not exist yet (never overwrites an edited role)."""
+    existing = set(db.session.execute(select(Role.code)).scalars())
+    for code, name, description in ROLES:
+        if code not in existing:
+            db.session.add(Role(code=code, name=name, description=description))

@@ -1,0 +1,1 @@
+"""Core's web layer: layout, navigation, errors, security hooks and the admin pages."""

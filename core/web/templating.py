@@ -1,0 +1,44 @@
+"""Template helpers: navigation from installed modules, masking filter, formatting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+
+from core.accounts.actor import actor_permissions, has_permission
+from core.accounts.masking import personal_value
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Format a stored (UTC) time in Beijing time."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo("UTC"))
+    return value.astimezone(LOCAL_TZ).strftime(fmt)
+
+
+def install(app: Flask) -> None:
+    """Register context processors, filters and globals on ``app``."""
+    registry = app.extensions["minsheng.registry"]
+
+    @app.context_processor
+    def navigation():
+        if not current_user.is_authenticated:
+            return {"menu_groups": []}
+        return {"menu_groups": registry.menu(actor_permissions())}
+
+    def page_url(page: int) -> str:
+        args = dict(request.args)
+        args["page"] = str(page)
+        return url_for(request.endpoint or "core.home", **(request.view_args or {}), **args)
+
+    app.jinja_env.filters["personal"] = personal_value
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.globals["has_permission"] = has_permission
+    app.jinja_env.globals["page_url"] = page_url

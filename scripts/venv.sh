@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Creates .venv with Python 3.11 and installs the project (and, with "test", its test tools).
+# Re-runs pip only when pyproject.toml changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+extra="${1:-}"
+py="${PYTHON:-}"
+if [ -z "$py" ]; then
+  for c in python3.11 python3; do command -v "$c" >/dev/null 2>&1 && py="$c" && break; done
+fi
+[ -x .venv/bin/python ] || "$py" -m venv .venv
+stamp=".venv/.minsheng-${extra:-run}.sha"
+want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  if [ -n "$extra" ]; then
+    .venv/bin/python -m pip install -q -e ".[$extra]"
+  else
+    .venv/bin/python -m pip install -q -e .
+  fi
+  echo "$want" > "$stamp"
+fi

@@ -1,0 +1,1 @@
+"""A test module that requires notebook (dependency order and refusal of uninstall)."""
