@@ -2,6 +2,7 @@
 
 from core.accounts.models import Agency, ApiToken, LoginAttempt, Permission, Role, User
 from core.audit import AuditEvent
+from core.cases.models import *  # noqa: F403  (every case-file table)
 from core.registry.models import ModuleState
 
 __all__ = [

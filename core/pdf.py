@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from flask import render_template
+from flask import current_app
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -48,5 +48,7 @@ def render_pdf(template: str, context: dict[str, Any] | None = None) -> bytes:
     Templates should extend ``core/pdf/document.html``, which sets ``lang="zh-CN"`` and the
     CJK font so Chinese is drawn with Simplified Chinese glyph forms.
     """
-    html = render_template(template, **(context or {}))
+    # The app's Jinja environment (autoescaping .html) without the page context processors:
+    # a document must not depend on who is logged in or on the navigation.
+    html = current_app.jinja_env.get_template(template).render(**(context or {}))
     return HTML(string=html, base_url=ASSET_URL + "/", url_fetcher=LockedFetcher()).write_pdf()

@@ -25,6 +25,14 @@ ROLES: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def seed() -> None:
+    """Core's first-install data: roles and the content classification."""
+    from core.cases.categories import seed_categories
+
+    seed_roles()
+    seed_categories()
+
+
 def seed_roles() -> None:
     """Create the standard roles that do not exist yet (never overwrites an edited role)."""
     existing = set(db.session.execute(select(Role.code)).scalars())

@@ -38,6 +38,8 @@ USERS = {
     "supervisor": ("督查员", ("supervisor",), "XFJ"),
     "auditor": ("审计员", ("auditor",), "XFJ"),
     "nobody": ("无角色用户", (), "XFJ"),
+    "cjj_leader": ("住建局负责人", ("unit_leader",), "CJJ"),
+    "leader": ("县领导", ("leader",), "ROOT"),
 }
 
 

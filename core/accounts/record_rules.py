@@ -38,6 +38,22 @@ class AgencyScoped:
     def agency_id(cls) -> Mapped[int]:  # noqa: D102
         return mapped_column(ForeignKey("core_agency.id"), index=True)
 
+    @classmethod
+    def scope_criterion(cls, ids):
+        """SQL condition: the row belongs to one of the agencies ``ids``.
+
+        Override for records that several agencies share (a matter is visible to the agencies
+        it was forwarded or assigned to as well).
+        """
+        return cls.agency_id.in_(ids)
+
+
+def scoped_models() -> list[type]:
+    """Every mapped class that inherits ``AgencyScoped``."""
+    from core.db import Base
+
+    return [m.class_ for m in Base.registry.mappers if issubclass(m.class_, AgencyScoped)]
+
 
 def visible_agency_ids(user) -> frozenset[int] | None:
     """Agency ids ``user`` may see, or ``None`` when unrestricted."""
@@ -94,13 +110,12 @@ def _apply_record_rules(state: ORMExecuteState) -> None:
         _computing.reset(token)
     if ids is None:
         return
-    if ids:
-        crit = with_loader_criteria(
-            AgencyScoped,
-            lambda cls: cls.agency_id.in_(ids),
-            include_aliases=True,
-            track_closure_variables=True,
+    # One plain criterion per scoped model (rather than one lambda on the mixin) so models
+    # can override ``scope_criterion`` and the SQL is exactly what they declare.
+    options = [
+        with_loader_criteria(
+            model, model.scope_criterion(ids) if ids else false(), include_aliases=True
         )
-    else:
-        crit = with_loader_criteria(AgencyScoped, lambda cls: false(), include_aliases=True)
-    state.statement = state.statement.options(crit)
+        for model in scoped_models()
+    ]
+    state.statement = state.statement.options(*options)

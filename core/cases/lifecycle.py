@@ -1,0 +1,120 @@
+"""The matter's lifecycle as data (信访工作条例 2022): states and transitions in one table.
+
+Each ``Transition`` names the states it leaves, the state it reaches, the permission it needs,
+the fields it requires, its guard (a function returning a refusal in Chinese, or ``None``), its
+effect, and the official document it issues. Modules add transitions and guards with
+``register_transition`` / ``add_guard``; ``core.cases.services.perform`` runs them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+STATES: dict[str, str] = {
+    "registered": "已登记",
+    "forwarded": "已转送",
+    "assigned": "已交办",
+    "objected": "异议待核",
+    "referred_legal": "已导入法定途径",
+    "referred_discipline": "已转纪检监察",
+    "not_accepted": "不予受理",
+    "answered": "当场答复",
+    "in_handling": "办理中",
+    "suspended": "听证中（期限中止）",
+    "opinion_pending": "意见待审批",
+    "opinion_issued": "意见已出具",
+    "completion_review": "办结报告待审核",
+    "review_window": "复查申请期",
+    "review_requested": "复查中",
+    "reexam_window": "复核申请期",
+    "reexam_requested": "复核中",
+    "terminated": "已终结",
+}
+
+#: States in which nothing more happens on the matter itself.
+FINAL_STATES = frozenset(
+    {"referred_legal", "referred_discipline", "not_accepted", "answered", "terminated"}
+)
+
+Guard = Callable[["Any", "TransitionContext"], str | None]
+Effect = Callable[["Any", "TransitionContext"], None]
+
+
+@dataclass
+class TransitionContext:
+    """What a transition runs with: the acting user, the event date and the submitted data."""
+
+    actor: Any
+    on: date
+    data: dict[str, Any]
+    calendar: Any = None
+    #: Filled by effects: extra context for the document template.
+    document_context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Transition:
+    """One step of the lifecycle."""
+
+    name: str
+    label: str
+    sources: tuple[str, ...]
+    target: str | None  # None: stays in the current state (an action such as 拟办 or 督办)
+    permission: str
+    required: tuple[str, ...] = ()
+    guards: list[Guard] = field(default_factory=list)
+    effect: Effect | None = None
+    document: str | None = None
+    module: str = "core"
+
+    def target_for(self, matter: Any) -> str:
+        """The state the matter reaches (effects may have set it, e.g. re-triage)."""
+        return self.target or matter.state
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """An official document: its title, number prefix and template."""
+
+    title: str
+    prefix: str
+    template: str
+
+
+DOCUMENTS: dict[str, DocumentKind] = {
+    "acceptance_notice": DocumentKind("受理告知书", "受告", "core/pdf/acceptance_notice.html"),
+    "non_acceptance_notice": DocumentKind(
+        "不予受理告知书", "不受告", "core/pdf/non_acceptance_notice.html"
+    ),
+    "no_further_notice": DocumentKind(
+        "不再受理告知书", "不再受告", "core/pdf/no_further_notice.html"
+    ),
+    "assignment_slip": DocumentKind("信访事项交办单", "交", "core/pdf/assignment_slip.html"),
+    "extension_notice": DocumentKind("延期办理告知书", "延告", "core/pdf/extension_notice.html"),
+    "handling_opinion": DocumentKind("信访事项处理意见书", "处意", "core/pdf/opinion.html"),
+    "review_opinion": DocumentKind("信访事项复查意见书", "复查", "core/pdf/opinion.html"),
+    "reexam_opinion": DocumentKind("信访事项复核意见书", "复核", "core/pdf/opinion.html"),
+}
+
+TRANSITIONS: dict[str, Transition] = {}
+
+
+def register_transition(transition: Transition) -> Transition:
+    """Add (or replace, for the same name) a transition; modules call this at import."""
+    TRANSITIONS[transition.name] = transition
+    return transition
+
+
+def add_guard(name: str, guard: Guard) -> None:
+    """Add a guard to an existing transition (e.g. a module forbidding a step in a case)."""
+    TRANSITIONS[name].guards.append(guard)
+
+
+def available(matter: Any, permissions: frozenset[str]) -> list[Transition]:
+    """Transitions that leave the matter's state and that ``permissions`` allow."""
+    return [
+        t for t in TRANSITIONS.values() if matter.state in t.sources and t.permission in permissions
+    ]

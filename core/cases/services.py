@@ -1,0 +1,288 @@
+"""Services of the case file: registering matters and running lifecycle transitions.
+
+Each public function is one transaction: it validates, changes the models, writes the timeline
+and the audit log, and commits — or raises ``MatterError`` having changed nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask import current_app, has_app_context
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from core import audit
+from core.accounts.actor import actor_permissions, current_actor
+from core.accounts.models import Agency
+from core.accounts.services import StaleEdit, check_version
+from core.cases import clocks, documents
+from core.cases import transitions as _core_transitions  # noqa: F401  (registers them)
+from core.cases.idcard import id_number_problem, normalise
+from core.cases.lifecycle import STATES, TRANSITIONS, TransitionContext
+from core.cases.models import Matter, MatterParty, Person
+from core.cases.models.matter import CHANNELS, FLAGS, HANDLING_TYPES, PURPOSES
+from core.cases.numbering import matter_number, new_query_code
+from core.cases.timeline import add_entry
+from core.db import utcnow
+from core.extensions import db
+
+MAX_REPRESENTATIVES = 5  # 条例第20条第3款
+
+
+class MatterError(ValueError):
+    """A refused registration or step. ``errors`` maps form fields to Chinese messages."""
+
+    def __init__(self, message: str, errors: dict[str, str] | None = None):
+        super().__init__(message)
+        self.errors = errors or {}
+
+
+@dataclass
+class PartyInput:
+    """A petitioner as entered at the desk."""
+
+    name: str
+    id_number: str = ""
+    id_type: str = "resident_id"
+    mobile: str = ""
+    address: str = ""
+    region_code: str = ""
+    kind: str = "person"
+    is_lead: bool = False
+    is_representative: bool = False
+
+
+@dataclass
+class Registration:
+    """What a desk enters to register a matter (REGULATION.md §1.3)."""
+
+    channel: str
+    summary: str
+    received_on: date
+    parties: list[PartyInput] = field(default_factory=list)
+    purpose: str = "remedy"
+    handling_type: str = "complaint"
+    category_id: int | None = None
+    demands: list[str] = field(default_factory=list)
+    place_region_code: str = ""
+    place_text: str = ""
+    complained_party: str = ""
+    complained_post: str = ""
+    complained_agency_id: int | None = None
+    people_involved: int = 1
+    head_count: int = 1
+    flags: list[str] = field(default_factory=list)
+    repeat_of_id: int | None = None
+    external_numbers: dict[str, str] = field(default_factory=dict)
+    hot_topic: str = ""
+
+
+def _validate(reg: Registration) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if reg.channel not in CHANNELS:
+        errors["channel"] = "请选择信访形式。"
+    if reg.purpose not in PURPOSES:
+        errors["purpose"] = "请选择信访目的。"
+    if reg.handling_type not in HANDLING_TYPES:
+        errors["handling_type"] = "请选择事项类别。"
+    if not reg.summary.strip():
+        errors["summary"] = "请填写内容摘要（诉求、事实和理由）。"
+    if reg.received_on > clocks.today():
+        errors["received_on"] = "收到日期不能晚于今天。"
+    unknown = set(reg.flags) - set(FLAGS)
+    if unknown:
+        errors["flags"] = f"未知的标识：{'、'.join(sorted(unknown))}。"
+    anonymous = "anonymous" in reg.flags
+    if not reg.parties and not anonymous:
+        errors["parties"] = "请至少登记一名信访人（匿名信访请勾选“匿名”）。"
+    for i, p in enumerate(reg.parties):
+        if not p.name.strip():
+            errors[f"parties-{i}-name"] = "请填写信访人姓名或单位名称。"
+        if p.id_number and p.kind == "person" and p.id_type == "resident_id":
+            problem = id_number_problem(p.id_number)
+            if problem:
+                errors[f"parties-{i}-id_number"] = problem
+    reps = sum(1 for p in reg.parties if p.is_representative)
+    if reps > MAX_REPRESENTATIVES:
+        errors["parties"] = (
+            f"多人走访应推选代表，代表人数不超过 {MAX_REPRESENTATIVES} 人（条例第20条第3款），"
+            f"当前为 {reps} 人。"
+        )
+    if reg.head_count < max(1, len(reg.parties)):
+        errors["head_count"] = "信访人数不能少于已登记的信访人数。"
+    if reg.head_count > MAX_REPRESENTATIVES and "collective" not in reg.flags:
+        reg.flags = [*reg.flags, "collective"]
+    return errors
+
+
+def _person_for(p: PartyInput) -> Person:
+    number = normalise(p.id_number) if p.id_number else None
+    person = None
+    if number:
+        person = (
+            db.session.execute(select(Person).where(Person.id_number == number)).scalars().first()
+        )
+    if person is None:
+        person = Person(kind=p.kind, name=p.name.strip(), id_type=p.id_type, id_number=number)
+        db.session.add(person)
+    # The desk's latest contact details win: people move and change phones.
+    person.name = p.name.strip()
+    if p.mobile:
+        person.mobile = p.mobile.strip()
+    if p.address:
+        person.address = p.address.strip()
+    if p.region_code:
+        person.region_code = p.region_code.strip()
+    return person
+
+
+def register_matter(reg: Registration, agency: Agency | None = None) -> Matter:
+    """Register a matter for ``agency`` (default: the acting user's), start its first clocks."""
+    actor = current_actor()
+    agency = agency or getattr(actor, "agency", None)
+    if agency is None:
+        raise MatterError("您的账户未设置所属机构，不能登记信访事项。")
+    errors = _validate(reg)
+    if errors:
+        raise MatterError("登记信息有误，请按提示修改。", errors)
+    region = agency.region_code or "000000"
+    try:
+        matter = Matter(
+            number=matter_number(region[:6], reg.channel, reg.received_on, _pattern()),
+            query_code=new_query_code(),
+            external_numbers={k: v for k, v in reg.external_numbers.items() if v},
+            channel=reg.channel,
+            purpose=reg.purpose,
+            handling_type=reg.handling_type,
+            category_id=reg.category_id,
+            hot_topic=reg.hot_topic or None,
+            summary=reg.summary.strip(),
+            demands=[d.strip() for d in reg.demands if d.strip()],
+            place_region_code=reg.place_region_code or None,
+            place_text=reg.place_text or None,
+            complained_party=reg.complained_party or None,
+            complained_post=reg.complained_post or None,
+            complained_agency_id=reg.complained_agency_id,
+            people_involved=max(reg.people_involved, reg.head_count),
+            head_count=reg.head_count,
+            flags=sorted(set(reg.flags)),
+            repeat_of_id=reg.repeat_of_id,
+            first_petition=reg.repeat_of_id is None,
+            # An accuser's identity is sealed from the unit complained about (条例第30条第3款).
+            accuser_sealed=reg.purpose == "accusation" or reg.handling_type == "accusation",
+            received_on=reg.received_on,
+            registered_by_id=getattr(actor, "id", None),
+            agency_id=agency.id,
+        )
+        db.session.add(matter)
+        db.session.flush()
+        has_lead = any(p.is_lead for p in reg.parties)
+        for i, p in enumerate(reg.parties):
+            matter.parties.append(
+                MatterParty(
+                    person=_person_for(p),
+                    is_lead=p.is_lead or (not has_lead and i == 0),
+                    is_representative=p.is_representative,
+                )
+            )
+        clocks.start(matter, "disposition", reg.received_on, responsible_agency_id=agency.id)
+        add_entry(matter, "transition", f"登记（{CHANNELS[reg.channel]}）", body=matter.summary)
+        audit.record("matter.register", matter, summary=f"登记信访事项 {matter.number}")
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return matter
+
+
+def _pattern() -> str:
+    from core.cases.numbering import DEFAULT_PATTERN
+
+    if has_app_context():
+        return current_app.config.get("MINSHENG_MATTER_NUMBER_PATTERN", DEFAULT_PATTERN)
+    return DEFAULT_PATTERN
+
+
+def perform(
+    matter: Matter,
+    name: str,
+    data: dict[str, Any] | None = None,
+    *,
+    version: int | str | None,
+    on: date | None = None,
+):
+    """Run transition ``name`` on ``matter`` as the acting user; one transaction.
+
+    ``version`` is the matter version the user saw (optimistic locking: a stale one is refused
+    and nothing is written). ``on`` is the event date (default today; e.g. the day a
+    request arrived by post). Returns the issued document, if any.
+    """
+    data = dict(data or {})
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise MatterError("未知的操作。")
+    actor = current_actor()
+    check_version(matter, version)
+    if transition.permission not in actor_permissions():
+        raise MatterError(f"您没有“{transition.label}”的权限。")
+    if matter.state not in transition.sources:
+        raise MatterError(
+            f"事项当前为“{STATES.get(matter.state, matter.state)}”，不能执行“{transition.label}”。"
+        )
+    on = on or clocks.today()
+    if on > clocks.today():
+        raise MatterError("日期不能晚于今天。")
+    missing = [f for f in transition.required if data.get(f) in (None, "", [])]
+    if missing:
+        raise MatterError("请填写必填项。", {f: "此项为必填项。" for f in missing})
+    ctx = TransitionContext(actor=actor, on=on, data=data)
+    for guard in transition.guards:
+        problem = guard(matter, ctx)
+        if problem:
+            raise MatterError(problem)
+    before = matter.state
+    try:
+        if transition.effect:
+            transition.effect(matter, ctx)
+        if transition.target:
+            matter.state = transition.target
+        text = data.get("text") or data.get("reason") or data.get("answer") or ""
+        add_entry(
+            matter,
+            "transition",
+            transition.label,
+            body=str(text),
+            transition=name,
+            before=before,
+            after=matter.state,
+        )
+        doc = None
+        if transition.document:
+            doc = documents.issue(matter, transition.document, on, actor, ctx.document_context)
+        # Touch the row even when only related rows changed, so the version moves on and a
+        # concurrent step from the same page fails (the UPDATE … WHERE version = n finds no row).
+        matter.updated_at = utcnow()
+        db.session.flush()
+        audit.record(
+            f"matter.{name}",
+            matter,
+            summary=f"{matter.number}：{transition.label}",
+            before=before,
+            after=matter.state,
+        )
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleEdit() from None
+    except Exception:
+        db.session.rollback()
+        raise
+    return doc
+
+
+def state_label(state: str) -> str:
+    """The Chinese label of a state."""
+    return STATES.get(state, state)
