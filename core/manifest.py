@@ -34,6 +34,8 @@ manifest = Manifest(
         MenuItem("角色与权限", "core.roles", "core.admin.roles", order=920),
         MenuItem("机构", "core.agencies", "core.admin.agencies", order=930),
         MenuItem("审计日志", "core.audit_log", "core.audit.view", order=950),
+        MenuItem("节假日日历", "core.calendar", "core.calendar.manage", order=940),
+        MenuItem("期限提醒", "core.reminders", None, order=60),
     ),
     seed="core.seed:seed",
     default_grants={
@@ -45,6 +47,8 @@ manifest = Manifest(
             "core.audit.view",
             "core.records.all",
             "core.api.use",
+            "core.calendar.manage",
+            "core.categories.manage",
         ),
         "auditor": ("core.audit.view", "core.records.all"),
         "supervisor": (
@@ -72,6 +76,13 @@ manifest = Manifest(
         "evaluator": ("core.records.bureau",),
     },
     jobs=(
+        Job(
+            "core.case_clocks",
+            "core.cases.jobs:daily",
+            "cron",
+            {"hour": 1, "minute": 0},
+            "期限提醒（到期前三日、超期）与复查/复核申请期届满终结",
+        ),
         Job(
             "core.prune_login_attempts",
             "core.accounts.throttle:prune",
