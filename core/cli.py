@@ -138,7 +138,7 @@ def users_create(
 @click.option("--dry-run", is_flag=True, help="只显示将要做的更改。")
 def ldap_sync(dry_run: bool) -> None:
     """Add, update and deactivate users to match the directory."""
-    from core.accounts.directory import DirectoryUnavailable
+    from core.accounts.directory import DirectoryError
     from core.accounts.provisioning import directory_client, sync_directory
 
     client = directory_client()
@@ -146,7 +146,7 @@ def ldap_sync(dry_run: bool) -> None:
         raise click.ClickException("no [ldap] configured (set MINSHENG_CONFIG)")
     try:
         report = sync_directory(client, dry_run=dry_run)
-    except DirectoryUnavailable as exc:
+    except DirectoryError as exc:  # unreachable, misconfigured, or it returned nobody
         raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps({"dry_run": dry_run, **report.__dict__}, ensure_ascii=False, indent=1))
 
@@ -155,12 +155,16 @@ def ldap_sync(dry_run: bool) -> None:
 @click.argument("username")
 def ldap_whois(username: str) -> None:
     """Show the roles and agency a directory user would get."""
+    from core.accounts.directory import DirectoryError
     from core.accounts.provisioning import assignment_for, directory_client
 
     client = directory_client()
     if client is None:
         raise click.ClickException("no [ldap] configured (set MINSHENG_CONFIG)")
-    entry = client.lookup(username)
+    try:
+        entry = client.lookup(username)
+    except DirectoryError as exc:
+        raise click.ClickException(str(exc)) from exc
     if entry is None:
         raise click.ClickException("not found")
     a = assignment_for(entry)

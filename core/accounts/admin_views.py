@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
 
-from core.accounts.directory import DirectoryUnavailable
+from core.accounts.directory import DirectoryError
 from core.accounts.forms import AgencyForm, DirectoryPreviewForm, NewLocalUserForm, UserForm
 from core.accounts.models import Agency, Permission, Role, User
 from core.accounts.provisioning import assignment_for, directory_client
@@ -178,7 +178,7 @@ def directory_preview():
                     error = "目录中没有该用户。"
                 else:
                     assignment = assignment_for(entry)
-            except DirectoryUnavailable as exc:
+            except DirectoryError as exc:  # unreachable, or a configuration mistake
                 error = str(exc)
     return render_template(
         "core/admin/directory.html",

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-
-from sqlalchemy import func, select
 
 from core import audit
 from core.accounts import throttle
-from core.accounts.directory import DirectoryUnavailable
+from core.accounts.directory import DirectoryError, DirectoryUnavailable
 from core.accounts.models import User
 from core.accounts.passwords import hash_password, needs_rehash, verify_password
-from core.accounts.provisioning import directory_client, provision_at_login
+from core.accounts.provisioning import directory_client, find_account, provision_at_login
 from core.db import utcnow
 from core.extensions import db
 
+log = logging.getLogger(__name__)
+
 BAD_CREDENTIALS = "用户名或密码不正确。"
+DIRECTORY_FAILED = "目录服务器查询出错，请稍后再试或联系管理员。"
+DEACTIVATED = "该账户已停用，请联系管理员。"
 
 
 @dataclass
@@ -40,9 +43,7 @@ def authenticate(username: str, password: str, address: str) -> LoginResult:
         audit.record("login.throttled", summary=f"登录被限制：{username}", account=username)
         db.session.commit()
         return LoginResult(None, refusal)
-    user = db.session.execute(
-        select(User).where(func.lower(User.username) == username.lower())
-    ).scalar_one_or_none()
+    user = find_account(username)
     result: LoginResult
     if user is not None and user.source == "local":
         if verify_password(user.password_hash, password):
@@ -54,7 +55,7 @@ def authenticate(username: str, password: str, address: str) -> LoginResult:
     else:
         result = _directory_login(username, password)
     if result.user is not None and not result.user.active:
-        result = LoginResult(None, "该账户已停用，请联系管理员。")
+        result = LoginResult(None, DEACTIVATED)
     throttle.note(username, address, result.user is not None)
     if result.user is not None:
         u = result.user
@@ -80,6 +81,11 @@ def _directory_login(username: str, password: str) -> LoginResult:
         entry = client.authenticate(username, password)
     except DirectoryUnavailable as exc:
         return LoginResult(None, str(exc))
+    except DirectoryError:
+        # A misconfiguration (wrong base DN, schema...): the administrator needs the details,
+        # the person at the login form only needs to know it is not their fault.
+        log.exception("directory login of %r failed", username)
+        return LoginResult(None, DIRECTORY_FAILED)
     if entry is None:
         return LoginResult(None, BAD_CREDENTIALS)
     return LoginResult(provision_at_login(entry))

@@ -17,11 +17,14 @@ from core.web.i18n import SUPPORTED
 
 
 def _safe_next(target: str | None) -> str:
-    # Only same-site relative paths: an open redirect would help phishing.
+    # Only same-site relative paths: an open redirect would help phishing. Browsers read a
+    # backslash as "/" and drop tabs and newlines, so those could still leave the site.
     if (
         target
         and target.startswith("/")
         and not target.startswith("//")
+        and "\\" not in target
+        and target.isprintable()
         and not urlsplit(target).netloc
     ):
         return target
@@ -35,14 +38,22 @@ def login():
         return redirect(url_for("core.home"))
     form = LoginForm()
     error = None
+    status = 200
     if form.validate_on_submit():
         result = authenticate(form.username.data, form.password.data, request.remote_addr or "")
         if result.user is not None:
+            # A fresh session at login (no fixation), keeping only the language choice.
+            lang = session.get("lang")
             session.clear()
+            if lang:
+                session["lang"] = lang
             login_user(result.user)
             return redirect(_safe_next(request.args.get("next")))
         error = result.message
-    return render_template("core/login.html", form=form, error=error), 200 if not error else 401
+        status = 401
+    elif request.method == "POST":
+        status = 422
+    return render_template("core/login.html", form=form, error=error), status
 
 
 @bp.route("/logout", methods=["POST"])
