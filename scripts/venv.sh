@@ -12,11 +12,14 @@ fi
 stamp=".venv/.minsheng-${extra:-run}.sha"
 want=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip
-  if [ -n "$extra" ]; then
-    .venv/bin/python -m pip install -q -e ".[$extra]"
-  else
-    .venv/bin/python -m pip install -q -e .
+  echo "Installing Python packages into .venv (log: .venv/pip.log) ..."
+  target="."
+  [ -n "$extra" ] && target=".[$extra]"
+  # Quiet unless it fails: build back-ends print pages of harmless warnings.
+  if ! { .venv/bin/python -m pip install --upgrade pip && .venv/bin/python -m pip install -e "$target"; } \
+      > .venv/pip.log 2>&1; then
+    tail -n 40 .venv/pip.log
+    exit 1
   fi
   echo "$want" > "$stamp"
 fi
