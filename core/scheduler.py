@@ -22,6 +22,7 @@ from core.registry.registry import Registry
 log = logging.getLogger(__name__)
 
 LOCK_KEY = 0x4D53_4A42  # "MSJB": Minsheng jobs
+TIMEZONE = "Asia/Shanghai"
 
 
 def job_runner(app: Flask, module: str, job: Job) -> Callable[[], bool]:
@@ -53,7 +54,7 @@ def job_runner(app: Flask, module: str, job: Job) -> Callable[[], bool]:
 
 def build_scheduler(app: Flask, scheduler: BlockingScheduler | None = None):
     """Create a scheduler (Asia/Shanghai) with every present module's jobs registered."""
-    scheduler = scheduler or BlockingScheduler(timezone="Asia/Shanghai")
+    scheduler = scheduler or BlockingScheduler(timezone=TIMEZONE)
     registry: Registry = app.extensions["minsheng.registry"]
     for name, manifest in registry.manifests.items():
         for job in manifest.jobs:
@@ -66,7 +67,9 @@ def build_scheduler(app: Flask, scheduler: BlockingScheduler | None = None):
                 coalesce=True,
                 max_instances=1,
                 misfire_grace_time=3600,
-                **job.trigger_args,
+                # On the trigger itself, so a scheduler handed in with another zone (or the
+                # host's local zone) cannot move "03:10" off Beijing time.
+                **{"timezone": TIMEZONE, **job.trigger_args},
             )
     return scheduler
 

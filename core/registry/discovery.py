@@ -50,8 +50,8 @@ def discover(
     for package in packages:
         try:
             found.append(_manifest_from_package(package))
-        except ManifestError as exc:
-            refused[package] = str(exc)
+        except Exception as exc:  # any error in a module's code refuses that module only
+            refused[package] = refusal_reason(package, exc)
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         try:
             obj = ep.load()
@@ -60,9 +60,23 @@ def discover(
                 raise ManifestError(f"entry point {ep.value!r} does not name a Manifest")
             module = importlib.import_module(ep.module)
             found.append(replace(manifest, path=Path(module.__file__).resolve().parent))
-        except (ManifestError, ImportError) as exc:
-            refused[ep.name] = str(exc)
+        except Exception as exc:
+            refused[ep.name] = refusal_reason(ep.value, exc)
     return found, refused
+
+
+def refusal_reason(what: str, exc: Exception) -> str:
+    """Log why a module is refused and return the reason (shown on the admin page).
+
+    A broken rule says what to fix; a crash in the module's code is logged with its traceback.
+    """
+    if isinstance(exc, ManifestError):
+        reason = str(exc)
+        log.error("module %s refused: %s", what, reason)
+    else:
+        reason = f"{what}: {type(exc).__name__}: {exc}"
+        log.error("module %s refused: %s", what, reason, exc_info=exc)
+    return reason
 
 
 def dependency_order(manifests: list[Manifest]) -> list[Manifest]:
@@ -78,6 +92,8 @@ def dependency_order(manifests: list[Manifest]) -> list[Manifest]:
     ordered: list[Manifest] = []
     state: dict[str, str] = {}
 
+    # ``trail`` holds the modules that led here (not ``name`` itself), so a cycle reads
+    # "a → b → a" and a missing requirement names its requirer as ``trail[-1]``.
     def visit(name: str, trail: list[str]) -> None:
         if state.get(name) == "done":
             return
@@ -97,7 +113,7 @@ def dependency_order(manifests: list[Manifest]) -> list[Manifest]:
         ordered.append(by_name[name])
 
     for name in sorted(by_name):
-        visit(name, [name])
+        visit(name, [])
     return ordered
 
 

@@ -72,6 +72,17 @@ def _grant_defaults(registry: Registry, name: str) -> None:
                 role.permissions.append(perms[perm_name])
 
 
+def _end_transaction_before_ddl() -> None:
+    """Commit the session before Alembic runs DDL on a connection of its own.
+
+    A transaction that has read holds a snapshot: on SQLite (WAL) it can no longer write once
+    another connection has committed (``database is locked`` at the next flush), and on
+    PostgreSQL the locks it holds can keep the DDL waiting. Every installer step commits its
+    work anyway, so nothing is lost by committing here.
+    """
+    db.session.commit()
+
+
 def _activate(registry: Registry, name: str) -> None:
     """Permissions, first-time seed and grants, state on, audit — in the caller's transaction."""
     manifest = registry.get(name)
@@ -97,6 +108,7 @@ def _activate(registry: Registry, name: str) -> None:
 def install_core(*, registry: Registry | None = None) -> bool:
     """Create or upgrade core's tables; the first time also seed roles. Returns True then."""
     registry = registry or current_registry()
+    _end_transaction_before_ddl()
     upgrade_branch(db.engine, registry.migration_locations(), "core")
     state = db.session.get(ModuleState, "core")
     if state is not None and state.seeded_at is not None:
@@ -138,6 +150,7 @@ def install(names: list[str], *, registry: Registry | None = None) -> list[str]:
         # DDL first, in Alembic's own transaction; re-running it is a no-op, so a failure in
         # the steps below can simply be retried.
         if manifest.migrations_path is not None:
+            _end_transaction_before_ddl()
             upgrade_branch(db.engine, registry.migration_locations(), name)
         try:
             _activate(registry, name)
@@ -158,6 +171,7 @@ def upgrade(name: str, *, registry: Registry | None = None) -> None:
         raise InstallError(f"模块 {name} 尚未安装，不能升级。")
     manifest = registry.get(name)
     if manifest.migrations_path is not None:
+        _end_transaction_before_ddl()
         upgrade_branch(db.engine, registry.migration_locations(), name)
     state = _state(name)
     old = state.version
@@ -256,7 +270,7 @@ def purge(name: str, *, registry: Registry | None = None, backup_dir: Path | Non
         json.dumps(dump, ensure_ascii=False, default=_json_default, indent=1), encoding="utf-8"
     )
     tmp.replace(path)
-    db.session.commit()  # end the read transaction before DDL (SQLite would deadlock on it)
+    _end_transaction_before_ddl()
     if manifest.migrations_path is not None:
         downgrade_branch(db.engine, registry.migration_locations(), name)
     db.session.execute(text("DELETE FROM core_module WHERE name = :n"), {"n": name})

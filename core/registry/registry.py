@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, g, has_app_context
 from sqlalchemy import select
 
 from core.extensions import db
-from core.registry.discovery import dependency_order, discover, load
+from core.registry.discovery import dependency_order, discover, load, refusal_reason
 from core.registry.manifest import Manifest, ManifestError, MenuItem
 from core.registry.models import ModuleState
 
@@ -47,18 +47,21 @@ class Registry:
                 if not culprits:
                     raise
                 for m in culprits:
-                    reg.refused[m.name] = str(exc)
+                    reg.refused[m.name] = refusal_reason(m.name, exc)
                 candidates = [m for m in candidates if m not in culprits]
         reg.manifests["core"] = core_manifest
         for manifest in ordered:
-            if any(r in reg.refused for r in manifest.requires):
-                reg.refused[manifest.name] = f"requires a refused module: {manifest.requires}"
+            refused_reqs = [r for r in manifest.requires if r in reg.refused]
+            if refused_reqs:
+                reg.refused[manifest.name] = (
+                    f"module {manifest.name!r} requires {', '.join(refused_reqs)}, "
+                    "which was refused"
+                )
                 continue
             try:
                 blueprint, tables = load(manifest)
-            except (ManifestError, ImportError) as exc:
-                reg.refused[manifest.name] = str(exc)
-                log.error("module %s refused: %s", manifest.name, exc)
+            except Exception as exc:  # a bug in one module's code must not stop the site
+                reg.refused[manifest.name] = refusal_reason(manifest.name, exc)
                 continue
             reg.manifests[manifest.name] = manifest
             reg.tables[manifest.name] = tables
