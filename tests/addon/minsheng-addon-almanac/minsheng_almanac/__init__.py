@@ -1,0 +1,1 @@
+"""Almanac (黄历): a test add-on registered through the ``minsheng.modules`` entry point."""
