@@ -11,6 +11,10 @@ from flask import has_request_context
 from flask_login import current_user
 
 _acting: ContextVar[Any] = ContextVar("minsheng_acting_user", default=None)
+# Set while Flask-Login loads the request's user: the queries that load it (the user, the API
+# token) run as the system. Without it, every such query would ask who the user is again,
+# recursing until Python's recursion limit.
+_resolving: ContextVar[bool] = ContextVar("minsheng_resolving_user", default=False)
 
 
 def current_actor() -> Any | None:
@@ -18,9 +22,21 @@ def current_actor() -> Any | None:
     user = _acting.get()
     if user is not None:
         return user
-    if has_request_context() and current_user and current_user.is_authenticated:
-        return current_user._get_current_object()
-    return None
+    if not has_request_context() or _resolving.get():
+        return None
+    with resolving_user():
+        user = current_user._get_current_object()
+    return user if user is not None and user.is_authenticated else None
+
+
+@contextmanager
+def resolving_user() -> Iterator[None]:
+    """Run a block that finds out who the request's user is, with no user rights applied."""
+    token = _resolving.set(True)
+    try:
+        yield
+    finally:
+        _resolving.reset(token)
 
 
 @contextmanager

@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from flask import Request
+from flask import Request, abort, flash, redirect, request
+from flask_login.utils import login_url
 from sqlalchemy import select
 
+from core.accounts.actor import resolving_user
 from core.accounts.models import ApiToken, User
 from core.db import utcnow
 from core.extensions import db, login_manager
@@ -22,7 +24,8 @@ def load_user(session_id: str) -> User | None:
         uid, epoch = (int(x) for x in session_id.split(":"))
     except ValueError:
         return None
-    user = db.session.get(User, uid)
+    with resolving_user():
+        user = db.session.get(User, uid)
     if user is None or not user.active or user.session_epoch != epoch:
         return None
     return user
@@ -43,13 +46,26 @@ def load_user_from_token(request: Request) -> User | None:
     if not token:
         return None
     digest = hashlib.sha256(token.encode()).hexdigest()
-    row = db.session.execute(
-        select(ApiToken).where(ApiToken.token_hash == digest, ApiToken.revoked.is_(False))
-    ).scalar_one_or_none()
-    if row is None or not row.user.active or API_PERMISSION not in row.user.permission_names():
-        return None
+    with resolving_user():
+        row = db.session.execute(
+            select(ApiToken).where(ApiToken.token_hash == digest, ApiToken.revoked.is_(False))
+        ).scalar_one_or_none()
+        if row is None or not row.user.active:
+            return None
+        if API_PERMISSION not in row.user.permission_names():
+            return None
+    # Saved when the request commits (a read-only call leaves it as it was).
     row.last_used_at = utcnow()
     return row.user
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    """Not logged in: 401 for API calls (JSON, see core.web.errors), the login page for people."""
+    if request.path.startswith("/api/") or bearer_token(request):
+        abort(401)
+    flash(login_manager.login_message, "info")
+    return redirect(login_url(login_manager.login_view, next_url=request.url))
 
 
 def issue_token(user: User, name: str) -> str:
