@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, request, url_for
+from flask import Flask, has_request_context, request, url_for
 from flask_login import current_user
 
 from core.accounts.actor import actor_permissions, has_permission
@@ -29,7 +29,8 @@ def install(app: Flask) -> None:
 
     @app.context_processor
     def navigation():
-        if not current_user.is_authenticated:
+        # Outside a request (a job, the CLI) current_user is None, not an anonymous user.
+        if not has_request_context() or not current_user.is_authenticated:
             return {"menu_groups": []}
         return {"menu_groups": registry.menu(actor_permissions())}
 
