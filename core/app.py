@@ -65,7 +65,8 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
     # Importing binds the user loader and the record-rule hook.
     import core.accounts.record_rules
-    import core.accounts.session  # noqa: F401
+    import core.accounts.session
+    import core.cases.search  # noqa: F401  (keeps the search index in step)
 
 
 def _build_registry(app: Flask) -> None:

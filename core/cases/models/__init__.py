@@ -7,6 +7,7 @@ from core.cases.models.document import Attachment, Document
 from core.cases.models.matter import Matter, MatterAccess, MatterParty
 from core.cases.models.person import Person
 from core.cases.models.rating import Rating
+from core.cases.models.search_index import MatterIndex
 from core.cases.models.sequence import Sequence
 from core.cases.models.slip import AssignmentSlip, Delivery, Opinion
 from core.cases.models.timeline import TimelineEntry
@@ -22,6 +23,7 @@ __all__ = [
     "Document",
     "Matter",
     "MatterAccess",
+    "MatterIndex",
     "MatterParty",
     "Opinion",
     "Person",

@@ -1,0 +1,208 @@
+"""Searching matters in Chinese written without spaces.
+
+Text is cut into tokens: every pair of adjacent CJK characters (bigrams; a lone CJK character
+stays a token) and every run of letters and digits (lower-cased). A query is tokenised the same
+way and a matter matches when it holds all the query's tokens — so a two-character word is one
+bigram lookup, and any substring of two or more characters is found. A single CJK character is
+matched as a prefix of the bigrams. Nothing of the user's query reaches the full-text syntax:
+tokens are only CJK characters, letters and digits, and are quoted.
+
+The index is kept in step by a session hook: whenever a matter (or its parties) is flushed, its
+row in ``core_matter_index`` is rebuilt in the same transaction.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Select, and_, bindparam, event, func, literal_column, not_, or_, select, text
+from sqlalchemy.orm import Session
+
+from core.accounts.actor import current_actor
+from core.accounts.masking import may_view_personal
+from core.cases.models import Clock, Matter, MatterParty
+from core.cases.models.search_index import MatterIndex
+from core.extensions import db
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUN = re.compile(rf"[{_CJK}]+|[0-9a-z]+")
+_IS_CJK = re.compile(rf"[{_CJK}]")
+
+
+def tokens(value: str | None) -> list[str]:
+    """The search tokens of ``value`` in order (duplicates kept; see ``document``)."""
+    if not value:
+        return []
+    norm = unicodedata.normalize("NFKC", value).lower()
+    out: list[str] = []
+    for run in _RUN.findall(norm):
+        if _IS_CJK.match(run):
+            if len(run) == 1:
+                out.append(run)
+            else:
+                out.extend(run[i : i + 2] for i in range(len(run) - 1))
+        else:
+            out.append(run)
+    return out
+
+
+def document(values: Iterable[str | None]) -> str:
+    """The space-separated unique tokens of several values (what the index stores)."""
+    seen: dict[str, None] = {}
+    for v in values:
+        for t in tokens(v):
+            seen.setdefault(t, None)
+    return " ".join(seen)
+
+
+def index_row(matter: Matter) -> tuple[str, str]:
+    """The (content, identity) documents of a matter."""
+    content = document(
+        [
+            matter.number,
+            matter.summary,
+            " ".join(matter.demands or []),
+            matter.place_text,
+            matter.complained_party,
+            matter.hot_topic,
+            *(str(v) for v in (matter.external_numbers or {}).values()),
+        ]
+    )
+    people = [p.person for p in matter.parties if p.person is not None]
+    identity = document(
+        [v for person in people for v in (person.name, person.id_number, person.mobile)]
+    )
+    return content, identity
+
+
+def reindex(session: Session, matters: Iterable[Matter]) -> None:
+    """Rebuild the index rows of ``matters`` (ids must exist)."""
+    for matter in matters:
+        content, identity = index_row(matter)
+        row = session.get(MatterIndex, matter.id)
+        if row is None:
+            session.add(MatterIndex(matter_id=matter.id, content=content, identity=identity))
+        elif (row.content, row.identity) != (content, identity):
+            row.content, row.identity = content, identity
+
+
+@event.listens_for(Session, "before_flush")
+def _collect(session: Session, flush_context, instances) -> None:
+    pending = session.info.setdefault("minsheng_reindex", set())
+    for obj in [*session.new, *session.dirty]:
+        if isinstance(obj, Matter):
+            pending.add(obj)
+        elif isinstance(obj, MatterParty) and obj.matter is not None:
+            pending.add(obj.matter)
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _reindex(session: Session, flush_context) -> None:
+    pending = session.info.pop("minsheng_reindex", None)
+    if pending:
+        reindex(session, [m for m in pending if m.id is not None])
+
+
+def _match(dialect: str, column: str, query_tokens: list[str]):
+    """A SQL condition: the index row's ``column`` holds every token (prefix for 1 CJK char)."""
+    if dialect == "postgresql":
+        parts = []
+        for t in query_tokens:
+            # Tokens are only CJK characters, letters and digits: safe inside single quotes.
+            parts.append(f"'{t}':*" if len(t) == 1 and _IS_CJK.match(t) else f"'{t}'")
+        return func.to_tsvector(literal_column("'simple'"), getattr(MatterIndex, column)).op("@@")(
+            func.to_tsquery(literal_column("'simple'"), " & ".join(parts))
+        )
+    quoted = " ".join(
+        f'"{t}"*' if len(t) == 1 and _IS_CJK.match(t) else f'"{t}"' for t in query_tokens
+    )
+    fts = text(
+        "core_matter_index.matter_id IN (SELECT rowid FROM core_matter_fts "
+        "WHERE core_matter_fts MATCH :q)"
+    ).bindparams(bindparam("q", f"{{{column}}} : ({quoted})", unique=True))
+    return fts
+
+
+@dataclass
+class Filters:
+    """Search filters; all optional."""
+
+    text: str = ""
+    state: str | None = None
+    channel: str | None = None
+    category_id: int | None = None
+    agency_id: int | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    flags: list[str] = field(default_factory=list)
+    overdue: bool = False
+
+
+def search_statement(f: Filters, *, after_id: int | None = None, limit: int = 50) -> Select:
+    """The matters matching ``f``, newest first, from keyset position ``after_id``.
+
+    Record rules apply when the statement runs. Petitioner identities are searched only for users
+    who may see personal data, and never in matters whose accuser is sealed from them.
+    """
+    stmt = select(Matter)
+    words = tokens(f.text)
+    if words:
+        dialect = db.engine.dialect.name
+        content = _match(dialect, "content", words)
+        conditions = [content]
+        if may_view_personal():
+            identity = _match(dialect, "identity", words)
+            sealed = _sealed_for_actor()
+            if sealed is not None:
+                identity = and_(identity, not_(sealed))
+            conditions.append(identity)
+        hits = select(MatterIndex.matter_id).where(or_(*conditions))
+        stmt = stmt.where(Matter.id.in_(hits))
+    if f.state:
+        stmt = stmt.where(Matter.state == f.state)
+    if f.channel:
+        stmt = stmt.where(Matter.channel == f.channel)
+    if f.category_id:
+        stmt = stmt.where(Matter.category_id == f.category_id)
+    if f.agency_id:
+        stmt = stmt.where(
+            or_(Matter.agency_id == f.agency_id, Matter.handling_agency_id == f.agency_id)
+        )
+    if f.received_from:
+        stmt = stmt.where(Matter.received_on >= f.received_from)
+    if f.received_to:
+        stmt = stmt.where(Matter.received_on <= f.received_to)
+    for flag in f.flags:
+        # Flags are a JSON list; match the quoted flag name in its text form.
+        stmt = stmt.where(func.cast(Matter.flags, db.String).like(f'%"{flag}"%'))
+    if f.overdue:
+        from core.cases.clocks import today
+
+        late = select(Clock.matter_id).where(Clock.state == "running", Clock.due < today())
+        stmt = stmt.where(Matter.id.in_(late))
+    if after_id:
+        stmt = stmt.where(Matter.id < after_id)
+    return stmt.order_by(Matter.id.desc()).limit(limit)
+
+
+def _sealed_for_actor():
+    """Condition on ``MatterIndex``: the matter's accuser is sealed from the acting user."""
+    user = current_actor()
+    if user is None:
+        return None
+    own = {a.id for a in [user.agency, *user.extra_agencies] if a is not None}
+    if not own:
+        return None
+    sealed = select(Matter.id).where(
+        Matter.accuser_sealed.is_(True), Matter.complained_agency_id.in_(own)
+    )
+    return MatterIndex.matter_id.in_(sealed)
+
+
+def search(f: Filters, *, after_id: int | None = None, limit: int = 50) -> list[Matter]:
+    """Run ``search_statement`` and return the matters."""
+    return list(db.session.execute(search_statement(f, after_id=after_id, limit=limit)).scalars())

@@ -1,0 +1,123 @@
+"""Chinese search over matters: bigrams, syntax characters, identities, record rules."""
+
+from datetime import date
+
+import pytest
+
+from core.cases.search import Filters, search, tokens
+from core.cases.services import PartyInput
+from core.extensions import db
+from tests.cases_support import agency, as_, register, step
+
+OTHER_ID = "110105194912310062"
+
+
+def test_tokens_are_bigrams_and_words():
+    assert tokens("拆迁补偿") == ["拆迁", "迁补", "补偿"]
+    assert tokens("拆") == ["拆"]
+    assert tokens("电话13800138000，ＡＢＣ") == ["电话", "13800138000", "abc"]
+    assert tokens("'; DROP TABLE x; --") == ["drop", "table", "x"]
+
+
+def _seed():
+    a = register(summary="反映拆迁补偿款未到位，要求补发。", received_on=date(2026, 5, 6))
+    b = register(
+        summary="小区噪声污染扰民，要求处理。",
+        demands=["停止夜间施工"],
+        received_on=date(2026, 5, 7),
+        parties=[PartyInput(name="李秀英", id_number=OTHER_ID, mobile="13900001111")],
+    )
+    return a.id, b.id
+
+
+def _ids(**kw):
+    return {m.id for m in search(Filters(**kw))}
+
+
+def test_two_character_words_and_substrings(app):
+    with app.app_context():
+        a, b = _seed()
+        with as_("supervisor"):
+            assert _ids(text="拆迁") == {a}
+            assert _ids(text="补偿款") == {a}
+            assert _ids(text="噪声") == {b}
+            assert _ids(text="拆迁 噪声") == set()  # all tokens must match
+            assert _ids(text="拆") == {a}  # one character: prefix of a bigram
+            assert _ids(text="要求") == {a, b}
+            assert _ids(text="要求", channel="letter") == set()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "拆迁'",
+        '"拆迁"',
+        "拆迁*",
+        "(拆迁)",
+        "拆迁:",
+        "{}: 拆迁",
+        "^拆迁",
+        "拆迁 -",
+        "拆迁)(",
+        "拆迁%_\\",
+        "\x00拆迁",
+        "拆迁;--",
+        "拆迁 & | !",
+    ],
+)
+def test_fts_and_sql_syntax_characters_are_plain_text(app, query):
+    with app.app_context():
+        a, _ = _seed()
+        with as_("supervisor"):
+            assert _ids(text=query) == {a}
+
+
+def test_sql_words_are_searched_as_words(app):
+    with app.app_context():
+        _seed()
+        with as_("supervisor"):
+            assert _ids(text="拆迁' OR '1'='1") == set()
+            assert _ids(text="'; DROP TABLE core_matter; --") == set()
+            assert len(_ids(text="")) == 2
+
+
+def test_identity_search_needs_personal_data_permission(app):
+    with app.app_context():
+        _, b = _seed()
+        with as_("supervisor"):  # has core.personal_data.view
+            assert _ids(text="李秀英") == {b}
+            assert _ids(text=OTHER_ID) == {b}
+            assert _ids(text="13900001111") == {b}
+        with as_("leader"):  # bureau-wide records, no personal data permission
+            assert _ids(text="噪声") == {b}
+            assert _ids(text="李秀英") == set()
+            assert _ids(text=OTHER_ID) == set()
+
+
+def test_sealed_accuser_not_searchable_by_the_unit_complained_about(app):
+    with app.app_context():
+        m = register(
+            summary="举报住建局工作人员索要好处费。",
+            purpose="accusation",
+            handling_type="accusation",
+            complained_agency_id=agency("CJJ").id,
+            parties=[PartyInput(name="赵举报", id_number=OTHER_ID)],
+            received_on=date(2026, 5, 8),
+        )
+        step(m.id, "supervisor", "forward", on=date(2026, 5, 8), agency_id=agency("CJJ").id)
+        db.session.expire_all()
+        with as_("supervisor"):
+            assert _ids(text="赵举报") == {m.id}
+        with as_("handler"):  # CJJ: sees the matter, has personal data permission
+            assert _ids(text="好处费") == {m.id}
+            assert _ids(text="赵举报") == set()
+
+
+def test_results_obey_record_rules(app):
+    with app.app_context():
+        a, _b = _seed()
+        step(a, "supervisor", "forward", on=date(2026, 5, 8), agency_id=agency("CJJ").id)
+        with as_("handler"):
+            assert _ids(text="要求") == {a}
+        with as_("town_handler"):
+            assert _ids(text="要求") == set()
