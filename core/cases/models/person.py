@@ -29,6 +29,8 @@ class Person(VersionedMixin, TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(12), default="person")  # person | organisation
     name: Mapped[str] = mapped_column(String(100), index=True)
+    #: Toneless pinyin of the name ("zhang wei"): finds the same person typed with homophones.
+    name_pinyin: Mapped[str | None] = mapped_column(String(200), index=True)
     id_type: Mapped[str] = mapped_column(String(20), default="resident_id")
     id_number: Mapped[str | None] = mapped_column(String(40), index=True)
     sex: Mapped[str | None] = mapped_column(String(4))
