@@ -3,7 +3,8 @@
 from datetime import date
 
 from core.accounts.models import Agency
-from core.cases.repeats import find_candidates, pinyin_key, similarity
+from core.cases.pinyin import pinyin_key
+from core.cases.repeats import find_candidates, similarity
 from core.cases.services import PartyInput
 from core.extensions import db
 from tests.cases_support import VALID_ID, agency, as_, register, step

@@ -14,31 +14,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pypinyin import lazy_pinyin
 from rapidfuzz.distance import Levenshtein
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from core.accounts.models import Agency
 from core.cases.idcard import normalise
 from core.cases.lifecycle import FINAL_STATES, STATES
 from core.cases.models import Matter, MatterParty, Person
+from core.cases.pinyin import pinyin_key
 from core.cases.search import tokens
 from core.extensions import db
 
 MAX_CANDIDATES = 10
-
-
-def pinyin_key(name: str | None) -> str:
-    """Toneless pinyin of a name, space-separated (``"zhang wei"``)."""
-    if not name:
-        return ""
-    return " ".join(p.lower() for p in lazy_pinyin(name.strip()) if p.strip())
-
-
-@event.listens_for(Person, "before_insert")
-@event.listens_for(Person, "before_update")
-def _keep_pinyin(mapper, connection, person: Person) -> None:
-    person.name_pinyin = pinyin_key(person.name) or None
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import String
+from sqlalchemy import String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, TimestampMixin, VersionedMixin
@@ -44,3 +44,11 @@ class Person(VersionedMixin, TimestampMixin, Base):
     region_code: Mapped[str | None] = mapped_column(String(12))
     address: Mapped[str | None] = mapped_column(String(200))
     postcode: Mapped[str | None] = mapped_column(String(6))
+
+
+@event.listens_for(Person, "before_insert")
+@event.listens_for(Person, "before_update")
+def _keep_pinyin(mapper, connection, person: Person) -> None:
+    from core.cases.pinyin import pinyin_key
+
+    person.name_pinyin = pinyin_key(person.name) or None
