@@ -75,10 +75,13 @@ def modules_install(names: tuple[str, ...], all_: bool) -> None:
 @click.argument("names", nargs=-1, required=True)
 def modules_upgrade(names: tuple[str, ...]) -> None:
     """Upgrade installed modules to the code's version."""
-    from core.registry.installer import upgrade
+    from core.registry.installer import InstallError, upgrade
 
     for name in names:
-        upgrade(name)
+        try:
+            upgrade(name)
+        except (InstallError, ManifestError) as exc:
+            raise click.ClickException(str(exc)) from exc
         click.echo(f"upgraded: {name}")
 
 
@@ -92,7 +95,9 @@ def modules_uninstall(name: str, purge: bool, yes: bool) -> None:
     from core.registry.installer import purge as do_purge
 
     try:
-        if name in _registry().installed_names():
+        # Without --purge, uninstall() itself says why a module that is not installed (or
+        # not present) cannot be uninstalled, rather than doing nothing silently.
+        if not purge or name in _registry().installed_names():
             uninstall(name)
             click.echo(f"uninstalled: {name} (data kept)")
         if purge:
@@ -104,7 +109,7 @@ def modules_uninstall(name: str, purge: bool, yes: bool) -> None:
                 click.confirm("Write a backup and drop these tables?", abort=True)
             path = do_purge(name)
             click.echo(f"backup written to {path}; tables dropped")
-    except InstallError as exc:
+    except (InstallError, ManifestError) as exc:
         raise click.ClickException(str(exc)) from exc
 
 

@@ -663,6 +663,33 @@ def test_cli_modules_list_install_uninstall_purge(app):
     assert unknown.exit_code == 1 and "no module named 'no_such_module'" in unknown.output
 
 
+def test_cli_refuses_with_a_reason_never_silently(app):
+    runner = app.test_cli_runner()
+
+    def refused(*args: str) -> str:
+        result = runner.invoke(args=list(args))
+        assert result.exit_code == 1, result.output
+        assert isinstance(result.exception, SystemExit)  # a message, not a traceback
+        return result.output
+
+    assert "no module named 'no_such_module'" in refused("modules", "uninstall", "no_such_module")
+    assert "模块 notebook 未安装" in refused("modules", "uninstall", "notebook")
+    assert "尚未安装" in refused("modules", "upgrade", "notebook")
+    assert "没有可清除的数据" in refused("modules", "uninstall", "notebook", "--purge", "--yes")
+    assert not list((Path(app.config["MINSHENG_VAR_DIR"]) / "backups").glob("*"))
+    assert audit_events(app, "module.purge") == []
+
+    assert runner.invoke(args=["modules", "install", "notebook"]).exit_code == 0
+    upgraded = runner.invoke(args=["modules", "upgrade", "notebook"])
+    assert upgraded.exit_code == 0 and "upgraded: notebook" in upgraded.output
+    [event] = audit_events(app, "module.upgrade")
+    assert event.object_id == "notebook"
+
+    purged = runner.invoke(args=["modules", "uninstall", "notebook", "--purge", "--yes"])
+    assert purged.exit_code == 0, purged.output
+    assert "没有可清除的数据" in refused("modules", "uninstall", "notebook", "--purge", "--yes")
+
+
 def test_cli_db_upgrade_creates_core_once(databases, backend, tmp_path):
     url = databases.new(backend, empty=True)
     fresh = make_app(url, tmp_path / "var")

@@ -256,6 +256,9 @@ def purge(name: str, *, registry: Registry | None = None, backup_dir: Path | Non
     if state is not None and state.installed:
         raise InstallError(f"请先卸载模块 {name}，再清除其数据。")
     preview = purge_preview(name, registry=registry)
+    if state is None and not preview.tables:
+        # Never installed, or purged already: no backup to write, no branch to downgrade.
+        raise InstallError(f"模块 {name} 没有可清除的数据。")
     backup_dir = backup_dir or Path(current_app.config["MINSHENG_VAR_DIR"]) / "backups"
     backup_dir.mkdir(parents=True, exist_ok=True)
     stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
