@@ -115,6 +115,7 @@ def write_module(
     template_folder: str | None = None,
     branch_label: str | None = "<name>",
     job_id: str | None = None,
+    depends_on: str = "core_0001",
     broken_import: bool = False,
 ) -> str:
     """Write a module package named ``name`` under ``root``; by default it keeps every rule."""
@@ -181,7 +182,7 @@ def write_module(
             revision = "{name}_0001"
             down_revision = None
             branch_labels = {label!r}
-            depends_on = "core_0001"
+            depends_on = {depends_on!r}
 
 
             def upgrade():
@@ -312,6 +313,10 @@ BAD_MODULES = {
     "another branch label": (
         lambda n: {"branch_label": "notebook_two"},
         lambda n: rf"base revision\(s\) {n}_0001 must carry branch_labels = \('{n}',\)",
+    ),
+    "migration depending on an unknown revision": (
+        lambda n: {"depends_on": "elsewhere_0001"},
+        lambda n: rf"module '{n}': its migrations refer to a revision found neither in core nor",
     ),
     "job id prefix": (
         lambda n: {"job_id": "jobs.tick"},
@@ -492,6 +497,24 @@ def test_second_instance_sees_install_and_uninstall_without_restart(app, same_db
         uninstall("notebook")
     assert client.get("/notebook/").status_code == 404
     assert "记事本" not in client.get("/").get_data(as_text=True)
+
+
+def test_purge_refused_while_a_module_requiring_it_keeps_data(app, module_factory, same_db_app):
+    base = module_factory()
+    ext = module_factory(requires=(base,), depends_on=f"{base}_0001")
+    site = same_db_app(MINSHENG_EXTRA_MODULES=(*SAMPLE_MODULES, base, ext))
+    with site.app_context():
+        assert install([ext]) == [base, ext]
+        uninstall(ext)
+        uninstall(base)
+        with pytest.raises(InstallError, match=ext):
+            purge(base)
+    assert {f"{base}_item", f"{ext}_item"} <= table_names(site)
+    with site.app_context():
+        purge(ext)
+        assert f"{base}_item" in inspect(db.engine).get_table_names()
+        purge(base)
+    assert not {f"{base}_item", f"{ext}_item"} & table_names(site)
 
 
 # --- an add-on distribution found through its entry point -----------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
+from collections.abc import Iterable
 from dataclasses import replace
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -117,10 +118,14 @@ def dependency_order(manifests: list[Manifest]) -> list[Manifest]:
     return ordered
 
 
-def load(manifest: Manifest) -> tuple[Blueprint | None, list[str]]:
+def load(
+    manifest: Manifest, migration_locations: Iterable[Path] = ()
+) -> tuple[Blueprint | None, list[str]]:
     """Import a module's models and blueprint and check its one-name rule.
 
-    Returns the blueprint and the module's tables. Raises ``ManifestError`` saying what to fix.
+    ``migration_locations`` are the migrations folders of modules already loaded, so that a
+    revision may depend on a revision of a module it requires. Returns the blueprint and the
+    module's tables. Raises ``ManifestError`` saying what to fix.
     """
     name = manifest.name
     manifest.check_declarations()
@@ -138,7 +143,7 @@ def load(manifest: Manifest) -> tuple[Blueprint | None, list[str]]:
     if tables and manifest.migrations_path is None:
         raise ManifestError(f"module {name!r} has tables but no migrations/ folder")
     _check_folders(manifest)
-    _check_branch(manifest)
+    _check_branch(manifest, migration_locations)
     blueprint = None
     if manifest.blueprint:
         blueprint = resolve(manifest.blueprint)
@@ -161,12 +166,18 @@ def _check_folders(manifest: Manifest) -> None:
             )
 
 
-def _check_branch(manifest: Manifest) -> None:
+def _check_branch(manifest: Manifest, others: Iterable[Path]) -> None:
     from core.registry.migrations import branch_bases
 
     if manifest.migrations_path is None:
         return
-    labels = branch_bases(manifest.migrations_path)
+    try:
+        labels = branch_bases(manifest.migrations_path, others)
+    except Exception as exc:  # Alembic cannot resolve the revisions (KeyError, CommandError…)
+        raise ManifestError(
+            f"module {manifest.name!r}: its migrations refer to a revision found neither in "
+            f"core nor in the modules it requires ({type(exc).__name__}: {exc})"
+        ) from exc
     if not labels:
         raise ManifestError(f"module {manifest.name!r}: migrations/ holds no revision")
     wrong = [rev for rev, lab in labels.items() if manifest.name not in lab]

@@ -259,6 +259,13 @@ def purge(name: str, *, registry: Registry | None = None, backup_dir: Path | Non
     if state is None and not preview.tables:
         # Never installed, or purged already: no backup to write, no branch to downgrade.
         raise InstallError(f"模块 {name} 没有可清除的数据。")
+    # Downgrading this branch also downgrades revisions that depend on it: a module that
+    # requires this one would lose its tables without a backup of its own.
+    keeping = [d for d in registry.dependents(name) if purge_preview(d, registry=registry).tables]
+    if keeping:
+        raise InstallError(
+            f"不能清除 {name}：模块 {', '.join(keeping)} 依赖它且仍保留数据表，请先清除这些模块。"
+        )
     backup_dir = backup_dir or Path(current_app.config["MINSHENG_VAR_DIR"]) / "backups"
     backup_dir.mkdir(parents=True, exist_ok=True)
     stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")

@@ -26,9 +26,12 @@ def alembic_config(locations: Iterable[Path], engine: Engine | None = None) -> C
     return cfg
 
 
-def branch_bases(folder: Path) -> dict[str, tuple[str, ...]]:
-    """Map each base revision found in ``folder`` to its branch labels."""
-    script = ScriptDirectory.from_config(alembic_config([folder]))
+def branch_bases(folder: Path, others: Iterable[Path] = ()) -> dict[str, tuple[str, ...]]:
+    """Map each base revision found in ``folder`` to its branch labels.
+
+    ``others`` are folders its revisions may depend on (those of the modules it requires).
+    """
+    script = ScriptDirectory.from_config(alembic_config([*others, folder]))
     bases: dict[str, tuple[str, ...]] = {}
     for rev in script.walk_revisions():
         if Path(rev.path).resolve().parent == folder.resolve() and rev.down_revision is None:

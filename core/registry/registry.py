@@ -59,7 +59,7 @@ class Registry:
                 )
                 continue
             try:
-                blueprint, tables = load(manifest)
+                blueprint, tables = load(manifest, reg.migration_locations())
             except Exception as exc:  # a bug in one module's code must not stop the site
                 reg.refused[manifest.name] = refusal_reason(manifest.name, exc)
                 continue
