@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -43,17 +44,26 @@ def _password_file() -> Path:
     return Path(current_app.config["MINSHENG_VAR_DIR"]) / "demo-password.txt"
 
 
-def load_demo() -> list[str]:
-    """Create demo agencies and users if missing; return lines describing the logins."""
+def demo_password() -> str:
+    """The demo users' password: random per installation, kept in the var dir (mode 0600)."""
     pw_file = _password_file()
     if pw_file.exists():
-        password = pw_file.read_text().strip()
-    else:
-        # Random per installation, so a demo left on a network is not open to everyone.
-        password = "Ms-" + secrets.token_urlsafe(9)
-        pw_file.parent.mkdir(parents=True, exist_ok=True)
-        pw_file.write_text(password)
-        pw_file.chmod(0o600)
+        return pw_file.read_text().strip()
+    # Random, so a demo left on a network is not open to everyone; it still meets the policy.
+    password = "Ms-" + secrets.token_urlsafe(9) + "7a"
+    pw_file.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(pw_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(password)
+    return password
+
+
+def load_demo() -> list[str]:
+    """Create demo agencies and one local user per role if missing; return the login lines.
+
+    Idempotent: existing agencies and users (whoever made them) are left as they are.
+    """
+    password = demo_password()
     codes = {a.code: a for a in db.session.execute(select(Agency)).scalars()}
     for code, name, level, region, parent in AGENCIES:
         if code not in codes:
@@ -66,17 +76,19 @@ def load_demo() -> list[str]:
                 parent_id=codes[parent].id if parent else None,
             )
     roles = {r.code: r for r in db.session.execute(select(Role)).scalars()}
-    existing = set(db.session.execute(select(User.username)).scalars())
+    existing = {u.lower() for u in db.session.execute(select(User.username)).scalars()}
+    password_hash = None  # argon2 is slow on purpose: hash once for every demo user
     lines = []
     for code, name, _desc in ROLES:
         username = code
-        if username not in existing and code in roles:
+        if username.lower() not in existing and code in roles:
+            password_hash = password_hash or hash_password(password)
             db.session.add(
                 User(
                     username=username,
                     display_name=f"演示{name}",
                     source="local",
-                    password_hash=hash_password(password),
+                    password_hash=password_hash,
                     roles=[roles[code]],
                     agency=codes[ROLE_AGENCY.get(code, "SH-XFJ")],
                 )

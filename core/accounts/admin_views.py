@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
+from wtforms import SelectChoice
 
 from core.accounts.directory import DirectoryError
 from core.accounts.forms import AgencyForm, DirectoryPreviewForm, NewLocalUserForm, UserForm
@@ -11,6 +14,7 @@ from core.accounts.models import Agency, Permission, Role, User
 from core.accounts.provisioning import assignment_for, directory_client
 from core.accounts.services import (
     AccountError,
+    StaleEdit,
     create_local_user,
     save_agency,
     set_role_permissions,
@@ -20,22 +24,34 @@ from core.extensions import db
 from core.web.blueprint import bp
 from core.web.http import paginate, require
 
+GRANT_KEY = re.compile(r"^g-(\d+)-(\d+)$")
 
-def _agency_choices(blank: str | None = None) -> list[tuple[int, str]]:
+
+def _agency_choices(blank: str | None = None) -> list[SelectChoice]:
     agencies = db.session.execute(select(Agency).order_by(Agency.path)).scalars()
-    choices = [(a.id, "　" * (a.path.count("/") - 2) + a.name) for a in agencies]
-    return ([(0, blank)] if blank else []) + choices
+    choices = [SelectChoice(a.id, "　" * (a.path.count("/") - 2) + a.name) for a in agencies]
+    return ([SelectChoice(0, blank)] if blank else []) + choices
+
+
+def _refusal_status(exc: AccountError) -> int:
+    # Someone else's save came first: 409. A change the rules refuse: 422.
+    return 409 if isinstance(exc, StaleEdit) else 422
 
 
 @bp.route("/admin/users")
 @require("core.admin.users")
 def users():
     """Search and list users."""
-    q = request.args.get("q", "").strip()
+    # Control characters (a NUL would make PostgreSQL refuse the query) are never in a name.
+    q = "".join(ch for ch in request.args.get("q", "") if ch.isprintable()).strip()[:100]
     stmt = select(User).order_by(User.username)
     if q:
-        like = f"%{q}%"
-        stmt = stmt.where(or_(User.username.ilike(like), User.display_name.ilike(like)))
+        stmt = stmt.where(
+            or_(
+                User.username.icontains(q, autoescape=True),
+                User.display_name.icontains(q, autoescape=True),
+            )
+        )
     page = paginate(stmt, request.args.get("page", 1, type=int))
     form = NewLocalUserForm()
     form.agency_id.choices = _agency_choices("（无）")
@@ -59,7 +75,8 @@ def user_create():
             flash(f"已新建用户 {user.username}。", "success")
             return redirect(url_for("core.user_edit", user_id=user.id))
         except AccountError as exc:
-            form.password.errors = [str(exc)]
+            db.session.rollback()
+            getattr(form, exc.field or "password").errors = [str(exc)]
     page = paginate(select(User).order_by(User.username))
     return render_template("core/admin/users.html", page=page, q="", form=form), 422
 
@@ -73,7 +90,8 @@ def user_edit(user_id: int):
     form.agency_id.choices = _agency_choices("（无）")
     form.extra_agency_ids.choices = _agency_choices()
     form.role_ids.choices = [
-        (r.id, r.name) for r in db.session.execute(select(Role).order_by(Role.name)).scalars()
+        SelectChoice(r.id, r.name)
+        for r in db.session.execute(select(Role).order_by(Role.name)).scalars()
     ]
     if request.method == "GET":
         form.agency_id.data = user.agency_id or 0
@@ -97,7 +115,7 @@ def user_edit(user_id: int):
         except AccountError as exc:
             db.session.rollback()
             flash(str(exc), "error")
-            status = 409
+            status = _refusal_status(exc)
     elif request.method == "POST":
         status = 422
     return render_template("core/admin/user_edit.html", user=user, form=form), status
@@ -116,10 +134,15 @@ def roles():
     if request.method == "POST":
         grants: dict[int, set[int]] = {r.id: set() for r in all_roles}
         for key in request.form:
-            if key.startswith("g-"):
-                _, role_id, perm_id = key.split("-")
-                grants.setdefault(int(role_id), set()).add(int(perm_id))
-        changed = set_role_permissions(grants)
+            m = GRANT_KEY.match(key)
+            if m:
+                grants.setdefault(int(m.group(1)), set()).add(int(m.group(2)))
+        try:
+            changed = set_role_permissions(grants)
+        except AccountError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return render_template("core/admin/roles.html", roles=all_roles, perms=perms), 422
         flash(f"已保存，{changed} 个角色的权限有变化。", "success")
         return redirect(url_for("core.roles"))
     return render_template("core/admin/roles.html", roles=all_roles, perms=perms)
@@ -152,8 +175,8 @@ def agencies(agency_id: int | None = None):
             return redirect(url_for("core.agencies"))
         except AccountError as exc:
             db.session.rollback()
-            form.code.errors = [str(exc)]
-            status = 409
+            flash(str(exc), "error")
+            status = _refusal_status(exc)
     elif request.method == "POST":
         status = 422
     tree = list(db.session.execute(select(Agency).order_by(Agency.path)).scalars())

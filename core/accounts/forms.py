@@ -8,11 +8,24 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+
+NOT_A_CHOICE = "请从列表中选择。"
+
+AGENCY_LEVELS = [
+    SelectChoice("city", "市级"),
+    SelectChoice("county", "县（区）级"),
+    SelectChoice("bureau", "信访局/群众工作局"),
+    SelectChoice("department", "职能部门"),
+    SelectChoice("town", "乡镇（街道）"),
+    SelectChoice("community", "村（社区）"),
+    SelectChoice("station", "工作站/室"),
+]
 
 
 class LoginForm(FlaskForm):
@@ -27,9 +40,13 @@ class UserForm(FlaskForm):
 
     version = HiddenField()
     display_name = StringField("姓名", validators=[DataRequired("请输入姓名。"), Length(max=100)])
-    agency_id = SelectField("所属机构", coerce=int)
-    extra_agency_ids = SelectMultipleField("另授权机构", coerce=int)
-    role_ids = SelectMultipleField("角色", coerce=int)
+    agency_id = SelectField("所属机构", coerce=int, invalid_choice_message=NOT_A_CHOICE)
+    extra_agency_ids = SelectMultipleField(
+        "另授权机构", coerce=int, invalid_choice_message="无效的机构：%(value)s"
+    )
+    role_ids = SelectMultipleField(
+        "角色", coerce=int, invalid_choice_message="无效的角色：%(value)s"
+    )
     active = BooleanField("启用")
 
 
@@ -47,7 +64,7 @@ class NewLocalUserForm(FlaskForm):
     )
     display_name = StringField("姓名", validators=[DataRequired("请输入姓名。"), Length(max=100)])
     password = PasswordField("初始密码", validators=[DataRequired("请输入初始密码。")])
-    agency_id = SelectField("所属机构", coerce=int)
+    agency_id = SelectField("所属机构", coerce=int, invalid_choice_message=NOT_A_CHOICE)
 
 
 class AgencyForm(FlaskForm):
@@ -62,18 +79,7 @@ class AgencyForm(FlaskForm):
         ],
     )
     name = StringField("机构名称", validators=[DataRequired("请输入机构名称。"), Length(max=100)])
-    level = SelectField(
-        "层级",
-        choices=[
-            ("city", "市级"),
-            ("county", "县（区）级"),
-            ("bureau", "信访局/群众工作局"),
-            ("department", "职能部门"),
-            ("town", "乡镇（街道）"),
-            ("community", "村（社区）"),
-            ("station", "工作站/室"),
-        ],
-    )
+    level = SelectField("层级", choices=AGENCY_LEVELS, invalid_choice_message=NOT_A_CHOICE)
     region_code = StringField(
         "行政区划代码",
         validators=[
@@ -81,7 +87,7 @@ class AgencyForm(FlaskForm):
             Regexp(r"^\d{6}(\d{3})?(\d{3})?$", message="行政区划代码应为 6、9 或 12 位数字。"),
         ],
     )
-    parent_id = SelectField("上级机构", coerce=int)
+    parent_id = SelectField("上级机构", coerce=int, invalid_choice_message=NOT_A_CHOICE)
 
 
 class DirectoryPreviewForm(FlaskForm):
@@ -89,6 +95,20 @@ class DirectoryPreviewForm(FlaskForm):
 
     username = StringField(
         "目录用户名", validators=[DataRequired("请输入用户名。"), Length(max=128)]
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    """A local user changing their own password."""
+
+    current_password = PasswordField("当前密码", validators=[DataRequired("请输入当前密码。")])
+    new_password = PasswordField("新密码", validators=[DataRequired("请输入新密码。")])
+    confirm_password = PasswordField(
+        "再次输入新密码",
+        validators=[
+            DataRequired("请再次输入新密码。"),
+            EqualTo("new_password", message="两次输入的新密码不一致。"),
+        ],
     )
 
 

@@ -8,8 +8,9 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from core import audit
-from core.accounts.forms import ConfirmForm, LoginForm
+from core.accounts.forms import ChangePasswordForm, ConfirmForm, LoginForm
 from core.accounts.login import authenticate
+from core.accounts.services import AccountError, change_password
 from core.accounts.session import issue_token
 from core.extensions import db
 from core.web.blueprint import bp
@@ -86,4 +87,27 @@ def me():
         new_token = issue_token(current_user, request.form.get("name", "API")[:100] or "API")
         audit.record("api_token.issue", current_user, summary="生成 API 令牌")
         db.session.commit()
-    return render_template("core/me.html", form=form, new_token=new_token)
+    return render_template(
+        "core/me.html", form=form, new_token=new_token, password_form=ChangePasswordForm()
+    )
+
+
+@bp.route("/me/password", methods=["POST"])
+@login_required
+def change_my_password():
+    """A local user changes their password; their other sessions end, this one goes on."""
+    password_form = ChangePasswordForm()
+    if password_form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            change_password(
+                user, password_form.current_password.data, password_form.new_password.data
+            )
+        except AccountError as exc:
+            db.session.rollback()
+            getattr(password_form, exc.field or "new_password").errors = [str(exc)]
+        else:
+            login_user(user)  # the session id carries the new epoch
+            flash("密码已修改；在其他地方登录的会话已退出。", "success")
+            return redirect(url_for("core.me"))
+    return render_template("core/me.html", form=ConfirmForm(), password_form=password_form), 422
