@@ -731,3 +731,33 @@ def test_cli_db_upgrade_creates_core_once(databases, backend, tmp_path):
             db.session.remove()
             db.engine.dispose()
         databases.drop(url)
+
+
+def test_upgrade_drops_permissions_the_module_no_longer_declares(app):
+    from core.accounts.models import Permission, Role
+    from core.registry.installer import upgrade
+
+    with app.app_context():
+        install(["notebook"])
+        registry = registry_of(app)
+        admin = db.session.execute(select(Role).where(Role.code == "admin")).scalar_one()
+        assert "notebook.edit" in {p.name for p in admin.permissions}
+        original = registry.manifests["notebook"]
+        slimmer = replace(
+            original,
+            version="1.1.0",
+            permissions={"notebook.view": "查看记事"},
+            default_grants={},
+            menu=(),
+        )
+        registry.manifests["notebook"] = slimmer
+        try:
+            upgrade("notebook", registry=registry)
+        finally:
+            registry.manifests["notebook"] = original
+        names = set(db.session.execute(select(Permission.name)).scalars())
+        assert "notebook.edit" not in names and "notebook.view" in names
+        db.session.expire_all()
+        admin = db.session.execute(select(Role).where(Role.code == "admin")).scalar_one()
+        assert {p.name for p in admin.permissions} >= {"notebook.view"}
+        assert "notebook.edit" not in {p.name for p in admin.permissions}

@@ -42,7 +42,11 @@ def _state(name: str) -> ModuleState:
 
 
 def sync_permissions(registry: Registry, name: str) -> None:
-    """Create or relabel the module's declared permissions (grants stay as they are)."""
+    """Create or relabel the module's declared permissions; drop those it no longer declares.
+
+    Grants of kept permissions stay as administrators set them; a dropped permission leaves
+    every role (its grant rows go with it), so nobody keeps a right the code no longer knows.
+    """
     manifest = registry.get(name)
     existing = {
         p.name: p
@@ -53,6 +57,9 @@ def sync_permissions(registry: Registry, name: str) -> None:
             existing[perm].label = label
         else:
             db.session.add(Permission(name=perm, module=name, label=label))
+    for perm_name, perm in existing.items():
+        if perm_name not in manifest.permissions:
+            db.session.delete(perm)
 
 
 def _grant_defaults(registry: Registry, name: str) -> None:
