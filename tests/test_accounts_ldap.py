@@ -23,7 +23,7 @@ from tests.accounts_support import (
     text,
     user_row,
 )
-from tests.ldap_server import LdapServer
+from tests.ldap_server import LdapServer, ssha, user_dn
 
 DIR_PASSWORD = "Secret-123"
 
@@ -68,8 +68,19 @@ SEED_PEOPLE = [
 ]
 
 
-def test_first_login_through_the_form_provisions_roles_and_agency(ldap_app):
-    for uid, name, roles, agency in SEED_PEOPLE:
+def test_first_login_through_the_form_provisions_roles_and_agency(
+    ldap_app, slapd, directory_people
+):
+    # A login name in Chinese characters as well (uid is a UTF-8 directory string; mail is
+    # ASCII-only, so this person has none).
+    directory_people.append("王小明")
+    with slapd.admin() as conn:
+        conn.add(
+            user_dn("王小明", "城建局"),
+            ["inetOrgPerson"],
+            {"uid": "王小明", "cn": "王小明", "sn": "王", "userPassword": ssha(DIR_PASSWORD)},
+        )
+    for uid, name, roles, agency in [*SEED_PEOPLE, ("王小明", "王小明", [], "CJJ")]:
         client = ldap_app.test_client()
         resp = login(client, uid, DIR_PASSWORD)
 
@@ -79,13 +90,13 @@ def test_first_login_through_the_form_provisions_roles_and_agency(ldap_app):
             user = user_row(uid)
             assert user.source == "ldap"
             assert user.display_name == name
-            assert user.email == f"{uid}@minsheng.test"
+            assert user.email == (f"{uid}@minsheng.test" if uid.isascii() else None)
             assert user.password_hash is None
             assert user.directory_dn.startswith(f"uid={uid},ou=")
             assert roles_and_agency(uid) == (roles, agency)
     with ldap_app.app_context():
         events = audit_actions("user.provision")
-        assert [e.username for e in events] == [uid for uid, *_ in SEED_PEOPLE]
+        assert [e.username for e in events] == [uid for uid, *_ in SEED_PEOPLE] + ["王小明"]
 
 
 def test_login_name_is_case_insensitive_and_stored_as_the_directory_spells_it(ldap_app, client):
@@ -352,6 +363,11 @@ def test_cli_sync_dry_run_reports_and_changes_nothing(ldap_app, slapd, directory
         assert user_row("zhangwei") is None
         assert len(audit_actions("ldap.sync")) == audits_before
 
+    result = ldap_app.test_cli_runner().invoke(args=["ldap", "whois", "wangfang"])
+    assert result.exit_code == 0, result.output
+    assert "roles: ['case_handler']" in result.output
+    assert "agency: CJJ" in result.output
+
     result = ldap_app.test_cli_runner().invoke(args=["ldap", "sync"])
 
     assert result.exit_code == 0, result.output
@@ -365,10 +381,10 @@ def test_cli_sync_dry_run_reports_and_changes_nothing(ldap_app, slapd, directory
 def test_cli_sync_with_the_directory_down_fails_cleanly(app, slapd, dead_ldap_url):
     app.config["MINSHENG_LDAP"] = ldap_settings(slapd, url=dead_ldap_url)
 
-    result = app.test_cli_runner().invoke(args=["ldap", "sync"])
-
-    assert result.exit_code == 1
-    assert UNAVAILABLE_MESSAGE in result.output
+    for args in (["ldap", "sync"], ["ldap", "sync", "--dry-run"], ["ldap", "whois", "lina"]):
+        result = app.test_cli_runner().invoke(args=args)
+        assert result.exit_code == 1, args
+        assert UNAVAILABLE_MESSAGE in result.output
 
 
 def test_sync_refuses_to_deactivate_everyone_when_the_directory_returns_nobody(ldap_app, slapd):

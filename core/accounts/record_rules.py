@@ -65,15 +65,16 @@ def visible_agency_ids(user) -> frozenset[int] | None:
         return g.get(cache_key)
     from core.extensions import db
 
-    roots = [a for a in [user.agency, *user.extra_agencies] if a is not None]
+    # Materialised paths: an agency and everything under it share the agency's path prefix.
+    prefixes = {a.path for a in [user.agency, *user.extra_agencies] if a is not None}
     if BUREAU in perms and user.agency is not None:
         # The bureau is the top of the user's own tree: the first id of the path.
         top = user.agency.path.strip("/").split("/")[0]
-        roots.append(Agency(path=f"/{top}/"))
-    if not roots:
+        prefixes.add(f"/{top}/")
+    if not prefixes:
         ids: frozenset[int] = frozenset()
     else:
-        stmt = select(Agency.id).where(or_(*[Agency.path.startswith(r.path) for r in roots]))
+        stmt = select(Agency.id).where(or_(*[Agency.path.startswith(p) for p in sorted(prefixes)]))
         ids = frozenset(
             db.session.execute(stmt.execution_options(skip_record_rules=True)).scalars()
         )
