@@ -97,25 +97,25 @@ def csv_rows(resp) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text(resp))))
 
 
-@pytest.mark.parametrize("username", sorted(VISIBLE))
-def test_each_user_reads_lists_exports_and_fetches_only_visible_notes(
-    app, notebook, as_user, username
-):
-    visible = VISIBLE[username]
+def test_each_user_reads_lists_exports_and_fetches_only_visible_notes(app, notebook, as_user):
+    for username, visible in VISIBLE.items():
+        check_visibility(app, notebook, as_user(username), username, visible)
+
+
+def check_visibility(app, notebook: Notebook, web, username: str, visible: set[str]) -> None:
     hidden = EVERYTHING - visible
-    web = as_user(username)
     api = app.test_client()
     headers = bearer(notebook.tokens[username])
 
     page = text(web.get("/notebook/"))
-    assert {t for t in EVERYTHING if t in page} == visible
+    assert {t for t in EVERYTHING if t in page} == visible, username
 
     exported = csv_rows(web.get("/notebook/export.csv"))
-    assert {row["title"] for row in exported} == visible
+    assert {row["title"] for row in exported} == visible, username
 
     listed = api.get("/api/v1/notebook/notes", headers=headers)
     assert listed.status_code == 200
-    assert {item["title"] for item in listed.get_json()["items"]} == visible
+    assert {item["title"] for item in listed.get_json()["items"]} == visible, username
 
     for title in visible:
         note_id = notebook.ids[title]
@@ -124,7 +124,7 @@ def test_each_user_reads_lists_exports_and_fetches_only_visible_notes(
         assert fetched.get_json()["title"] == title
     for title in hidden:
         note_id = notebook.ids[title]
-        assert web.get(f"/notebook/{note_id}").status_code == 404, title
+        assert web.get(f"/notebook/{note_id}").status_code == 404, (username, title)
         fetched = api.get(f"/api/v1/notebook/notes/{note_id}", headers=headers)
         assert fetched.status_code == 404
         assert fetched.get_json()["error"]["code"] == 404
