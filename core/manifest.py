@@ -29,6 +29,9 @@ manifest = Manifest(
         "core.categories.manage": "维护内容分类",
     },
     menu=(
+        MenuItem("登记", "core.matter_register", "core.cases.register", order=10),
+        # Everyone working on cases has a queue; the page itself refuses other accounts.
+        MenuItem("待办", "core.queue", None, order=20),
         MenuItem("模块管理", "core.modules", "core.admin.modules", order=900),
         MenuItem("用户", "core.users", "core.admin.users", order=910),
         MenuItem("角色与权限", "core.roles", "core.admin.roles", order=920),

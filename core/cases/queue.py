@@ -1,0 +1,167 @@
+"""The work queue (工作台): what is waiting for the user, built on queries the record rules scope.
+
+Tabs:
+
+- ``mine``      我的: open matters I handle or follow (督办跟踪人);
+- ``due_soon``  即将到期: running deadlines of my agencies due within three days;
+- ``overdue``   已超期: running deadlines past due on matters I can see;
+- ``review``    待我审核: opinions to approve (``core.cases.approve``), completion reports to
+  check (``core.cases.supervise``), new matters and objections to triage
+  (``core.cases.triage``), for my agencies;
+- ``all``       全部: every matter I can see, newest first, searchable by number or summary.
+
+Every query selects ``Matter`` or joins it, so the record rules apply (they are added to each
+ORM select by ``core.accounts.record_rules``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, and_, false, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from core.cases.access import own_agency_ids
+from core.cases.clocks import CLOCK_KINDS, due_soon_cutoff, today
+from core.cases.models import Clock, Matter
+from core.cases.transitions import OPEN_STATES
+from core.extensions import db
+from core.web.http import Page
+
+TABS: dict[str, str] = {
+    "mine": "我的",
+    "due_soon": "即将到期",
+    "overdue": "已超期",
+    "review": "待我审核",
+    "all": "全部",
+}
+WINDOW_KINDS = tuple(k for k, spec in CLOCK_KINDS.items() if spec.window)
+
+
+@dataclass
+class QueueItem:
+    """A row of the queue: the matter and, on deadline tabs, the clock that put it there."""
+
+    matter: Matter
+    clock: Clock | None = None
+
+
+def _mine(user) -> Select:
+    return (
+        select(Matter)
+        .where(
+            or_(Matter.handler_id == user.id, Matter.follower_id == user.id),
+            Matter.state.in_(OPEN_STATES),
+        )
+        .order_by(Matter.received_on.desc(), Matter.id.desc())
+    )
+
+
+def _due_soon(user, on: date) -> Select:
+    return (
+        select(Clock)
+        .join(Matter, Clock.matter_id == Matter.id)
+        .where(
+            Clock.state == "running",
+            Clock.due >= on,
+            Clock.due <= due_soon_cutoff(on),
+            Clock.responsible_agency_id.in_(own_agency_ids(user)),
+        )
+        .order_by(Clock.due, Clock.id)
+    )
+
+
+def _overdue(user, on: date) -> Select:
+    # A window that ran out is not a missed duty (the daily job closes it), so only duties.
+    return (
+        select(Clock)
+        .join(Matter, Clock.matter_id == Matter.id)
+        .where(Clock.state == "running", Clock.due < on, Clock.kind.not_in(WINDOW_KINDS))
+        .order_by(Clock.due, Clock.id)
+    )
+
+
+def _review(user, permissions: frozenset[str]) -> Select:
+    mine = own_agency_ids(user)
+    conditions = []
+    if "core.cases.approve" in permissions:
+        conditions.append(
+            and_(Matter.state == "opinion_pending", Matter.handling_agency_id.in_(mine))
+        )
+    if "core.cases.supervise" in permissions:
+        conditions.append(and_(Matter.state == "completion_review", Matter.agency_id.in_(mine)))
+    if "core.cases.triage" in permissions:
+        conditions.append(
+            and_(Matter.state.in_(("registered", "objected")), Matter.agency_id.in_(mine))
+        )
+    # Oldest waiting first: it has waited longest.
+    return (
+        select(Matter)
+        .where(or_(*conditions) if conditions else false())
+        .order_by(Matter.updated_at, Matter.id)
+    )
+
+
+def _all(q: str = "") -> Select:
+    stmt = select(Matter).order_by(Matter.id.desc())
+    q = (q or "").strip()
+    if q:
+        stmt = stmt.where(
+            or_(
+                Matter.number.contains(q, autoescape=True),
+                Matter.summary.contains(q, autoescape=True),
+            )
+        )
+    return stmt
+
+
+def tab_query(
+    tab: str, user, permissions: frozenset[str], *, on: date | None = None, q: str = ""
+) -> Select:
+    """The statement behind ``tab`` (``Matter`` rows, or ``Clock`` rows for deadline tabs)."""
+    on = on or today()
+    if tab == "mine":
+        return _mine(user)
+    if tab == "due_soon":
+        return _due_soon(user, on)
+    if tab == "overdue":
+        return _overdue(user, on)
+    if tab == "review":
+        return _review(user, permissions)
+    if tab == "all":
+        return _all(q)
+    raise KeyError(tab)
+
+
+def _count(stmt: Select) -> int:
+    return db.session.execute(
+        select(func.count()).select_from(stmt.order_by(None).subquery())
+    ).scalar_one()
+
+
+def counts(user, permissions: frozenset[str], *, on: date | None = None) -> dict[str, int]:
+    """How many rows each tab holds (``all`` is not counted: it is a search)."""
+    return {tab: _count(tab_query(tab, user, permissions, on=on)) for tab in TABS if tab != "all"}
+
+
+def tab_page(
+    tab: str,
+    user,
+    permissions: frozenset[str],
+    *,
+    page: int = 1,
+    per_page: int = 30,
+    on: date | None = None,
+    q: str = "",
+) -> Page:
+    """One page of ``tab`` as ``QueueItem`` rows."""
+    stmt = tab_query(tab, user, permissions, on=on, q=q)
+    page = max(1, page)
+    total = _count(stmt)
+    entity = stmt.column_descriptions[0]["entity"]
+    if entity is Clock:
+        stmt = stmt.options(selectinload(Clock.matter))
+    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).scalars()
+    items = [QueueItem(r.matter, r) if entity is Clock else QueueItem(r) for r in rows]
+    return Page(items, page, per_page, total)

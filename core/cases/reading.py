@@ -1,0 +1,127 @@
+"""The read side of a matter, shared by its page and the API: parties, clocks, files, timeline.
+
+Everything here runs through the record rules (ORM selects) and the sealing and masking rules
+(``core.cases.sealing``), so the page and the API show the same things to the same person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from core.cases.lifecycle import STATES
+from core.cases.models import Attachment, Clock, Document, Matter, TimelineEntry
+from core.cases.sealing import SEALED, attachment_visible, identity_sealed_for, party_values
+from core.extensions import db
+
+CLOCK_STATES = {
+    "running": "进行中",
+    "paused": "中止计算",
+    "met": "按期完成",
+    "missed": "超期完成",
+    "lapsed": "期满未申请",
+    "cancelled": "已撤销",
+}
+SUMMARY_CHARS = 60
+
+
+def state_label(state: str) -> str:
+    """The Chinese label of a matter state."""
+    return STATES.get(state, state)
+
+
+def short(text: str | None, chars: int = SUMMARY_CHARS) -> str:
+    """``text`` cut to ``chars`` characters with an ellipsis."""
+    text = (text or "").strip().replace("\n", " ")
+    return text if len(text) <= chars else text[: chars - 1] + "…"
+
+
+def party_role(party: Any) -> str:
+    """主访人 / 代表 / 信访人."""
+    if party.is_lead:
+        return "主访人"
+    if party.is_representative:
+        return "代表"
+    return "信访人"
+
+
+@dataclass
+class PartyView:
+    """A petitioner as the viewer may see them."""
+
+    role: str
+    representative: bool
+    values: dict[str, str]
+
+
+def parties(matter: Matter, user: Any) -> list[PartyView]:
+    """The petitioners of ``matter``: sealed for the unit complained about, else masked."""
+    sealed = identity_sealed_for(matter, user)
+    return [
+        PartyView(party_role(p), p.is_representative, party_values(p.person, sealed))
+        for p in matter.parties
+    ]
+
+
+def lead_name(matter: Matter, user: Any) -> str:
+    """The lead petitioner's name for lists (sealed or masked as the rules say)."""
+    lead = matter.lead
+    if lead is None:
+        return "匿名" if matter.has_flag("anonymous") else ""
+    if identity_sealed_for(matter, user):
+        return SEALED
+    return party_values(lead.person, False)["name"]
+
+
+def clocks(matter: Matter) -> list[Clock]:
+    """The matter's clocks, oldest first."""
+    return list(matter.clocks)
+
+
+def timeline(matter: Matter) -> list[TimelineEntry]:
+    """The matter's timeline in order."""
+    return list(
+        db.session.execute(
+            select(TimelineEntry)
+            .where(TimelineEntry.matter_id == matter.id)
+            .order_by(TimelineEntry.at, TimelineEntry.id)
+        ).scalars()
+    )
+
+
+@dataclass
+class FileView:
+    """An attachment or issued document, and whether this viewer may download it."""
+
+    attachment: Attachment
+    document: Document | None
+    downloadable: bool
+
+
+def documents(matter: Matter, user: Any) -> list[FileView]:
+    """Issued documents (frozen PDFs), oldest first."""
+    sealed = identity_sealed_for(matter, user)
+    docs = db.session.execute(
+        select(Document).where(Document.matter_id == matter.id).order_by(Document.id)
+    ).scalars()
+    return [FileView(d.attachment, d, attachment_visible(d.attachment, sealed, user)) for d in docs]
+
+
+def uploads(matter: Matter, user: Any) -> list[FileView]:
+    """Files uploaded to the matter, oldest first."""
+    sealed = identity_sealed_for(matter, user)
+    rows = db.session.execute(
+        select(Attachment)
+        .where(Attachment.matter_id == matter.id, Attachment.kind == "upload")
+        .order_by(Attachment.id)
+    ).scalars()
+    return [FileView(a, None, attachment_visible(a, sealed, user)) for a in rows]
+
+
+def size_label(size: int) -> str:
+    """A file size for people (KB / MB)."""
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"

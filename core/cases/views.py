@@ -1,0 +1,402 @@
+"""Pages of the case file: registration, the matter page, history lookup and the work queue.
+
+The matter page carries its lifecycle steps, files and the satisfaction rating.
+
+Views parse forms and call the services (``core.cases.services``, ``core.cases.rating``,
+``core.cases.attachments``); the rules live there. Every matter is fetched through
+``get_visible_or_404`` so the record rules apply.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from core import audit
+from core.accounts.actor import actor_permissions, has_permission
+from core.accounts.services import StaleEdit, check_version
+from core.api import get_visible_or_404
+from core.cases import queue as work_queue
+from core.cases import rating as ratings
+from core.cases import reading
+from core.cases.access import can_upload, can_view_cases
+from core.cases.attachments import MAX_BYTES, AttachmentRefused, read, store_bytes
+from core.cases.clocks import today
+from core.cases.forms import (
+    DELIVERY_METHODS,
+    PETITIONER_VIEWS,
+    UploadForm,
+    apply_errors,
+    rating_form,
+    registration_form,
+    remap_party_errors,
+    transition_form,
+)
+from core.cases.idcard import id_number_problem, normalise
+from core.cases.lifecycle import TRANSITIONS, available
+from core.cases.models import Attachment, Matter, MatterParty, Person
+from core.cases.models.matter import FLAGS, HANDLING_TYPES, PURPOSES
+from core.cases.sealing import attachment_visible, identity_sealed_for
+from core.cases.services import MatterError, perform, register_matter
+from core.cases.timeline import add_entry
+from core.extensions import db
+from core.web.blueprint import bp
+from core.web.http import fail, require
+
+HISTORY_LIMIT = 20
+STALE_MESSAGE = "该记录已被他人修改，请刷新页面后重新编辑（您的修改未保存）"
+
+
+def require_case_view() -> frozenset[str]:
+    """Refuse users who do not work on cases; return the user's permissions."""
+    perms = actor_permissions()
+    if not can_view_cases(perms):
+        abort(403)
+    return perms
+
+
+# --- registration ----------------------------------------------------------------------------
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+@require("core.cases.register")
+def matter_register():
+    """登记: the registration form (keyboard first; the person's history beside it)."""
+    status = 200
+    message = None
+    general: dict[str, str] = {}
+    if request.method == "POST":
+        form = registration_form(request.form)
+        status = 422
+        message = "登记信息有误，请按提示修改（已填写的内容均已保留）。"
+        if form.validate():
+            reg, rows = form.to_registration()
+            try:
+                matter = register_matter(reg)
+            except MatterError as exc:
+                message = str(exc)
+                general = apply_errors(form, remap_party_errors(exc.errors, rows))
+            else:
+                flash(
+                    f"已登记信访事项 {matter.number}，查询码 {matter.query_code}"
+                    "（请告知信访人，用于查询办理进度和评价）。",
+                    "success",
+                )
+                return redirect(url_for("core.matter_view", matter_id=matter.id))
+    else:
+        form = registration_form()
+    form.pad_parties()
+    return (
+        render_template("core/cases/register.html", form=form, message=message, general=general),
+        status,
+    )
+
+
+@bp.route("/cases/history")
+@require("core.cases.register")
+def matter_history():
+    """JSON: the earlier matters of the person with this ID number (record rules apply)."""
+    number = normalise(request.args.get("id_number", ""))
+    if not number:
+        fail(400, "请提供身份证号码。")
+    problem = id_number_problem(number) if len(number) == 18 else None
+    person_matters = (
+        select(MatterParty.matter_id)
+        .join(Person, MatterParty.person_id == Person.id)
+        .where(Person.id_number == number)
+    )
+    rows = db.session.execute(
+        select(Matter)
+        .where(Matter.id.in_(person_matters))
+        .order_by(Matter.received_on.desc(), Matter.id.desc())
+        .limit(HISTORY_LIMIT + 1)
+    ).scalars()
+    # The unit an accuser complained about must not learn that this person accused it.
+    visible = [m for m in rows if not identity_sealed_for(m, current_user)]
+    return jsonify(
+        id_number_problem=problem,
+        more=len(visible) > HISTORY_LIMIT,
+        matters=[
+            {
+                "id": m.id,
+                "number": m.number,
+                "received_on": m.received_on.isoformat(),
+                "state": m.state,
+                "state_label": reading.state_label(m.state),
+                "summary": reading.short(m.summary),
+                "url": url_for("core.matter_view", matter_id=m.id),
+            }
+            for m in visible[:HISTORY_LIMIT]
+        ],
+    )
+
+
+# --- the matter page ---------------------------------------------------------------------------
+
+
+def _step_forms(matter: Matter, perms: frozenset[str], failed: tuple[str, Any] | None):
+    forms = []
+    for t in available(matter, perms):
+        if failed and failed[0] == t.name:
+            form = failed[1]
+        else:
+            form = transition_form(t, matter, user=current_user)
+        forms.append((t, form))
+    return forms
+
+
+def render_matter(
+    matter: Matter,
+    *,
+    status: int = 200,
+    failed: tuple[str, Any] | None = None,
+    failed_message: str | None = None,
+    rating_override: tuple[str, Any] | None = None,
+    rating_message: str | None = None,
+    upload_form: UploadForm | None = None,
+):
+    """The matter page; ``failed`` is the step form to show again with its errors."""
+    perms = actor_permissions()
+    user = current_user._get_current_object()
+    statuses = ratings.statuses(matter)
+    rating_forms = {}
+    if "core.cases.rate" in perms:
+        for s in statuses:
+            if s.open:
+                if rating_override and rating_override[0] == s.target:
+                    rating_forms[s.target] = rating_override[1]
+                else:
+                    rating_forms[s.target] = rating_form(s.target)
+    return (
+        render_template(
+            "core/cases/matter.html",
+            matter=matter,
+            sealed=identity_sealed_for(matter, user),
+            parties=reading.parties(matter, user),
+            clocks=reading.clocks(matter),
+            clock_states=reading.CLOCK_STATES,
+            timeline=reading.timeline(matter),
+            documents=reading.documents(matter, user),
+            uploads=reading.uploads(matter, user),
+            size_label=reading.size_label,
+            state_label=reading.state_label(matter.state),
+            step_forms=_step_forms(matter, perms, failed),
+            failed_step=failed[0] if failed else None,
+            failed_message=failed_message,
+            rating_statuses=statuses,
+            rating_forms=rating_forms,
+            rating_values=ratings.VALUES,
+            rating_methods=ratings.METHODS,
+            rating_failed=rating_override[0] if rating_override else None,
+            rating_message=rating_message,
+            rating_window=ratings.window_days(),
+            upload_form=upload_form or UploadForm(formdata=None),
+            may_upload=can_upload(perms),
+            purposes=PURPOSES,
+            handling_types=HANDLING_TYPES,
+            flags=FLAGS,
+            delivery_methods=DELIVERY_METHODS,
+            petitioner_views=PETITIONER_VIEWS,
+        ),
+        status,
+    )
+
+
+@bp.route("/cases/<int:matter_id>")
+@login_required
+def matter_view(matter_id: int):
+    """A matter: facts, petitioners, deadlines, steps, files, rating and timeline."""
+    require_case_view()
+    return render_matter(get_visible_or_404(Matter, matter_id))
+
+
+def _stale(matter_id: int):
+    db.session.rollback()
+    flash(STALE_MESSAGE, "error")
+    return render_matter(get_visible_or_404(Matter, matter_id), status=409)
+
+
+@bp.route("/cases/<int:matter_id>/actions/<name>", methods=["POST"])
+@login_required
+def matter_action(matter_id: int, name: str):
+    """Run one step of the lifecycle from its form on the matter page."""
+    perms = require_case_view()
+    matter = get_visible_or_404(Matter, matter_id)
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        abort(404)
+    if transition.permission not in perms:
+        abort(403)
+    form = transition_form(transition, matter, formdata=request.form, user=current_user)
+    try:
+        check_version(matter, form.version.data)
+    except StaleEdit:
+        return _stale(matter_id)
+    if not form.validate():
+        return render_matter(
+            matter, status=422, failed=(name, form), failed_message="请按提示修改后再提交。"
+        )
+    try:
+        doc = perform(
+            matter, name, form.service_data(), version=form.version.data, on=form.event_date()
+        )
+    except StaleEdit:
+        return _stale(matter_id)
+    except MatterError as exc:
+        db.session.rollback()
+        left = apply_errors(form, exc.errors)
+        message = " ".join([str(exc), *left.values()])
+        matter = get_visible_or_404(Matter, matter_id)
+        return render_matter(matter, status=422, failed=(name, form), failed_message=message)
+    done = f"已完成“{transition.label}”。"
+    if doc is not None:
+        done += f"已出具{doc.title}（{doc.number}）。"
+    flash(done, "success")
+    return redirect(url_for("core.matter_view", matter_id=matter_id))
+
+
+# --- files -------------------------------------------------------------------------------------
+
+
+@bp.route("/cases/<int:matter_id>/attachments", methods=["POST"])
+@login_required
+def matter_upload(matter_id: int):
+    """Attach a file (PDF/JPEG/PNG, ≤ 20 MB, checked by its content, stored under a random name)."""
+    perms = require_case_view()
+    matter = get_visible_or_404(Matter, matter_id)
+    if not can_upload(perms):
+        abort(403)
+    form = UploadForm()
+    if form.validate():
+        upload = form.file.data
+        data = upload.read(MAX_BYTES + 1)
+        try:
+            att = store_bytes(
+                matter, upload.filename or "", data, upload.mimetype or "", actor=current_user
+            )
+        except AttachmentRefused as exc:
+            db.session.rollback()
+            form.file.errors = [str(exc)]
+        else:
+            add_entry(matter, "note", f"上传附件：{att.filename}", attachment_id=att.id)
+            audit.record(
+                "matter.attachment.upload",
+                matter,
+                summary=f"{matter.number}：上传附件 {att.filename}",
+                attachment_id=att.id,
+                size=att.size,
+                sha256=att.sha256,
+            )
+            db.session.commit()
+            flash(f"已上传附件：{att.filename}", "success")
+            return redirect(url_for("core.matter_view", matter_id=matter_id) + "#files")
+    return render_matter(matter, status=422, upload_form=form)
+
+
+@bp.route("/cases/<int:matter_id>/attachments/<int:attachment_id>")
+@login_required
+def matter_attachment(matter_id: int, attachment_id: int):
+    """Download a file of a matter the user can see; never served from ``static/``."""
+    require_case_view()
+    matter = get_visible_or_404(Matter, matter_id)
+    att = db.session.execute(
+        select(Attachment).where(Attachment.id == attachment_id, Attachment.matter_id == matter.id)
+    ).scalar_one_or_none()
+    if att is None or not attachment_visible(
+        att, identity_sealed_for(matter, current_user), current_user
+    ):
+        abort(404)
+    try:
+        data = read(att)
+    except FileNotFoundError:
+        abort(404)
+    audit.record(
+        "matter.attachment.download",
+        matter,
+        summary=f"{matter.number}：下载 {att.filename}",
+        attachment_id=att.id,
+    )
+    db.session.commit()
+    response = send_file(
+        BytesIO(data),
+        mimetype=att.content_type,
+        as_attachment=True,
+        download_name=att.filename,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --- satisfaction ------------------------------------------------------------------------------
+
+
+@bp.route("/cases/<int:matter_id>/rating/<target>", methods=["POST"])
+@login_required
+def matter_rate(matter_id: int, target: str):
+    """Enter the petitioner's rating of the petition department or the responsible unit."""
+    require_case_view()
+    matter = get_visible_or_404(Matter, matter_id)
+    if not has_permission(ratings.PERMISSION):
+        abort(403)
+    if target not in ratings.TARGETS:
+        abort(404)
+    form = rating_form(target, formdata=request.form)
+    if not form.validate():
+        return render_matter(matter, status=422, rating_override=(target, form))
+    try:
+        ratings.rate(
+            matter, target, form.value.data or "", form.reason.data or "", form.method.data or ""
+        )
+    except ratings.RatingError as exc:
+        left = apply_errors(form, exc.errors)
+        matter = get_visible_or_404(Matter, matter_id)
+        return render_matter(
+            matter,
+            status=422,
+            rating_override=(target, form),
+            rating_message=" ".join([str(exc), *left.values()]),
+        )
+    flash(f"已记录对{ratings.TARGETS[target]}的评价。", "success")
+    return redirect(url_for("core.matter_view", matter_id=matter_id) + "#rating")
+
+
+# --- the work queue ----------------------------------------------------------------------------
+
+
+@bp.route("/cases/queue")
+@login_required
+def queue():
+    """工作台: my matters, deadlines due soon and overdue, and what waits for my review."""
+    perms = actor_permissions()
+    if not can_view_cases(perms):
+        return render_template("core/cases/queue.html", allowed=False), 200
+    user = current_user._get_current_object()
+    on = today()
+    counts = work_queue.counts(user, perms, on=on)
+    tab = request.args.get("tab", "")
+    if tab not in work_queue.TABS:
+        tab = next((t for t in ("mine", "review", "due_soon", "overdue") if counts[t]), "mine")
+    q = request.args.get("q", "").strip()
+    page = work_queue.tab_page(
+        tab, user, perms, page=request.args.get("page", 1, type=int), on=on, q=q
+    )
+    return render_template(
+        "core/cases/queue.html",
+        allowed=True,
+        tabs=work_queue.TABS,
+        tab=tab,
+        counts=counts,
+        page=page,
+        q=q,
+        on=on,
+        lead_name=lambda m: reading.lead_name(m, user),
+        state_label=reading.state_label,
+        short=reading.short,
+    )
