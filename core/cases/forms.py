@@ -89,6 +89,10 @@ class Required:
         """Stop the chain with the message when the field is empty."""
         data = field.data
         if data is None or data == [] or (isinstance(data, str) and not data.strip()):
+            entered = any(str(v).strip() for v in (field.raw_data or []) if v is not None)
+            if entered and field.process_errors:
+                # Something was entered but could not be read: that message says more.
+                raise StopValidation()
             field.errors[:] = []
             raise StopValidation(self.message)
 
