@@ -6,12 +6,14 @@ and the audit log, and commits — or raises ``MatterError`` having changed noth
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from flask import current_app, has_app_context
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from core import audit
@@ -30,6 +32,8 @@ from core.db import utcnow
 from core.extensions import db
 
 MAX_REPRESENTATIVES = 5  # 条例第20条第3款
+#: How often a registration is retried when SQLite reports another writer (see register_matter).
+SQLITE_RETRIES = 50
 
 
 class MatterError(ValueError):
@@ -139,8 +143,33 @@ def _person_for(p: PartyInput) -> Person:
     return person
 
 
+def _sqlite_busy(exc: OperationalError) -> bool:
+    """SQLite refused a write because another connection wrote first ("database is locked").
+
+    In WAL mode a transaction that has read and then wants to write fails at once when another
+    connection committed in between (SQLITE_BUSY_SNAPSHOT): busy_timeout does not wait for it.
+    """
+    return db.session.get_bind().dialect.name == "sqlite" and "locked" in str(exc.orig).lower()
+
+
 def register_matter(reg: Registration, agency: Agency | None = None) -> Matter:
-    """Register a matter for ``agency`` (default: the acting user's), start its first clocks."""
+    """Register a matter for ``agency`` (default: the acting user's), start its first clocks.
+
+    A registration depends on nothing read before it, so when SQLite reports a concurrent
+    writer it is simply tried again in a new transaction (PostgreSQL waits on the row lock of
+    the number counter instead).
+    """
+    for attempt in range(SQLITE_RETRIES):
+        try:
+            return _register(reg, agency)
+        except OperationalError as exc:
+            if not _sqlite_busy(exc) or attempt == SQLITE_RETRIES - 1:
+                raise
+            time.sleep(0.005 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _register(reg: Registration, agency: Agency | None) -> Matter:
     actor = current_actor()
     agency = agency or getattr(actor, "agency", None)
     if agency is None:
@@ -235,6 +264,8 @@ def perform(
     on = on or clocks.today()
     if on > clocks.today():
         raise MatterError("日期不能晚于今天。")
+    if on < matter.received_on:
+        raise MatterError(f"日期不能早于收到信访事项的日期（{matter.received_on.isoformat()}）。")
     missing = [f for f in transition.required if data.get(f) in (None, "", [])]
     if missing:
         raise MatterError("请填写必填项。", {f: "此项为必填项。" for f in missing})
@@ -277,6 +308,12 @@ def perform(
     except StaleDataError:
         db.session.rollback()
         raise StaleEdit() from None
+    except OperationalError as exc:
+        db.session.rollback()
+        if _sqlite_busy(exc):
+            # SQLite's form of the same conflict: someone else wrote since this page was read.
+            raise StaleEdit() from None
+        raise
     except Exception:
         db.session.rollback()
         raise

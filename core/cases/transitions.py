@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from core.accounts.models import Agency
+from core.accounts.models import Agency, User
 from core.cases import clocks
 from core.cases.lifecycle import Transition, TransitionContext, register_transition
 from core.cases.models import AssignmentSlip, Delivery, Matter, MatterAccess, Opinion
@@ -34,10 +34,15 @@ NON_ACCEPTANCE_GROUNDS = {
     "during_handling": "正在办理期间向上级机关就同一事项提出（条例第19条第3款）",
 }
 MAX_EXTENSION_DAYS = 30
+DELIVERY_METHODS = {"in_person": "直接送达", "post": "邮寄送达", "other": "其他方式"}
+PETITIONER_VIEWS = {"agree": "同意", "disagree": "不同意", "unclear": "无明确意见"}
 
 
 def _agency(agency_id) -> Agency | None:
-    return db.session.get(Agency, int(agency_id)) if agency_id else None
+    try:
+        return db.session.get(Agency, int(agency_id)) if agency_id else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _grant(matter: Matter, agency_id: int, role: str) -> None:
@@ -57,7 +62,7 @@ def _stop(matter: Matter, kind: str, on: date) -> None:
 
 def _needs_target_agency(matter: Matter, ctx: TransitionContext) -> str | None:
     agency = _agency(ctx.data.get("agency_id"))
-    if agency is None:
+    if agency is None or not agency.active:
         return "请选择有权处理的机关（责任单位）。"
     if agency.id == matter.agency_id:
         return "不能转送或交办给本机关自己；属于本机关职权的事项请直接受理。"
@@ -82,6 +87,13 @@ def _objection_in_time(matter: Matter, ctx: TransitionContext) -> str | None:
 def _extension_allowed(matter: Matter, ctx: TransitionContext) -> str | None:
     if matter.extended_days:
         return "该事项已延期一次，不能再次延期（条例第34条）。"
+    clock = clocks.running(matter, "handling")
+    if clock is not None and ctx.on > clock.due:
+        # Granting it afterwards would turn a missed deadline into a met one.
+        return (
+            f"已超过办理期限（截至 {clock.due.isoformat()}），不能再延期；"
+            "延期须在期限届满前批准（条例第34条）。"
+        )
     try:
         days = int(ctx.data.get("days") or 0)
     except (TypeError, ValueError):
@@ -114,10 +126,14 @@ def _has_higher_organ(field: str):
 
 def _opinion_complete(matter: Matter, ctx: TransitionContext) -> str | None:
     demands = ctx.data.get("demands") or []
-    if not demands:
+    if not demands or not isinstance(demands, list):
         return "请逐项填写信访人的请求及处理结果。"
     for d in demands:
-        if not (d.get("demand") or "").strip() or d.get("outcome") not in OUTCOMES:
+        if (
+            not isinstance(d, dict)
+            or not str(d.get("demand") or "").strip()
+            or d.get("outcome") not in OUTCOMES
+        ):
             return "每一项请求都须写明内容并选择“予以支持 / 作出解释说明 / 不予支持”之一。"
     for key, label in (("facts", "事实和理由"), ("basis", "依据")):
         if not (ctx.data.get(key) or "").strip():
@@ -130,6 +146,85 @@ def _repeat_of_terminated(matter: Matter, ctx: TransitionContext) -> str | None:
     if original is None or original.state != "terminated":
         return "只有对已终结事项以同一事实和理由重复提出的，才出具不再受理告知书。"
     return None
+
+
+def _one_of(key: str, choices: dict[str, str], message: str):
+    def guard(matter: Matter, ctx: TransitionContext) -> str | None:
+        return None if ctx.data.get(key) in choices else message
+
+    return guard
+
+
+def _follower_valid(matter: Matter, ctx: TransitionContext) -> str | None:
+    try:
+        follower = db.session.get(User, int(ctx.data.get("follower_id")))
+    except (TypeError, ValueError):
+        follower = None
+    if follower is None or not follower.active:
+        return "请选择有效的跟踪人。"
+    return None
+
+
+def _delivery_valid(clock_kind: str, title: str):
+    """Check a delivery record; ``clock_kind`` is the clock the opinion's issue stopped."""
+
+    def guard(matter: Matter, ctx: TransitionContext) -> str | None:
+        if ctx.data.get("method") not in DELIVERY_METHODS:
+            return "请选择送达方式（直接送达、邮寄送达或其他方式）。"
+        view = ctx.data.get("petitioner_view")
+        if view not in (None, "") and view not in PETITIONER_VIEWS:
+            return "请选择信访人意见（同意、不同意或无明确意见）。"
+        delivered = ctx.data.get("delivered_on")
+        if delivered in (None, ""):
+            return None
+        if not isinstance(delivered, date):
+            return "送达日期无效。"
+        if delivered > ctx.on:
+            return "送达日期不能晚于登记送达的日期。"
+        issued = _issued_on(matter, clock_kind)
+        if issued is not None and delivered < issued:
+            return f"送达日期不能早于{title}出具日期（{issued.isoformat()}）。"
+        return None
+
+    return guard
+
+
+def _issued_on(matter: Matter, clock_kind: str) -> date | None:
+    """The day the current opinion was issued: its handling or review clock stopped then."""
+    stopped = [c for c in matter.clocks if c.kind == clock_kind and c.stopped_on]
+    return stopped[-1].stopped_on if stopped else None
+
+
+def _hearing_ends_after_start(matter: Matter, ctx: TransitionContext) -> str | None:
+    clock = clocks.running(matter, "reexam")
+    if clock is not None and clock.paused and ctx.on < date.fromisoformat(clock.paused[-1][0]):
+        return f"听证结束日期不能早于听证开始日期（{clock.paused[-1][0]}）。"
+    return None
+
+
+def _acts_for(field: str, organ: str):
+    """Only staff of the organ in charge of this step (or of an organ above it) may take it.
+
+    Record rules decide who may *see* a matter; an agency that saw it once (e.g. a unit whose
+    objection was accepted) must not go on deciding it.
+    """
+
+    def guard(matter: Matter, ctx: TransitionContext) -> str | None:
+        target = _agency(getattr(matter, field) or matter.agency_id)
+        actor = ctx.actor
+        if target is None or actor is None:
+            return None
+        mine = [a for a in [actor.agency, *actor.extra_agencies] if a is not None]
+        if any(target.path.startswith(a.path) for a in mine):
+            return None
+        return f"只有{organ}（{target.name}）或其上级机关的人员可以办理此步骤。"
+
+    return guard
+
+
+_handling_organ = _acts_for("handling_agency_id", "承办单位")
+_review_organ = _acts_for("review_agency_id", "复查机关")
+_reexam_organ = _acts_for("reexam_agency_id", "复核机关")
 
 
 # --- effects -------------------------------------------------------------------------------
@@ -272,8 +367,8 @@ def _approve_opinion(matter: Matter, ctx: TransitionContext) -> None:
     ctx.document_context["opinion"] = opinion
 
 
-def _record_delivery(matter: Matter, ctx: TransitionContext) -> None:
-    opinion = _latest_opinion(matter, "handling")
+def _add_delivery(matter: Matter, ctx: TransitionContext, level: str) -> date:
+    opinion = _latest_opinion(matter, level)
     delivered_on = ctx.data.get("delivered_on") or ctx.on
     db.session.add(
         Delivery(
@@ -287,9 +382,17 @@ def _record_delivery(matter: Matter, ctx: TransitionContext) -> None:
             petitioner_view=ctx.data.get("petitioner_view") or "unclear",
         )
     )
+    return delivered_on
+
+
+def _record_delivery(matter: Matter, ctx: TransitionContext) -> None:
+    delivered_on = _add_delivery(matter, ctx, "handling")
     matter.reply_received_on = delivered_on
     if matter.triage_route == "assign":
         # An assigned matter goes back to the assigning bureau with its completion report.
+        slip = _latest_slip(matter)
+        if slip is not None and ctx.data.get("report"):
+            slip.completion_report = str(ctx.data["report"])
         matter.state = "completion_review"
     else:
         matter.state = "review_window"
@@ -301,12 +404,21 @@ def _approve_completion(matter: Matter, ctx: TransitionContext) -> None:
     clocks.start(matter, "review_window", matter.reply_received_on or ctx.on)
 
 
-def _send_back(matter: Matter, ctx: TransitionContext) -> None:
-    slip = (
-        db.session.execute(select(AssignmentSlip).where(AssignmentSlip.matter_id == matter.id))
+def _latest_slip(matter: Matter) -> AssignmentSlip | None:
+    # A matter re-assigned after an accepted objection has several slips: the last one counts.
+    return (
+        db.session.execute(
+            select(AssignmentSlip)
+            .where(AssignmentSlip.matter_id == matter.id)
+            .order_by(AssignmentSlip.id.desc())
+        )
         .scalars()
         .first()
     )
+
+
+def _send_back(matter: Matter, ctx: TransitionContext) -> None:
+    slip = _latest_slip(matter)
     if slip is not None:
         slip.sent_back_count += 1
     # Redo: the handling clock runs again from today for the remaining work.
@@ -323,7 +435,21 @@ def _request_review(matter: Matter, ctx: TransitionContext) -> None:
 
 def _review_opinion_done(matter: Matter, ctx: TransitionContext) -> None:
     _stop(matter, "review", ctx.on)
-    clocks.start(matter, "reexam_window", ctx.data.get("delivered_on") or ctx.on)
+    # Until its delivery is recorded, the opinion counts as received the day it is issued.
+    delivered = ctx.data.get("delivered_on")
+    start = delivered if isinstance(delivered, date) and delivered >= ctx.on else ctx.on
+    clocks.start(matter, "reexam_window", start)
+
+
+def _record_review_delivery(matter: Matter, ctx: TransitionContext) -> None:
+    # The re-review window runs from the petitioner's receipt of the review opinion (条例第36条),
+    # not from the day it was signed: a review opinion sent by post restarts it.
+    delivered_on = _add_delivery(matter, ctx, "review")
+    window = clocks.running(matter, "reexam_window")
+    if window is not None:
+        window.state = "cancelled"
+        window.stopped_on = ctx.on
+    clocks.start(matter, "reexam_window", delivered_on)
 
 
 def _request_reexam(matter: Matter, ctx: TransitionContext) -> None:
@@ -421,6 +547,7 @@ for t in (
         "referred_legal",
         "core.cases.triage",
         required=("route",),
+        guards=[_one_of("route", LEGAL_ROUTES, "请选择应当导入的法定途径（诉讼、仲裁等）。")],
         effect=_end_at_triage,
         document="non_acceptance_notice",
     ),
@@ -439,6 +566,7 @@ for t in (
         "not_accepted",
         "core.cases.triage",
         required=("ground",),
+        guards=[_one_of("ground", NON_ACCEPTANCE_GROUNDS, "请选择不予受理的理由。")],
         effect=_end_at_triage,
         document="non_acceptance_notice",
     ),
@@ -468,7 +596,7 @@ for t in (
         "objected",
         "core.cases.handle",
         required=("reason",),
-        guards=[_objection_in_time],
+        guards=[_handling_organ, _objection_in_time],
         effect=_object,
     ),
     Transition(
@@ -494,6 +622,7 @@ for t in (
         ("registered", "forwarded", "assigned"),
         "in_handling",
         "core.cases.handle",
+        guards=[_handling_organ],
         effect=_accept,
         document="acceptance_notice",
     ),
@@ -522,6 +651,7 @@ for t in (
         None,
         "core.cases.handle",
         required=("text",),
+        guards=[_handling_organ],
         effect=_noop,
     ),
     Transition(
@@ -531,7 +661,7 @@ for t in (
         None,
         "core.cases.approve",
         required=("days", "reason"),
-        guards=[_extension_allowed],
+        guards=[_handling_organ, _extension_allowed],
         effect=_extend,
         document="extension_notice",
     ),
@@ -542,7 +672,7 @@ for t in (
         "opinion_pending",
         "core.cases.handle",
         required=("facts", "basis", "demands"),
-        guards=[_opinion_complete],
+        guards=[_handling_organ, _opinion_complete],
         effect=_draft_opinion("handling", "handling_agency_id"),
     ),
     Transition(
@@ -552,6 +682,7 @@ for t in (
         "in_handling",
         "core.cases.approve",
         required=("reason",),
+        guards=[_handling_organ],
         effect=_noop,
     ),
     Transition(
@@ -560,6 +691,7 @@ for t in (
         ("opinion_pending",),
         "opinion_issued",
         "core.cases.approve",
+        guards=[_handling_organ],
         effect=_approve_opinion,
         document="handling_opinion",
     ),
@@ -570,6 +702,7 @@ for t in (
         None,
         "core.cases.handle",
         required=("method",),
+        guards=[_handling_organ, _delivery_valid("handling", "处理意见书")],
         effect=_record_delivery,
     ),
     Transition(
@@ -608,9 +741,19 @@ for t in (
         "reexam_window",
         "core.cases.review",
         required=("facts", "basis", "demands"),
-        guards=[_opinion_complete],
+        guards=[_review_organ, _opinion_complete],
         effect=lambda m, c: _issue_higher_opinion(m, c, "review"),
         document="review_opinion",
+    ),
+    Transition(
+        "record_review_delivery",
+        "登记复查意见书送达",
+        ("reexam_window",),
+        None,
+        "core.cases.review",
+        required=("method", "delivered_on"),
+        guards=[_review_organ, _delivery_valid("review", "复查意见书")],
+        effect=_record_review_delivery,
     ),
     Transition(
         "request_reexam",
@@ -630,6 +773,7 @@ for t in (
         ("reexam_requested",),
         "suspended",
         "core.cases.review",
+        guards=[_reexam_organ],
         effect=_suspend,
     ),
     Transition(
@@ -638,6 +782,7 @@ for t in (
         ("suspended",),
         "reexam_requested",
         "core.cases.review",
+        guards=[_reexam_organ, _hearing_ends_after_start],
         effect=_resume,
     ),
     Transition(
@@ -647,7 +792,7 @@ for t in (
         "terminated",
         "core.cases.review",
         required=("facts", "basis", "demands"),
-        guards=[_opinion_complete],
+        guards=[_reexam_organ, _opinion_complete],
         effect=lambda m, c: _issue_higher_opinion(m, c, "reexam"),
         document="reexam_opinion",
     ),
@@ -658,6 +803,7 @@ for t in (
         None,
         "core.cases.supervise",
         required=("follower_id", "text"),
+        guards=[_follower_valid],
         effect=_supervise,
     ),
 ):
