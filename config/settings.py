@@ -8,6 +8,9 @@ Environment variables (all optional):
   Production: ``postgresql+psycopg://user:pass@host/minsheng``.
 - ``MINSHENG_SECRET_KEY``: signs sessions; default a random key generated once into the var dir.
 - ``MINSHENG_SECURE_COOKIES``: ``1`` behind HTTPS (sets the Secure flag on cookies).
+- ``MINSHENG_PROXY_HOPS``: number of reverse proxies in front of the app (default 0); their
+  ``X-Forwarded-For`` is then trusted, so login throttling and the audit log see the client's
+  address instead of the proxy's.
 - ``MINSHENG_CONFIG``: a TOML file for structured settings (the ``[ldap]`` table, see
   ``config/minsheng.example.toml``).
 """
@@ -32,6 +35,7 @@ class Settings:
     database_url: str
     secret_key: str
     secure_cookies: bool = False
+    proxy_hops: int = 0
     ldap: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -47,6 +51,7 @@ class Settings:
             "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
             "MINSHENG_VAR_DIR": str(self.var_dir),
             "MINSHENG_LDAP": self.ldap,
+            "MINSHENG_PROXY_HOPS": self.proxy_hops,
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.secure_cookies,
@@ -89,6 +94,7 @@ def load_settings(env: dict[str, str] | None = None, **overrides: Any) -> Settin
         "secret_key": env.get("MINSHENG_SECRET_KEY") or "",
         "secure_cookies": env.get("MINSHENG_SECURE_COOKIES", "0") in {"1", "true", "yes"},
         "ldap": file_conf.get("ldap", {}),
+        "proxy_hops": int(env.get("MINSHENG_PROXY_HOPS") or 0),
     }
     values.update(overrides)
     if not values["secret_key"]:

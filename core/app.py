@@ -26,6 +26,7 @@ def create_app(config: dict[str, Any] | None = None, *, env: dict[str, str] | No
     _install_error_pages(app)
     _install_template_helpers(app)
     _install_cli(app)
+    _trust_proxies(app)
     return app
 
 
@@ -101,6 +102,14 @@ def _install_template_helpers(app: Flask) -> None:
     from core.web.templating import install
 
     install(app)
+
+
+def _trust_proxies(app: Flask) -> None:
+    hops = int(app.config.get("MINSHENG_PROXY_HOPS") or 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _install_cli(app: Flask) -> None:

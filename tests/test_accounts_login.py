@@ -246,3 +246,27 @@ def test_demo_data_has_one_local_user_per_role_and_loads_once(bare_app):
     admin = bare_app.test_client()
     assert login(admin, "admin", password).status_code == 302
     assert admin.get("/admin/users").status_code == 200
+
+
+def test_proxy_hops_make_throttling_see_the_client_address(databases, backend, tmp_path):
+    from core.accounts.models import LoginAttempt
+    from core.extensions import db
+
+    url = databases.new(backend)
+    app = make_app(url, tmp_path / "var", MINSHENG_PROXY_HOPS=1)
+    try:
+        c = app.test_client()
+        token = csrf_token(c)
+        c.post(
+            "/login",
+            data={"username": "admin", "password": "wrong", "csrf_token": token},
+            headers={"X-Forwarded-For": "10.1.2.3"},
+        )
+        with app.app_context():
+            addresses = set(db.session.execute(select(LoginAttempt.address)).scalars())
+        assert addresses == {"10.1.2.3"}
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        databases.drop(url)

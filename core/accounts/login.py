@@ -17,6 +17,7 @@ from core.extensions import db
 log = logging.getLogger(__name__)
 
 BAD_CREDENTIALS = "用户名或密码不正确。"
+_DUMMY_HASH = hash_password("minsheng-timing-equaliser")
 DIRECTORY_FAILED = "目录服务器查询出错，请稍后再试或联系管理员。"
 DEACTIVATED = "该账户已停用，请联系管理员。"
 
@@ -76,6 +77,9 @@ def authenticate(username: str, password: str, address: str) -> LoginResult:
 def _directory_login(username: str, password: str) -> LoginResult:
     client = directory_client()
     if client is None:
+        # Spend the same time as a wrong password, so response times do not reveal which
+        # account names exist.
+        verify_password(_DUMMY_HASH, password)
         return LoginResult(None, BAD_CREDENTIALS)
     try:
         entry = client.authenticate(username, password)
