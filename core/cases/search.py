@@ -26,6 +26,7 @@ from core.accounts.actor import current_actor
 from core.accounts.masking import may_view_personal
 from core.cases.models import Clock, Matter, MatterParty
 from core.cases.models.search_index import MatterIndex
+from core.cases.sealing import sealed_criterion
 from core.extensions import db
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -191,16 +192,10 @@ def search_statement(f: Filters, *, after_id: int | None = None, limit: int = 50
 
 def _sealed_for_actor():
     """Condition on ``MatterIndex``: the matter's accuser is sealed from the acting user."""
-    user = current_actor()
-    if user is None:
+    sealed = sealed_criterion(current_actor())
+    if sealed is None:
         return None
-    own = {a.id for a in [user.agency, *user.extra_agencies] if a is not None}
-    if not own:
-        return None
-    sealed = select(Matter.id).where(
-        Matter.accuser_sealed.is_(True), Matter.complained_agency_id.in_(own)
-    )
-    return MatterIndex.matter_id.in_(sealed)
+    return MatterIndex.matter_id.in_(select(Matter.id).where(sealed))
 
 
 def search(f: Filters, *, after_id: int | None = None, limit: int = 50) -> list[Matter]:
