@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Refreshes the English translation of the UI (the msgids are the Chinese source strings).
+#
+#   1. extract: every string marked with _(), gettext(), ngettext(), lazy_gettext() or N_() in
+#      the files babel.cfg names (core/ and modules/ Python, their Jinja templates) goes into
+#      core/translations/messages.pot. Labels the templates translate at render time (menu
+#      items, module titles, step names ...) are listed with N_() in core/web/i18n_labels.py.
+#   2. update: merges the template into core/translations/en/LC_MESSAGES/messages.po (created
+#      the first time); new strings arrive with an empty msgstr, changed ones as "fuzzy".
+#   3. compile: writes messages.mo next to it. The app reads the .mo at runtime and nothing
+#      builds it on deploy, so commit the .po, .pot and .mo together.
+#
+# Then translate what the statistics report as untranslated (empty or fuzzy entries: edit the
+# msgstr and delete the "#, fuzzy" line), run this again and commit. tests/test_i18n.py fails
+# while any entry is untranslated or the .mo is older than the .po.
+#
+# Idempotent: locations are file names only (no line numbers) and the .pot is kept when only its
+# creation date would change, so a re-run without new strings leaves every file as it was.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+pybabel=.venv/bin/pybabel
+dir=core/translations
+pot="$dir/messages.pot"
+po="$dir/en/LC_MESSAGES/messages.po"
+
+[ -x "$pybabel" ] || ./scripts/venv.sh
+
+new_pot=$(mktemp)
+trap 'rm -f "$new_pot"' EXIT
+"$pybabel" -q extract -F babel.cfg \
+  -k _ -k gettext -k ngettext -k lazy_gettext -k N_ \
+  --add-location=file --add-comments=TRANSLATORS: \
+  --project=Minsheng --version="$(sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)" \
+  --copyright-holder="Minsheng contributors" \
+  -o "$new_pot" .
+
+# Keep the old template when nothing but its POT-Creation-Date line differs.
+same() { diff -q <(grep -v '^"POT-Creation-Date:' "$1") <(grep -v '^"POT-Creation-Date:' "$2") >/dev/null; }
+if [ -f "$pot" ] && same "$pot" "$new_pot"; then
+  :
+else
+  cat "$new_pot" >"$pot"
+fi
+
+"$pybabel" -q update -i "$pot" -d "$dir" -l en --init-missing --ignore-obsolete
+"$pybabel" compile -d "$dir" -l en --statistics
