@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from core.cases.models import Matter, Rating
+from core.cases.models import ContentCategory, Matter, Rating
 from core.extensions import db
 from tests.cases_support import VALID_ID, agency, register, step
 from tests.cases_web_support import (
@@ -38,7 +38,12 @@ def tokens(app, *usernames: str) -> dict[str, dict[str, str]]:
 def test_register_through_the_api(app):
     client = app.test_client()
     h = tokens(app, "clerk")["clerk"]
-    resp = client.post("/api/v1/matters", json=REGISTRATION, headers=h)
+    with app.app_context():
+        leaf = db.session.execute(
+            select(ContentCategory).where(ContentCategory.name == "物业服务")
+        ).scalar_one()
+        leaf_id = leaf.id
+    resp = client.post("/api/v1/matters", json={**REGISTRATION, "category_id": leaf_id}, headers=h)
     assert resp.status_code == 201, resp.get_json()
     body = resp.get_json()
     assert re.fullmatch(r"[A-Z2-9]{10}", body["query_code"])
@@ -48,6 +53,7 @@ def test_register_through_the_api(app):
         m = db.session.get(Matter, body["id"])
         assert m.channel == "phone" and m.demands == ["恢复正常供暖", "退还部分供暖费"]
         assert m.received_on == date.today()
+        assert m.category.path_name == "城乡建设 → 物业管理 → 物业服务"
         assert m.lead.person.mobile == "13900139000"
     # A session cookie was not handed out: the next call still needs no CSRF token.
     assert "Set-Cookie" not in resp.headers
@@ -79,6 +85,8 @@ def test_refused_registration_answers_422_with_chinese_field_errors(app):
     assert resp.status_code == 422
     assert "代表人数不超过 5 人" in resp.get_json()["error"]["errors"]["parties"]
     assert client.post("/api/v1/matters", data="x", headers=h).status_code == 400
+    unknown = client.post("/api/v1/matters", json={**REGISTRATION, "category_id": 99999}, headers=h)
+    assert unknown.get_json()["error"]["errors"] == {"category_id": "内容分类无效。"}
     with app.app_context():
         assert db.session.execute(select(Matter)).first() is None
 

@@ -400,11 +400,17 @@ def test_opinion_form_lists_each_demand_with_an_outcome(app, as_user):
 def test_matter_page_shows_clocks_with_their_explanation(app, as_user):
     with app.app_context():
         m = register()
-        due = m.clocks[0].due.isoformat()
-        mid = m.id
-    html = text(as_user("clerk").get(f"/cases/{mid}"))
+        late = register(received_on=date.today() - timedelta(days=40))
+        due, explanation = m.clocks[0].due.isoformat(), m.clocks[0].explanation
+        late_days = (date.today() - late.clocks[0].due).days
+        mid, late_id = m.id, late.id
+    clerk = as_user("clerk")
+    html = text(clerk.get(f"/cases/{mid}"))
     assert "登记转送交办" in html and "条例第22条" in html and due in html
     assert '<details class="explain"><summary>如何计算</summary>' in html
+    assert explanation.splitlines()[0] in html
+    assert "已超期" not in html
+    assert f"已超期 {late_days} 日" in text(clerk.get(f"/cases/{late_id}"))
 
 
 # --- files ---------------------------------------------------------------------------------------

@@ -214,7 +214,13 @@ def api_register():
     body.setdefault("received_on", today().isoformat())
     form = registration_form(formdata_from_json(body), api=True)
     if not form.validate():
-        return api_error(422, "登记信息有误，请按提示修改。", field_errors(form))
+        errors = field_errors(form)
+        for level in ("category_1", "category_2", "category_3"):
+            # The API takes one category_id; report it under that name.
+            if level in errors:
+                errors["category_id"] = "内容分类无效。"
+                errors.pop(level)
+        return api_error(422, "登记信息有误，请按提示修改。", errors)
     reg, rows = form.to_registration()
     try:
         matter = register_matter(reg)

@@ -27,8 +27,6 @@ from core.cases.access import can_upload, can_view_cases
 from core.cases.attachments import MAX_BYTES, AttachmentRefused, read, store_bytes
 from core.cases.clocks import today
 from core.cases.forms import (
-    DELIVERY_METHODS,
-    PETITIONER_VIEWS,
     UploadForm,
     apply_errors,
     rating_form,
@@ -37,7 +35,7 @@ from core.cases.forms import (
     transition_form,
 )
 from core.cases.idcard import id_number_problem, normalise
-from core.cases.lifecycle import TRANSITIONS, available
+from core.cases.lifecycle import FINAL_STATES, TRANSITIONS, available
 from core.cases.models import Attachment, Matter, MatterParty, Person
 from core.cases.models.matter import FLAGS, HANDLING_TYPES, PURPOSES
 from core.cases.sealing import attachment_visible, identity_sealed_for
@@ -199,8 +197,8 @@ def render_matter(
             purposes=PURPOSES,
             handling_types=HANDLING_TYPES,
             flags=FLAGS,
-            delivery_methods=DELIVERY_METHODS,
-            petitioner_views=PETITIONER_VIEWS,
+            final_states=FINAL_STATES,
+            today=today(),
         ),
         status,
     )
