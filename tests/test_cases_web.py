@@ -232,6 +232,19 @@ def test_sealed_accuser_is_hidden_from_the_complained_unit_even_with_the_permiss
         slip_doc = db.session.execute(select(Attachment).where(Attachment.kind == "document"))
         doc_id = slip_doc.scalars().first().id
     assert handler.get(f"/cases/{mid}/attachments/{doc_id}").status_code == 404
+    # The accuser's letter uploaded at the bureau is withheld; the unit's own files are not.
+    assert upload(as_user("clerk"), mid, PDF_BYTES, "检举信.pdf").status_code == 302
+    assert upload(handler, mid, PNG_BYTES, "现场核查.png").status_code == 302
+    with app.app_context():
+        files = dict(
+            db.session.execute(
+                select(Attachment.filename, Attachment.id).where(Attachment.kind == "upload")
+            ).all()
+        )
+    html = text(handler.get(f"/cases/{mid}"))
+    assert "检举信.pdf" not in html and "现场核查.png" in html
+    assert handler.get(f"/cases/{mid}/attachments/{files['检举信.pdf']}").status_code == 404
+    assert handler.get(f"/cases/{mid}/attachments/{files['现场核查.png']}").status_code == 200
     # Nor does looking the accuser up by ID number reveal the matter to the unit.
     with app.app_context():
         grant("case_handler", "core.cases.register")

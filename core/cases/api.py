@@ -158,7 +158,7 @@ def matter_detail(matter: Matter, user: Any) -> dict[str, Any]:
                     "title": e.title,
                     "body": e.body,
                 }
-                for e in reading.timeline(matter)
+                for e in reading.timeline(matter, user)
             ],
             "documents": [
                 {

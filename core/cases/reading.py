@@ -80,15 +80,34 @@ def clocks(matter: Matter) -> list[Clock]:
     return list(matter.clocks)
 
 
-def timeline(matter: Matter) -> list[TimelineEntry]:
-    """The matter's timeline in order."""
-    return list(
-        db.session.execute(
-            select(TimelineEntry)
-            .where(TimelineEntry.matter_id == matter.id)
-            .order_by(TimelineEntry.at, TimelineEntry.id)
-        ).scalars()
-    )
+@dataclass
+class EntryView:
+    """A timeline entry as the viewer may see it."""
+
+    at: Any
+    actor: str
+    kind: str
+    title: str
+    body: str
+
+
+def timeline(matter: Matter, user: Any) -> list[EntryView]:
+    """The matter's timeline in order; a sealed viewer does not see withheld files' names."""
+    entries = db.session.execute(
+        select(TimelineEntry)
+        .where(TimelineEntry.matter_id == matter.id)
+        .order_by(TimelineEntry.at, TimelineEntry.id)
+    ).scalars()
+    hidden: set[int] = set()
+    if identity_sealed_for(matter, user):
+        hidden = {f.attachment.id for f in uploads(matter, user) if not f.downloadable}
+    out = []
+    for e in entries:
+        if (e.data or {}).get("attachment_id") in hidden:
+            out.append(EntryView(e.at, e.actor, e.kind, f"上传附件{SEALED}", ""))
+        else:
+            out.append(EntryView(e.at, e.actor, e.kind, e.title, e.body))
+    return out
 
 
 @dataclass

@@ -177,7 +177,7 @@ def render_matter(
             parties=reading.parties(matter, user),
             clocks=reading.clocks(matter),
             clock_states=reading.CLOCK_STATES,
-            timeline=reading.timeline(matter),
+            timeline=reading.timeline(matter, user),
             documents=reading.documents(matter, user),
             uploads=reading.uploads(matter, user),
             size_label=reading.size_label,
