@@ -28,7 +28,6 @@ import random
 import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -95,7 +94,7 @@ class Bench:
 
     def __init__(self, backend: str, n: int, pg, args):
         self.backend, self.n, self.pg, self.args = backend, n, pg, args
-        self.work = RESULTS / f"work-{backend}-{_label(n)}"
+        self.work = RESULTS / f"work-{backend}-{_label(n)}-{os.getpid()}"
         shutil.rmtree(self.work, ignore_errors=True)
         self.work.mkdir(parents=True)
         self.feed = self.work / "feed.jsonl"
@@ -115,9 +114,8 @@ class Bench:
 
     def prepare(self) -> None:
         """Create the app, install core, add agencies and users, bulk fill."""
-        from tests.plugin import _prepare
-
         from core.app import create_app
+        from tests.plugin import _prepare
 
         self.app = create_app(
             {
@@ -341,7 +339,7 @@ class Bench:
             with self.app.app_context():
                 user = self._user("supervisor")
                 with acting_as(user):
-                    stmt, day = statement(rows)
+                    stmt, _day = statement(rows)
                     if trace:
                         tracemalloc.start()
                     rss0 = _rss_mb()
@@ -384,6 +382,7 @@ class Bench:
             pg=self.pg,
             iterations=self.args.iterations,
             creations=self.args.peer_creations,
+            terms=SEARCH_TERMS,
             log=self.log,
         )
 

@@ -20,6 +20,7 @@ statutory holidays of ``holidays.China``. A clock never fails because a year is 
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -131,17 +132,27 @@ def _plain(day: date, *, source: str, provisional: bool) -> DayInfo:
 
 
 def _official_year(year: int) -> dict[date, DayInfo] | None:
-    """Days of ``year`` from chinese_calendar, or None if the library has no data for it."""
+    """Days of ``year`` from chinese_calendar, or None if the library has no data for it.
+
+    Cached per process: the library's data is fixed for its installed version, and building a
+    year costs about 20 ms (it was paid by every registration). Callers only read the result.
+    The lookup function is part of the key, so a replaced one (tests) is asked afresh.
+    """
+    return _official_year_of(year, chinese_calendar.get_holiday_detail)
+
+
+@functools.lru_cache(maxsize=32)
+def _official_year_of(year: int, lookup) -> dict[date, DayInfo] | None:
     days = _days_of_year(year)
     try:
         # The library signals a year it does not know by NotImplementedError; asking is the
         # only coverage test that stays right when a newer release adds a year.
-        chinese_calendar.get_holiday_detail(days[0])
+        lookup(days[0])
     except NotImplementedError:
         return None
     result: dict[date, DayInfo] = {}
     for day in days:
-        on_holiday, name = chinese_calendar.get_holiday_detail(day)
+        on_holiday, name = lookup(day)
         cn_name = _CN_HOLIDAY_NAMES.get(name, name) if name else None
         weekend = day.weekday() >= 5
         if on_holiday and name:
@@ -156,6 +167,7 @@ def _official_year(year: int) -> dict[date, DayInfo] | None:
     return result
 
 
+@functools.lru_cache(maxsize=32)
 def _rule_year(year: int) -> dict[date, DayInfo]:
     """Provisional days of ``year``: weekends plus holidays.China's rule-based holidays."""
     rule = holidays_lib.China(years=year, language="zh_CN")

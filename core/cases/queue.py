@@ -24,7 +24,7 @@ from sqlalchemy.orm import selectinload
 
 from core.cases.access import own_agency_ids
 from core.cases.clocks import CLOCK_KINDS, due_soon_cutoff, today
-from core.cases.models import Clock, Matter
+from core.cases.models import Clock, Matter, MatterParty
 from core.cases.transitions import OPEN_STATES
 from core.extensions import db
 from core.web.http import Page
@@ -37,6 +37,9 @@ TABS: dict[str, str] = {
     "all": "全部",
 }
 WINDOW_KINDS = tuple(k for k, spec in CLOCK_KINDS.items() if spec.window)
+#: The 全部 tab counts at most this many rows ("10000+" pages): counting every matter a
+#: bureau-wide user can see costs a scan of the whole table on each page view.
+ALL_COUNT_CAP = 10_000
 
 
 @dataclass
@@ -134,10 +137,10 @@ def tab_query(
     raise KeyError(tab)
 
 
-def _count(stmt: Select) -> int:
-    return db.session.execute(
-        select(func.count()).select_from(stmt.order_by(None).subquery())
-    ).scalar_one()
+def _count(stmt: Select, cap: int | None = None) -> int:
+    """Rows of ``stmt``; with ``cap``, stop counting after ``cap + 1`` rows."""
+    stmt = stmt.order_by(None) if cap is None else stmt.order_by(None).limit(cap + 1)
+    return db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
 
 
 def counts(user, permissions: frozenset[str], *, on: date | None = None) -> dict[str, int]:
@@ -155,13 +158,22 @@ def tab_page(
     on: date | None = None,
     q: str = "",
 ) -> Page:
-    """One page of ``tab`` as ``QueueItem`` rows."""
+    """One page of ``tab`` as ``QueueItem`` rows.
+
+    On the 全部 tab ``total`` stops at ``ALL_COUNT_CAP + 1`` (the page says "more than").
+    """
     stmt = tab_query(tab, user, permissions, on=on, q=q)
     page = max(1, page)
-    total = _count(stmt)
+    cap = ALL_COUNT_CAP if tab == "all" else None
+    total = _count(stmt, cap=cap)
+    capped = cap is not None and total > cap
     entity = stmt.column_descriptions[0]["entity"]
+    # The page shows each matter's lead petitioner: load the parties per page, not per row.
+    parties = selectinload(Matter.parties).selectinload(MatterParty.person)
     if entity is Clock:
-        stmt = stmt.options(selectinload(Clock.matter))
+        stmt = stmt.options(selectinload(Clock.matter).options(parties))
+    else:
+        stmt = stmt.options(parties)
     rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).scalars()
     items = [QueueItem(r.matter, r) if entity is Clock else QueueItem(r) for r in rows]
-    return Page(items, page, per_page, total)
+    return Page(items, page, per_page, cap if capped else total, capped)

@@ -50,6 +50,8 @@ class Page:
     page: int
     per_page: int
     total: int
+    #: ``total`` is a lower bound: counting stopped there (shown as "10000+").
+    capped: bool = False
 
     @property
     def pages(self) -> int:  # noqa: D102

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, utcnow
@@ -19,6 +19,8 @@ class Clock(Base):
     """
 
     __tablename__ = "core_clock"
+    #: The deadline tabs ask for running clocks by due date (已超期, 即将到期).
+    __table_args__ = (Index("ix_core_clock_state_due", "state", "due"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     matter_id: Mapped[int] = mapped_column(

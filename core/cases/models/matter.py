@@ -92,8 +92,8 @@ class Matter(AgencyScoped, VersionedMixin, TimestampMixin, Base):
     handling_agency_id: Mapped[int | None] = mapped_column(ForeignKey("core_agency.id"))
     review_agency_id: Mapped[int | None] = mapped_column(ForeignKey("core_agency.id"))
     reexam_agency_id: Mapped[int | None] = mapped_column(ForeignKey("core_agency.id"))
-    handler_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
-    follower_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"), index=True)
+    follower_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"), index=True)
     received_on: Mapped[date]
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
     accepted_on: Mapped[date | None]
