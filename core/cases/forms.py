@@ -47,10 +47,12 @@ from core.cases.rating import METHODS as RATING_METHODS
 from core.cases.rating import VALUES as RATING_VALUES
 from core.cases.services import MAX_REPRESENTATIVES, PartyInput, Registration
 from core.cases.transitions import (
+    DELIVERY_METHODS,
     LEGAL_ROUTES,
     MAX_EXTENSION_DAYS,
     NON_ACCEPTANCE_GROUNDS,
     OUTCOMES,
+    PETITIONER_VIEWS,
 )
 from core.extensions import db
 
@@ -63,8 +65,6 @@ ID_TYPES = {
     "hmt_permit": "港澳台居民证件",
     "other": "其他证件",
 }
-DELIVERY_METHODS = {"in_person": "直接送达", "post": "邮寄送达", "other": "其他方式"}
-PETITIONER_VIEWS = {"agree": "同意", "disagree": "不同意", "unclear": "无明确意见"}
 CHOOSE = "请从列表中选择。"
 BAD_DATE = "请输入正确的日期（年-月-日）。"
 BAD_INT = "请输入整数。"
