@@ -726,3 +726,34 @@ def test_clock_rows_are_not_touched_by_refused_steps(app):
             select(func.count()).select_from(Clock).where(Clock.matter_id == m.id)
         ).scalar_one()
         assert before == after == 1
+
+
+def test_a_differently_typed_name_does_not_rename_the_person(app):
+    from core.cases.models import Person, TimelineEntry
+    from core.cases.services import PartyInput
+    from tests.cases_support import VALID_ID, register
+
+    with app.app_context():
+        first = register(received_on=D(2026, 3, 2))
+        second = register(
+            received_on=D(2026, 3, 3),
+            parties=[PartyInput(name="王大名", id_number=VALID_ID, mobile="13900000001")],
+        )
+        person = db.session.execute(select(Person).where(Person.id_number == VALID_ID)).scalar_one()
+        assert person.name == "王大明"
+        assert person.mobile == "13900000001"
+        notes = (
+            db.session.execute(
+                select(TimelineEntry.body).where(
+                    TimelineEntry.matter_id == second.id, TimelineEntry.kind == "note"
+                )
+            )
+            .scalars()
+            .all()
+        )
+        assert any("王大名" in n and "王大明" in n for n in notes)
+        assert not db.session.execute(
+            select(TimelineEntry.id).where(
+                TimelineEntry.matter_id == first.id, TimelineEntry.kind == "note"
+            )
+        ).first()

@@ -122,7 +122,7 @@ def _validate(reg: Registration) -> dict[str, str]:
     return errors
 
 
-def _person_for(p: PartyInput) -> Person:
+def _person_for(p: PartyInput, notes: list[str]) -> Person:
     number = normalise(p.id_number) if p.id_number else None
     person = None
     if number:
@@ -132,8 +132,14 @@ def _person_for(p: PartyInput) -> Person:
     if person is None:
         person = Person(kind=p.kind, name=p.name.strip(), id_type=p.id_type, id_number=number)
         db.session.add(person)
+    elif person.name != p.name.strip():
+        # The ID number identifies the person; a differently typed name must not rename them
+        # on every earlier matter in every agency. Keep the record and ask the desk to check.
+        notes.append(
+            f"登记的姓名“{p.name.strip()}”与身份证号码 {number[:6]}… 的既有记录“{person.name}”"
+            "不一致，已按既有记录登记，请核对证件。"
+        )
     # The desk's latest contact details win: people move and change phones.
-    person.name = p.name.strip()
     if p.mobile:
         person.mobile = p.mobile.strip()
     if p.address:
@@ -209,16 +215,19 @@ def _register(reg: Registration, agency: Agency | None) -> Matter:
         db.session.add(matter)
         db.session.flush()
         has_lead = any(p.is_lead for p in reg.parties)
+        notes: list[str] = []
         for i, p in enumerate(reg.parties):
             matter.parties.append(
                 MatterParty(
-                    person=_person_for(p),
+                    person=_person_for(p, notes),
                     is_lead=p.is_lead or (not has_lead and i == 0),
                     is_representative=p.is_representative,
                 )
             )
         clocks.start(matter, "disposition", reg.received_on, responsible_agency_id=agency.id)
         add_entry(matter, "transition", f"登记（{CHANNELS[reg.channel]}）", body=matter.summary)
+        for note in notes:
+            add_entry(matter, "note", "信访人身份待核对", body=note)
         audit.record("matter.register", matter, summary=f"登记信访事项 {matter.number}")
         db.session.commit()
     except Exception:
@@ -254,9 +263,10 @@ def perform(
     if transition is None:
         raise MatterError("未知的操作。")
     actor = current_actor()
-    check_version(matter, version)
+    # Rights first: someone who may not take the step learns nothing about concurrent edits.
     if transition.permission not in actor_permissions():
         raise MatterError(f"您没有“{transition.label}”的权限。")
+    check_version(matter, version)
     if matter.state not in transition.sources:
         raise MatterError(
             f"事项当前为“{STATES.get(matter.state, matter.state)}”，不能执行“{transition.label}”。"
