@@ -71,3 +71,24 @@ def test_candidate_in_an_agency_the_clerk_cannot_see_shows_no_content(app):
         assert [c.matter_id for c in found] == [m.id]
         assert not found[0].visible
         assert found[0].summary == ""
+
+
+def test_registration_desk_gets_ranked_candidates_by_homophone(app, as_user):
+    with app.app_context():
+        first = register(
+            received_on=date(2026, 3, 2),
+            parties=[PartyInput(name="张伟", mobile="13912345678")],
+        )
+        step(first.id, "supervisor", "forward", on=date(2026, 3, 2), agency_id=agency("TOWN").id)
+        number = first.number
+        db.session.remove()
+    clerk = as_user("clerk")
+    data = clerk.get("/cases/history?name=章玮&mobile=13912345678&summary=拆迁补偿").get_json()
+    assert data["matters"] == []
+    [cand] = data["candidates"]
+    assert cand["number"] == number
+    assert "姓名同音（张伟）且手机号相同" in cand["reasons"]
+    assert cand["url"] and cand["summary"]
+    # Only registration desks ask (the CJJ handler has no registration right).
+    assert as_user("handler").get("/cases/history?name=章玮&mobile=13912345678").status_code == 403
+    assert clerk.get("/cases/history").status_code == 400

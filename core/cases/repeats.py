@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import Levenshtein
 from sqlalchemy import select
 
+from core.accounts.actor import current_actor
 from core.accounts.models import Agency
 from core.cases.idcard import normalise
 from core.cases.lifecycle import FINAL_STATES, STATES
 from core.cases.models import Matter, MatterParty, Person
 from core.cases.pinyin import pinyin_key
+from core.cases.sealing import identity_sealed_for
 from core.cases.search import tokens
 from core.extensions import db
 
@@ -122,8 +124,10 @@ def find_candidates(
         if rows
         else set()
     )
+    actor = current_actor()
     for matter, person_id in rows:
-        if matter.id in seen:
+        # The unit an accuser complained about must not learn that this person accused it.
+        if matter.id in seen or identity_sealed_for(matter, actor):
             continue
         reasons = list(people[person_id])
         sim = similarity(text, matter.summary + " " + " ".join(matter.demands or [])) if text else 0

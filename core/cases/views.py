@@ -38,6 +38,7 @@ from core.cases.idcard import id_number_problem, normalise
 from core.cases.lifecycle import FINAL_STATES, TRANSITIONS, available
 from core.cases.models import Attachment, Matter, MatterParty, Person
 from core.cases.models.matter import FLAGS, HANDLING_TYPES, PURPOSES
+from core.cases.repeats import find_candidates
 from core.cases.sealing import attachment_visible, identity_sealed_for
 from core.cases.services import MatterError, perform, register_matter
 from core.cases.timeline import add_entry
@@ -97,24 +98,41 @@ def matter_register():
 @bp.route("/cases/history")
 @require("core.cases.register")
 def matter_history():
-    """JSON: the earlier matters of the person with this ID number (record rules apply)."""
+    """JSON: the person's earlier matters and the ranked repeat candidates.
+
+    ``matters`` are the earlier matters of that ID number the user may see (record rules).
+    ``candidates`` come from repeat detection (ID number, or a homophone name with the same
+    phone, ranked by text similarity) across agencies: for a matter the user may not see only
+    its number, state and agency are given, so the desk still learns of a repeat elsewhere.
+    """
     number = normalise(request.args.get("id_number", ""))
-    if not number:
-        fail(400, "请提供身份证号码。")
+    name = request.args.get("name", "").strip()[:100]
+    mobile = request.args.get("mobile", "").strip()[:20]
+    if not number and not (name and mobile):
+        fail(400, "请提供身份证号码，或姓名和手机号码。")
     problem = id_number_problem(number) if len(number) == 18 else None
-    person_matters = (
-        select(MatterParty.matter_id)
-        .join(Person, MatterParty.person_id == Person.id)
-        .where(Person.id_number == number)
+    visible: list[Matter] = []
+    if number:
+        person_matters = (
+            select(MatterParty.matter_id)
+            .join(Person, MatterParty.person_id == Person.id)
+            .where(Person.id_number == number)
+        )
+        rows = db.session.execute(
+            select(Matter)
+            .where(Matter.id.in_(person_matters))
+            .order_by(Matter.received_on.desc(), Matter.id.desc())
+            .limit(HISTORY_LIMIT + 1)
+        ).scalars()
+        # The unit an accuser complained about must not learn that this person accused it.
+        visible = [m for m in rows if not identity_sealed_for(m, current_user)]
+    candidates = find_candidates(
+        id_number=number if not problem else "",
+        name=name,
+        mobile=mobile,
+        text=request.args.get("summary", "")[:2000],
+        agency=current_user.agency,
     )
-    rows = db.session.execute(
-        select(Matter)
-        .where(Matter.id.in_(person_matters))
-        .order_by(Matter.received_on.desc(), Matter.id.desc())
-        .limit(HISTORY_LIMIT + 1)
-    ).scalars()
-    # The unit an accuser complained about must not learn that this person accused it.
-    visible = [m for m in rows if not identity_sealed_for(m, current_user)]
     return jsonify(
         id_number_problem=problem,
         more=len(visible) > HISTORY_LIMIT,
@@ -129,6 +147,20 @@ def matter_history():
                 "url": url_for("core.matter_view", matter_id=m.id),
             }
             for m in visible[:HISTORY_LIMIT]
+        ],
+        candidates=[
+            {
+                "number": c.number,
+                "state_label": c.state_label,
+                "agency": c.agency,
+                "received_on": c.received_on,
+                "score": c.score,
+                "reasons": c.reasons,
+                "leapfrog": c.leapfrog,
+                "summary": reading.short(c.summary) if c.visible else "",
+                "url": url_for("core.matter_view", matter_id=c.matter_id) if c.visible else None,
+            }
+            for c in candidates
         ],
     )
 

@@ -9,6 +9,8 @@
   var list = document.getElementById("history-list");
   var status = document.getElementById("history-status");
   var repeatInput = document.getElementById("repeat_of");
+  var candList = document.getElementById("candidate-list");
+  var candTitle = document.getElementById("candidates-title");
   var timer = null;
   var lastAsked = "";
 
@@ -19,14 +21,54 @@
     return el;
   }
 
+  function markRepeat(li, number, container) {
+    repeatInput.value = number;
+    Array.prototype.forEach.call(container.children, function (x) { x.classList.remove("chosen"); });
+    li.classList.add("chosen");
+    status.textContent = "已标记为重复信访：" + number;
+    repeatInput.focus();
+  }
+
+  // Repeat detection: ranked candidates with the reasons, across agencies (number only when
+  // the matter is outside what the clerk may see).
+  function renderCandidates(items) {
+    if (!candList) { return; }
+    candList.textContent = "";
+    candTitle.hidden = !items.length;
+    items.forEach(function (c) {
+      var li = document.createElement("li");
+      if (c.url) {
+        var a = text("a", c.number);
+        a.href = c.url; a.target = "_blank"; a.rel = "noopener";
+        li.appendChild(a);
+      } else {
+        li.appendChild(text("strong", c.number));
+      }
+      li.appendChild(text("span", " " + c.received_on + " · " + c.state_label + " · " + c.agency));
+      if (c.summary) { li.appendChild(text("span", c.summary, "summary")); }
+      li.appendChild(text("span", c.reasons.join("；"), c.leapfrog ? "summary error" : "summary"));
+      if (repeatInput) {
+        var btn = text("button", "标记为重复信访");
+        btn.type = "button";
+        btn.addEventListener("click", function () { markRepeat(li, c.number, candList); });
+        li.appendChild(document.createElement("br"));
+        li.appendChild(btn);
+      }
+      candList.appendChild(li);
+    });
+  }
+
   function render(data, idNumber) {
+    renderCandidates(data.candidates || []);
     list.textContent = "";
     if (data.id_number_problem) {
       status.textContent = data.id_number_problem;
       return;
     }
     if (!data.matters.length) {
-      status.textContent = "未查到身份证号码 " + idNumber + " 的既往信访事项（仅限您有权查看的范围）。";
+      status.textContent = idNumber
+        ? "未查到身份证号码 " + idNumber + " 的既往信访事项（仅限您有权查看的范围）。"
+        : "按姓名和手机号码查重：";
       return;
     }
     status.textContent = "查到 " + data.matters.length + (data.more ? "+" : "") + " 件既往信访事项：";
@@ -42,13 +84,7 @@
       if (repeatInput) {
         var btn = text("button", "标记为重复信访");
         btn.type = "button";
-        btn.addEventListener("click", function () {
-          repeatInput.value = m.number;
-          Array.prototype.forEach.call(list.children, function (x) { x.classList.remove("chosen"); });
-          li.classList.add("chosen");
-          status.textContent = "已标记为重复信访：" + m.number;
-          repeatInput.focus();
-        });
+        btn.addEventListener("click", function () { markRepeat(li, m.number, list); });
         li.appendChild(document.createElement("br"));
         li.appendChild(btn);
       }
@@ -56,18 +92,28 @@
     });
   }
 
+  function field(kind) {
+    var el = form.querySelector("[data-repeat='" + kind + "']");
+    return el ? el.value.trim() : "";
+  }
+
   function ask(idNumber) {
-    if (idNumber === lastAsked) { return; }
-    lastAsked = idNumber;
+    var summary = form.querySelector("textarea[name='summary']");
+    var query = "id_number=" + encodeURIComponent(idNumber) +
+      "&name=" + encodeURIComponent(field("name")) +
+      "&mobile=" + encodeURIComponent(field("mobile")) +
+      "&summary=" + encodeURIComponent(summary ? summary.value.slice(0, 500) : "");
+    if (query === lastAsked) { return; }
+    lastAsked = query;
     status.textContent = "正在查询……";
-    fetch(historyUrl + "?id_number=" + encodeURIComponent(idNumber), {
+    fetch(historyUrl + "?" + query, {
       headers: { "Accept": "application/json" },
       credentials: "same-origin"
     }).then(function (r) {
       if (!r.ok) { throw new Error(r.status); }
       return r.json();
     }).then(function (data) {
-      if (lastAsked === idNumber) { render(data, idNumber); }
+      if (lastAsked === query) { render(data, idNumber); }
     }).catch(function () {
       status.textContent = "既往事项查询失败，请稍后再试（不影响登记）。";
       lastAsked = "";
@@ -81,6 +127,17 @@
     clearTimeout(timer);
     if (value.length !== 18) { return; }
     timer = setTimeout(function () { ask(value); }, 300);
+  });
+
+  // Without an ID number, a name and a mobile number are enough to look for repeats (同音姓名).
+  form.addEventListener("change", function (ev) {
+    var el = ev.target;
+    if (!el.hasAttribute || !el.hasAttribute("data-repeat")) { return; }
+    var idField = form.querySelector("[data-history]");
+    var idValue = idField ? idField.value.trim().toUpperCase() : "";
+    if (idValue.length === 18 || (field("name") && field("mobile").length >= 7)) {
+      ask(idValue.length === 18 ? idValue : "");
+    }
   });
 
   // Three-level category: each level offers only the children of the level above.
