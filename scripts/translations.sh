@@ -10,8 +10,8 @@
 #   3. compile: writes messages.mo next to it. The app reads the .mo at runtime and nothing
 #      builds it on deploy, so commit the .po, .pot and .mo together.
 #
-# Then translate what the statistics report as untranslated (empty or fuzzy entries: edit the
-# msgstr and delete the "#, fuzzy" line), run this again and commit. tests/test_i18n.py fails
+# Then translate the entries it lists at the end (empty msgstr, or "fuzzy": a guess from a similar
+# old string; fix the msgstr and delete the "#, fuzzy" line), run this again and commit. tests/test_i18n.py fails
 # while any entry is untranslated or the .mo is older than the .po.
 #
 # Idempotent: locations are file names only (no line numbers) and the .pot is kept when only its
@@ -44,4 +44,19 @@ else
 fi
 
 "$pybabel" -q update -i "$pot" -d "$dir" -l en --init-missing --ignore-obsolete
-"$pybabel" compile -d "$dir" -l en --statistics
+"$pybabel" -q compile -d "$dir" -l en
+
+# What is left to translate (pybabel's own statistics count fuzzy entries as translated).
+.venv/bin/python - "$po" <<'EOF'
+import sys
+
+from babel.messages.pofile import read_po
+
+with open(sys.argv[1], "rb") as f:
+    catalog = read_po(f)
+messages = [m for m in catalog if m.id]
+todo = [m for m in messages if not m.string or m.fuzzy]
+print(f"{sys.argv[1]}: {len(messages)} messages, {len(todo)} to translate")
+for m in todo:
+    print(f"  {'fuzzy' if m.fuzzy else 'empty'}: {m.id}")
+EOF
