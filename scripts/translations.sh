@@ -11,8 +11,9 @@
 #      builds it on deploy, so commit the .po, .pot and .mo together.
 #
 # Then translate the entries it lists at the end (empty msgstr, or "fuzzy": a guess from a similar
-# old string; fix the msgstr and delete the "#, fuzzy" line), run this again and commit. tests/test_i18n.py fails
-# while any entry is untranslated or the .mo is older than the .po.
+# old string; fix the msgstr and delete the "#, fuzzy" line), run this again and commit.
+# tests/test_i18n.py fails while any entry is untranslated, a marked string is missing from the
+# catalog, or the .mo is older than the .po.
 #
 # Idempotent: locations are file names only (no line numbers) and the .pot is kept when only its
 # creation date would change, so a re-run without new strings leaves every file as it was.
