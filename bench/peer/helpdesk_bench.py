@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import sys
 import time
@@ -240,7 +239,6 @@ def main() -> int:
     items = [terms[i % len(terms)] for i in range(args.iterations)]
     out["search"] = pct(timed(lambda t: _list_requests(client, t), items))
     print(f"peer: search {out['search']}", file=sys.stderr, flush=True)
-    out["maxrss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     out["versions"] = {"django": django.get_version(), "helpdesk": _version("django-helpdesk")}
     print(json.dumps(out))
     return 0
