@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Minsheng needs: Pango for WeasyPrint, a CJK font for official
 # documents, PostgreSQL and OpenLDAP servers that the tests start themselves, Chromium for the
-# browser tests, and poppler-utils so tests can read text back out of generated PDFs.
+# browser tests (Playwright's driver needs libatomic1), and poppler-utils so tests can read text back out of generated PDFs.
 # Idempotent: does nothing when everything is present. Needs root (or sudo) only when installing.
 #
 #   scripts/system-packages.sh run    what running the suite needs
@@ -10,7 +10,7 @@ set -euo pipefail
 
 pkgs=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
 if [ "${1:-test}" = "test" ]; then
-  pkgs+=(poppler-utils postgresql slapd ldap-utils openssl)
+  pkgs+=(poppler-utils postgresql slapd ldap-utils openssl chromium libatomic1)
 fi
 missing=()
 for p in "${pkgs[@]}"; do
