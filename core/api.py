@@ -20,6 +20,14 @@ Output
     ``render_pdf`` (locked-down WeasyPrint), ``fail`` (4xx with a reason).
 Hooks
     ``signals`` (``module_installed``, ``module_uninstalled``, ``user_provisioned``).
+The case file (信访事项)
+    ``Matter``, ``MatterParty``, ``Person``, ``ContentCategory``; registering with
+    ``Registration``/``PartyInput``/``register_matter``; steps with ``perform`` (raises
+    ``MatterError`` or ``StaleEdit``); adding steps with ``Transition``, ``TransitionContext``,
+    ``register_transition``, ``add_guard``; ``STATES``, ``FINAL_STATES``, ``CHANNELS``;
+    ``add_timeline_entry``; files with ``store_attachment``/``AttachmentRefused``;
+    ``find_candidates`` (repeat detection), ``search_matters``/``SearchFilters``;
+    ``identity_sealed_for`` (the accuser-sealing rule); ``today`` (Beijing date).
 """
 
 from __future__ import annotations
@@ -36,6 +44,25 @@ from core.accounts.models import Agency, Role, User
 from core.accounts.record_rules import AgencyScoped, visible_agency_ids
 from core.accounts.services import StaleEdit, check_version
 from core.audit import record as record_audit
+from core.cases.attachments import AttachmentRefused
+from core.cases.attachments import store_bytes as store_attachment
+from core.cases.clocks import today
+from core.cases.lifecycle import (
+    FINAL_STATES,
+    STATES,
+    Transition,
+    TransitionContext,
+    add_guard,
+    register_transition,
+)
+from core.cases.models import ContentCategory, Matter, MatterParty, Person
+from core.cases.models.matter import CHANNELS
+from core.cases.repeats import find_candidates
+from core.cases.sealing import identity_sealed_for
+from core.cases.search import Filters as SearchFilters
+from core.cases.search import search as search_matters
+from core.cases.services import MatterError, PartyInput, Registration, perform, register_matter
+from core.cases.timeline import add_entry as add_timeline_entry
 from core.db import Base, TimestampMixin, VersionedMixin, utcnow
 from core.extensions import db
 from core.pdf import render_pdf
@@ -58,35 +85,59 @@ def get_visible_or_404(model: type[T], ident: Any) -> T:
 
 
 __all__ = [
+    "CHANNELS",
+    "FINAL_STATES",
+    "STATES",
     "Agency",
     "AgencyScoped",
+    "AttachmentRefused",
     "Base",
+    "ContentCategory",
     "Job",
     "Manifest",
     "ManifestError",
+    "Matter",
+    "MatterError",
+    "MatterParty",
     "MenuItem",
     "Page",
+    "PartyInput",
     "PdfTemplate",
+    "Person",
+    "Registration",
     "Role",
+    "SearchFilters",
     "StaleEdit",
     "TimestampMixin",
+    "Transition",
+    "TransitionContext",
     "User",
     "VersionedMixin",
     "acting_as",
+    "add_guard",
+    "add_timeline_entry",
     "check_version",
     "current_actor",
     "db",
     "fail",
+    "find_candidates",
     "get_visible_or_404",
     "has_permission",
+    "identity_sealed_for",
     "mask",
     "paginate",
+    "perform",
     "personal_value",
     "present",
     "record_audit",
+    "register_matter",
+    "register_transition",
     "render_pdf",
     "require",
+    "search_matters",
     "signals",
+    "store_attachment",
+    "today",
     "utcnow",
     "visible_agency_ids",
 ]
