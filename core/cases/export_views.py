@@ -51,19 +51,25 @@ def export_page():
     return render_template("core/cases/export.html", total=export.count(_statement()))
 
 
-@bp.route("/cases/export.csv")
-@login_required
-def export_csv():
-    """The filtered list as CSV, streamed; ``X-Total-Count`` lets the page show progress."""
+def _audited(fmt: str, label: str):
+    """The export's statement and row count, after writing the export to the audit log."""
     stmt = _statement()
     total = export.count(stmt)
     audit.record(
         "matter.export",
-        summary=f"导出信访事项 CSV（{total} 条）",
-        format="csv",
+        summary=f"导出信访事项 {label}（{total} 条）",
+        format=fmt,
         filters=dict(request.args),
     )
     db.session.commit()
+    return stmt, total
+
+
+@bp.route("/cases/export.csv")
+@login_required
+def export_csv():
+    """The filtered list as CSV, streamed; ``X-Total-Count`` lets the page show progress."""
+    stmt, total = _audited("csv", "CSV")
     user_id = current_user.id
     return Response(
         stream_with_context(export.as_user(user_id, lambda: export.csv_chunks(stmt))),
@@ -80,15 +86,7 @@ def export_csv():
 @login_required
 def export_xlsx():
     """The filtered list as an Excel workbook."""
-    stmt = _statement()
-    total = export.count(stmt)
-    audit.record(
-        "matter.export",
-        summary=f"导出信访事项 Excel（{total} 条）",
-        format="xlsx",
-        filters=dict(request.args),
-    )
-    db.session.commit()
+    stmt, _total = _audited("xlsx", "Excel")
     fh = export.xlsx_file(stmt)
 
     def chunks():
