@@ -458,6 +458,7 @@ TRANSITION_FIELDS: dict[str, tuple[str, ...]] = {
     "send_back": ("reason",),
     "request_review": ("on",),
     "issue_review_opinion": ("demands", "facts", "basis", "decision"),
+    "record_review_delivery": ("method", "deliverer", "delivered_on", "signed"),
     "request_reexam": ("on",),
     "suspend_for_hearing": ("text",),
     "resume_after_hearing": ("text",),
