@@ -1,0 +1,74 @@
+"""Helpers for the reception module's tests: install it, add hall staff, act as a user."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import select
+
+from core.accounts.actor import acting_as
+from core.accounts.models import Agency, Role, User
+from core.accounts.passwords import hash_password
+from core.cases.models import ContentCategory
+from core.extensions import db
+from core.registry.installer import install
+from tests.plugin import PASSWORD
+
+VALID_ID = "11010519491231002X"
+OTHER_ID = "110105194912310038"
+
+
+def id_number(seq: int) -> str:
+    """A valid resident ID number, different for each ``seq``."""
+    from core.cases.idcard import check_digit
+
+    first = f"11010519800101{seq:03d}"
+    return first + check_digit(first)
+
+
+def agency(code: str) -> Agency:
+    return db.session.execute(select(Agency).where(Agency.code == code)).scalar_one()
+
+
+def user(username: str) -> User:
+    return db.session.execute(select(User).where(User.username == username)).scalar_one()
+
+
+def category(name: str) -> ContentCategory:
+    return (
+        db.session.execute(
+            select(ContentCategory)
+            .where(ContentCategory.name == name)
+            .order_by(ContentCategory.level)
+        )
+        .scalars()
+        .first()
+    )
+
+
+def setup_hall() -> None:
+    """Install the module and add a reception officer and a lawyer at the bureau."""
+    install(["reception"])
+    roles = {r.code: r for r in db.session.execute(select(Role)).scalars()}
+    xfj = agency("XFJ")
+    pw = hash_password(PASSWORD)
+    for username, name, role in (
+        ("officer", "接访员小李", "reception_officer"),
+        ("lawyer", "值班律师老周", "lawyer"),
+    ):
+        db.session.add(
+            User(
+                username=username,
+                display_name=name,
+                password_hash=pw,
+                roles=[roles[role]],
+                agency_id=xfj.id,
+            )
+        )
+    db.session.commit()
+
+
+@contextmanager
+def as_(username: str):
+    with acting_as(user(username)):
+        yield
