@@ -823,7 +823,7 @@ def bulk_fill(n: int, seed: int = 20261126, feed_path=None, progress=print) -> d
     try:
         if dialect == "postgresql":
             for col in GIN_INDEXES:
-                driver.execute(f"DROP INDEX IF EXISTS ix_core_matter_index_{col}_fts")
+                driver.execute(f"DROP INDEX IF EXISTS ix_core_matter_index_{col}_tsv")
             driver.commit()
         else:
             driver.execute("PRAGMA synchronous=OFF")
@@ -845,8 +845,8 @@ def bulk_fill(n: int, seed: int = 20261126, feed_path=None, progress=print) -> d
             driver.execute("SET maintenance_work_mem = '512MB'")
             for col in GIN_INDEXES:
                 driver.execute(
-                    f"CREATE INDEX ix_core_matter_index_{col}_fts ON core_matter_index "
-                    f"USING gin (to_tsvector('simple', {col}))"
+                    f"CREATE INDEX ix_core_matter_index_{col}_tsv ON core_matter_index "
+                    f"USING gin ({col}_tsv)"
                 )
             for table in COLUMNS:
                 if table in ("core_matter_access", "core_matter_index"):

@@ -127,10 +127,19 @@ class Matter(AgencyScoped, VersionedMixin, TimestampMixin, Base):
 
     @classmethod
     def scope_criterion(cls, ids):
-        """Visible when registered by, or involving, one of the agencies ``ids``."""
+        """Visible when registered by, or involving, one of the agencies ``ids``.
+
+        The second arm is a correlated EXISTS (an index-only probe of ``core_matter_access``'s
+        primary key per matter), not ``id IN (SELECT …)``: PostgreSQL hashes an uncorrelated IN
+        subquery over every access row before the first matter and costs that into each plan, so
+        it seq-scanned all matters even where a handful of ids (a search, a deadline tab) were
+        wanted. The EXISTS only runs for matters the first arm does not already admit.
+        """
         return or_(
             cls.agency_id.in_(ids),
-            cls.id.in_(select(MatterAccess.matter_id).where(MatterAccess.agency_id.in_(ids))),
+            select(MatterAccess.matter_id)
+            .where(MatterAccess.matter_id == cls.id, MatterAccess.agency_id.in_(ids))
+            .exists(),
         )
 
     @property

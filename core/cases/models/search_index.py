@@ -2,8 +2,9 @@
 
 ``content`` holds the matter's own text (summary, demands, place, unit complained about, number);
 ``identity`` holds its petitioners' names, ID numbers and phones, searched only for users who may
-see personal data. SQLite mirrors the table into an FTS5 table, PostgreSQL indexes it with GIN on
-``to_tsvector('simple', …)`` (both created by the migration).
+see personal data. SQLite mirrors the table into an FTS5 table (migration core_0003); PostgreSQL
+adds stored generated columns ``content_tsv``/``identity_tsv`` = ``to_tsvector('simple', …)`` with
+GIN indexes (migration core_0006). They are not mapped here: the database fills them.
 """
 
 from __future__ import annotations
