@@ -1,0 +1,1 @@
+"""The letters desk (办信) and online petitions (网上信访), issue 7."""
