@@ -13,9 +13,12 @@ from core.api import (
     AttachmentRefused,
     Matter,
     User,
+    current_actor,
     db,
     fail,
     get_visible_or_404,
+    has_permission,
+    identity_sealed_for,
     paginate,
     render_pdf,
     require,
@@ -344,7 +347,12 @@ def _detail(letter: Letter, code: int = 200, **forms):
     ).scalars()
     joint_form.agencies.choices = opts((a.id, a.name) for a in agencies)
     reply_form = forms.get("reply_form") or ReplyForm()
-    if not reply_form.recipient.data and matter.lead is not None:
+    if (
+        not reply_form.recipient.data
+        and matter.lead is not None
+        and has_permission("core.personal_data.view")
+        and not identity_sealed_for(matter, current_actor())
+    ):
         reply_form.recipient.data = matter.lead.person.name
         reply_form.address.data = matter.lead.person.address or ""
     outgoing = db.session.execute(

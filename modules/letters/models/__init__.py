@@ -17,6 +17,7 @@ class Letter(AgencyScoped, VersionedMixin, TimestampMixin, Base):
     """What the letters desk keeps about a matter that came in writing (or online)."""
 
     __tablename__ = "letters_letter"
+    __personal_fields__ = {"envelope": "other"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     matter_id: Mapped[int] = mapped_column(
@@ -47,6 +48,7 @@ class OutgoingMail(AgencyScoped, TimestampMixin, Base):
     """The register of outgoing mail (发文登记): one row per reply letter printed."""
 
     __tablename__ = "letters_outgoing"
+    __personal_fields__ = {"recipient": "name", "address": "address"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     matter_id: Mapped[int] = mapped_column(ForeignKey("core_matter.id", ondelete="CASCADE"))

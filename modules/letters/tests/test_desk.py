@@ -228,3 +228,15 @@ def test_desk_needs_rights(app, as_user):
     install_letters(app)
     assert as_user("nobody").get("/letters/").status_code == 403
     assert as_user("handler").get("/letters/new").status_code == 403
+
+
+def test_personal_data_masked_for_readers_without_the_right(app, as_user):
+    c = _setup(app, as_user)
+    assert _intake(c).status_code == 302
+    matter_id, _ = _letter(app, kind="paper")
+    assert "城关镇南街3号 赵四" in c.get(f"/letters/{matter_id}").get_data(as_text=True)
+    resp = as_user("leader").get(f"/letters/{matter_id}")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert "信封上的寄信人信息" in html
+    assert "赵四" not in html and "南街" not in html
