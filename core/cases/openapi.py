@@ -475,6 +475,8 @@ def document(server_url: str = "") -> dict[str, Any]:
                                             "counts": {
                                                 "type": "object",
                                                 "additionalProperties": {"type": "integer"},
+                                                "description": "各分组条数；计到 1000 为止"
+                                                "（1000 表示多于 999）",
                                             },
                                         },
                                     },

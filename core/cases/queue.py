@@ -40,6 +40,9 @@ WINDOW_KINDS = tuple(k for k, spec in CLOCK_KINDS.items() if spec.window)
 #: The 全部 tab counts at most this many rows ("10000+" pages): counting every matter a
 #: bureau-wide user can see costs a scan of the whole table on each page view.
 ALL_COUNT_CAP = 10_000
+#: The other tabs' badges count at most this many rows (one more means "999+"): a bureau-wide
+#: user's 已超期 at a million matters is tens of thousands of clocks, counted on every view.
+TAB_COUNT_CAP = 999
 
 
 @dataclass
@@ -143,9 +146,18 @@ def _count(stmt: Select, cap: int | None = None) -> int:
     return db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
 
 
-def counts(user, permissions: frozenset[str], *, on: date | None = None) -> dict[str, int]:
-    """How many rows each tab holds (``all`` is not counted: it is a search)."""
-    return {tab: _count(tab_query(tab, user, permissions, on=on)) for tab in TABS if tab != "all"}
+def counts(
+    user, permissions: frozenset[str], *, on: date | None = None, cap: int | None = TAB_COUNT_CAP
+) -> dict[str, int]:
+    """How many rows each tab holds (``all`` is not counted: it is a search).
+
+    Counting stops at ``cap + 1``: a value above ``cap`` means "more than ``cap``".
+    """
+    return {
+        tab: _count(tab_query(tab, user, permissions, on=on), cap=cap)
+        for tab in TABS
+        if tab != "all"
+    }
 
 
 def tab_page(

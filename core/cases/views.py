@@ -423,6 +423,7 @@ def queue():
         tabs=work_queue.TABS,
         tab=tab,
         counts=counts,
+        count_cap=work_queue.TAB_COUNT_CAP,
         page=page,
         q=q,
         on=on,
