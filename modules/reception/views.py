@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from core.api import (
     STATES,
@@ -158,7 +159,8 @@ def visit_action(visit_id: int, action: str):
             fail(404, "未知的操作。")
     except svc.ReceptionError as exc:
         _refused(exc)
-    except StaleEdit:
+    except (StaleEdit, StaleDataError):
+        db.session.rollback()
         flash("该记录已被他人修改，请刷新后重试。", "error")
     return redirect(url_for("reception.visit", visit_id=visit_id))
 
@@ -374,6 +376,7 @@ def appointment_action(appointment_id: int, action: str):
             fail(403, "您没有此项操作的权限。")
     except svc.ReceptionError as exc:
         _refused(exc)
-    except StaleEdit:
+    except (StaleEdit, StaleDataError):
+        db.session.rollback()
         flash("该记录已被他人修改，请刷新后重试。", "error")
     return redirect(url_for("reception.session", session_id=a.session_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from contextlib import contextmanager
 
 from sqlalchemy import select
@@ -13,6 +14,27 @@ from core.cases.models import ContentCategory
 from core.extensions import db
 from core.registry.installer import install
 from tests.plugin import PASSWORD
+
+
+class _Lazy:
+    """A module imported on first use.
+
+    The registry learns which tables a module owns by importing its models when the first app
+    is built (core.registry.discovery); a test module importing them at collection time would
+    hide them from it (and from purge), so the tests reach the module through these.
+    """
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attr: str):
+        if attr.startswith(("_", "pytest")):  # pytest probing module attributes at collection
+            raise AttributeError(attr)
+        return getattr(importlib.import_module(self._name), attr)
+
+
+svc = _Lazy("modules.reception.services")
+models = _Lazy("modules.reception.models")
 
 VALID_ID = "11010519491231002X"
 OTHER_ID = "110105194912310038"

@@ -9,11 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from core.extensions import db
-from modules.reception import services as svc
-from modules.reception.models import ReceptionSession
 from tests.browser import log_in, log_out
 
-from .support import VALID_ID, category, setup_hall
+from .support import VALID_ID, category, models, setup_hall, svc
 
 pytestmark = pytest.mark.browser
 
@@ -80,7 +78,7 @@ def test_leader_day_from_publication_to_appointment_to_outcome(page, hall, live_
     # A session today: open bookings until an hour from now (the default cut-off is 17:00
     # the day before).
     with live_app.app.app_context():
-        s = db.session.execute(select(ReceptionSession)).scalar_one()
+        s = db.session.execute(select(models.ReceptionSession)).scalar_one()
         s.cutoff = svc.utcnow() + timedelta(hours=1)
         db.session.commit()
         db.session.remove()

@@ -10,11 +10,9 @@ from sqlalchemy import select
 
 from core.cases.models import Matter
 from core.extensions import db
-from modules.reception import services as svc
-from modules.reception.models import ReceptionSession, ReceptionVisit
 from tests.plugin import csrf_token
 
-from .support import VALID_ID, agency, category, setup_hall
+from .support import VALID_ID, agency, category, models, setup_hall, svc
 
 
 @pytest.fixture
@@ -52,7 +50,7 @@ def test_desk_to_unit_to_assignment_slip(hall, as_user):
     officer.post(visit_url + "/call", data={"csrf_token": token})
     officer.post(visit_url + "/register", data={"csrf_token": token, "asked": "拖欠工资三个月"})
     with hall.app_context():
-        visit = db.session.execute(select(ReceptionVisit)).scalar_one()
+        visit = db.session.execute(select(models.ReceptionVisit)).scalar_one()
         assert visit.state == "registered"
         cjj = agency("CJJ").id
     deadline = (svc.today() + timedelta(days=20)).isoformat()
@@ -100,7 +98,7 @@ def test_leader_day_publication_appointment_outcome(hall, as_user):
     assert resp.status_code == 302
     url = resp.headers["Location"]
     with hall.app_context():
-        s = db.session.execute(select(ReceptionSession)).scalar_one()
+        s = db.session.execute(select(models.ReceptionSession)).scalar_one()
         # Today's session: let bookings in (the default cut-off is yesterday 17:00).
         s.cutoff = svc.utcnow() + timedelta(hours=1)
         db.session.commit()

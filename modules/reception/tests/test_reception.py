@@ -13,10 +13,19 @@ from core.cases.models.timeline import TimelineEntry
 from core.cases.services import PartyInput, Registration, perform, register_matter
 from core.extensions import db
 from core.registry.installer import install, uninstall
-from modules.reception import services as svc
-from modules.reception.models import ReceptionUnit, ReceptionVisit
 
-from .support import OTHER_ID, VALID_ID, agency, as_, category, id_number, setup_hall, user
+from .support import (
+    OTHER_ID,
+    VALID_ID,
+    agency,
+    as_,
+    category,
+    id_number,
+    models,
+    setup_hall,
+    svc,
+    user,
+)
 
 
 @pytest.fixture
@@ -26,8 +35,10 @@ def hall(app):
         yield app
 
 
-def _unit(name: str) -> ReceptionUnit:
-    return db.session.execute(select(ReceptionUnit).where(ReceptionUnit.name == name)).scalar_one()
+def _unit(name: str) -> models.ReceptionUnit:
+    return db.session.execute(
+        select(models.ReceptionUnit).where(models.ReceptionUnit.name == name)
+    ).scalar_one()
 
 
 def test_seed_gives_the_bureau_the_seven_yima_windows(hall):
@@ -74,7 +85,7 @@ def test_arrival_checks_the_id_numbers_the_day_and_lets_the_desk_override(hall):
     assert first.unit.name == "帮扶济困窗口" and first.suggested_unit_id == first.unit_id
     assert second.unit.name == "交流谈心窗口"
     assert second.suggested_unit.name == "帮扶济困窗口"
-    assert db.session.execute(select(func.count()).select_from(ReceptionVisit)).scalar() == 2
+    assert db.session.execute(select(func.count()).select_from(models.ReceptionVisit)).scalar() == 2
 
 
 def test_history_shows_open_and_terminated_matters_at_once(hall):
@@ -104,7 +115,7 @@ def test_answer_on_spot_closes_the_matter_with_the_written_answer(hall):
     with as_("officer"):
         svc.call(visit)
         matter = svc.answer_on_spot(visit, "咨询养老保险缴费年限", "按规定缴满 15 年可按月领取。")
-    visit = db.session.get(ReceptionVisit, visit.id)
+    visit = db.session.get(models.ReceptionVisit, visit.id)
     assert visit.state == "answered" and visit.matter_id == matter.id
     assert matter.state == "answered" and matter.outcome == "answered"
     assert matter.channel == "visit"
@@ -114,7 +125,7 @@ def test_visit_registered_then_assigned_with_a_slip(hall):
     visit = _visit()
     with as_("officer"):
         matter = svc.register_for_handling(visit, "要求补发拆迁补偿款")
-        visit = db.session.get(ReceptionVisit, visit.id)
+        visit = db.session.get(models.ReceptionVisit, visit.id)
         doc = svc.assign(
             visit, agency("CJJ").id, "核实补偿协议并答复", svc.today() + timedelta(days=30)
         )
@@ -129,7 +140,7 @@ def test_clerk_cannot_record_the_visit_outcome_only_the_officer(hall):
     # is refused by core and the matter stays registered for the unit.
     with as_("clerk"), pytest.raises(svc.ReceptionError):
         svc.answer_on_spot(visit, "问题", "答复")
-    assert db.session.get(ReceptionVisit, visit.id).state == "registered"
+    assert db.session.get(models.ReceptionVisit, visit.id).state == "registered"
 
 
 def test_collective_visit_of_thirty_with_five_representatives_and_a_sixth_refused(hall):
@@ -161,7 +172,7 @@ def test_collective_visit_of_thirty_with_five_representatives_and_a_sixth_refuse
     ).scalar()
     assert reps_on_matter == 5
     # Core itself refuses a sixth representative on the matter.
-    visit = db.session.get(ReceptionVisit, visit.id)
+    visit = db.session.get(models.ReceptionVisit, visit.id)
     assert len(visit.incidents) == 1
     stats = {s["unit"].name: s for s in svc.daily_stats(agency("XFJ").id)}
     assert stats["办信办案窗口"]["people"] == 30 and stats["办信办案窗口"]["incidents"] == 1
@@ -174,7 +185,7 @@ def test_core_refuses_a_sixth_representative(hall):
         head_count=30,
         representatives=[{"name": f"代表{i}", "id_number": id_number(i)} for i in range(1, 6)],
     )
-    visit = db.session.get(ReceptionVisit, visit.id)
+    visit = db.session.get(models.ReceptionVisit, visit.id)
     visit.representatives = [*visit.representatives, {"name": "代表6", "id_number": id_number(6)}]
     db.session.commit()
     with as_("officer"), pytest.raises(svc.ReceptionError) as refused:
@@ -200,7 +211,7 @@ def test_leapfrog_visit_is_recorded_and_directed_with_a_notice(hall, app):
         h = svc.history(VALID_ID, "王大明", text="宅基地纠纷")
         assert h["leapfrog"], "repeat detection flags the matter handled below"
         number = svc.direct_leapfrog(visit, agency("TOWN").id)
-    visit = db.session.get(ReceptionVisit, visit.id)
+    visit = db.session.get(models.ReceptionVisit, visit.id)
     assert visit.leapfrog and visit.state == "directed" and visit.matter_id is None
     assert visit.competent_agency.name == "城关镇" and number.endswith("1号")
     with app.test_request_context():
@@ -378,7 +389,7 @@ def test_installs_and_uninstalls_on_a_database_with_matters_from_other_channels(
             assert [m.id for m in svc.history(VALID_ID)["open"]] == [letter.id]
         uninstall("reception")
         assert db.session.get(Matter, letter.id).state == "registered"
-        assert db.session.get(ReceptionVisit, visit.id) is not None  # data kept
+        assert db.session.get(models.ReceptionVisit, visit.id) is not None  # data kept
         install(["reception"])  # seed not loaded twice
         assert len(svc.units(agency("XFJ").id)) == 7
         step = perform  # the case file still works for the letter
@@ -394,3 +405,41 @@ def test_installs_and_uninstalls_on_a_database_with_matters_from_other_channels(
                 },
                 version=m.version,
             )
+
+
+def test_purge_backs_up_and_drops_the_tables_then_reinstalls(app, tmp_path):
+    from sqlalchemy import inspect
+
+    from core.registry.installer import purge
+
+    with app.app_context():
+        with as_("clerk"):
+            letter = register_matter(
+                Registration(
+                    channel="letter",
+                    summary="来信反映噪声污染",
+                    received_on=svc.today(),
+                    parties=[PartyInput(name="王大明", id_number=VALID_ID)],
+                )
+            )
+        install(["reception"])
+        with as_("clerk"):
+            svc.arrive(svc.Arrival(name="王大明", id_number=VALID_ID))
+        letter_id = letter.id
+        uninstall("reception")
+        backup = purge("reception", backup_dir=tmp_path)
+        assert "reception_visit" in backup.read_text(encoding="utf-8")
+        db.session.remove()
+        tables = set(inspect(db.engine).get_table_names())
+        assert not {t for t in tables if t.startswith("reception_")}
+        assert db.session.get(Matter, letter_id) is not None
+        install(["reception"])
+        assert len(svc.units(agency("XFJ").id)) == 7
+
+
+def test_two_officers_calling_the_same_number_one_is_refused(hall):
+    visit = _visit()
+    with as_("officer"):
+        svc.call(visit)
+        with pytest.raises(svc.ReceptionError, match="不在候谈队列"):
+            svc.call(db.session.get(models.ReceptionVisit, visit.id))
