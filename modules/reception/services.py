@@ -9,12 +9,13 @@ and stepped only through core (``register_matter``, ``perform``), so the case fi
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from core.api import (
     FINAL_STATES,
@@ -50,6 +51,8 @@ from .models import (
 )
 
 MAX_REPRESENTATIVES = 5  # 条例第20条第3款
+#: Tries at the day's next queue number when desks register at the same moment.
+QUEUE_RETRIES = 50
 BEIJING = timedelta(hours=8)
 
 #: The 义马 mass-work bureau's seven windows (REGULATION.md §8.2) and the subjects (level-1
@@ -291,7 +294,7 @@ def arrive(data: Arrival, agency: Agency | None = None) -> ReceptionVisit:
     if errors:
         raise ReceptionError("到访登记有误，请按提示修改。", errors)
     day = today()
-    for _attempt in range(5):
+    for attempt in range(QUEUE_RETRIES):
         number = (
             db.session.execute(
                 select(func.max(ReceptionVisit.queue_number)).where(
@@ -322,8 +325,13 @@ def arrive(data: Arrival, agency: Agency | None = None) -> ReceptionVisit:
         db.session.add(visit)
         try:
             db.session.flush()
-        except IntegrityError:
-            db.session.rollback()  # another desk took the number: take the next one
+        except (IntegrityError, OperationalError) as exc:
+            # Another desk took the number (PostgreSQL: the unique key; SQLite: "database is
+            # locked" once another connection wrote since this transaction read): retry.
+            db.session.rollback()
+            if isinstance(exc, OperationalError) and "locked" not in str(exc.orig).lower():
+                raise
+            time.sleep(0.005 * (attempt + 1))
             continue
         record_audit(
             "reception.arrive",

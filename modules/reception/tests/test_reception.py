@@ -443,3 +443,34 @@ def test_two_officers_calling_the_same_number_one_is_refused(hall):
         svc.call(visit)
         with pytest.raises(svc.ReceptionError, match="不在候谈队列"):
             svc.call(db.session.get(models.ReceptionVisit, visit.id))
+
+
+def test_desks_registering_at_the_same_moment_get_distinct_queue_numbers(hall):
+    import threading
+
+    from flask import current_app
+
+    app = current_app._get_current_object()
+    numbers: list[int] = []
+    problems: list[BaseException] = []
+    barrier = threading.Barrier(4)
+
+    def desk(i: int) -> None:
+        with app.app_context():
+            try:
+                with as_("clerk"):
+                    barrier.wait()
+                    visit = svc.arrive(svc.Arrival(name=f"来访人{i}", id_number=id_number(i)))
+                    numbers.append(visit.queue_number)
+            except BaseException as exc:
+                problems.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=desk, args=(i,)) for i in range(1, 5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not problems, problems
+    assert sorted(numbers) == [1, 2, 3, 4]
