@@ -71,6 +71,9 @@ class LetterForm(FlaskForm):
     postmark_place = StringField("邮戳地", validators=[Optional(), Length(max=100)])
     envelope = TextAreaField("信封上的寄信人信息", validators=[Optional(), Length(max=1000)])
     pages = IntegerField("信件页数", validators=[Optional(), NumberRange(min=0, max=999)])
+    repeat_of = StringField(
+        "重复信访：原信访件编号（如有）", validators=[Optional(), Length(max=38)]
+    )
     external_number = StringField("上级交办编号", validators=[Optional(), Length(max=60)])
     external_source = StringField("交办机关", validators=[Optional(), Length(max=100)])
     external_deadline = DateField("上级要求办结期限", validators=[Optional()])

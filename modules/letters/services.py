@@ -24,6 +24,7 @@ from core.api import (
     add_timeline_entry,
     current_actor,
     db,
+    find_candidates,
     record_audit,
     register_matter,
     store_attachment,
@@ -360,6 +361,7 @@ class LetterInput:
     external_source: str = ""
     external_deadline: date | None = None
     anonymous: bool = False
+    repeat_of: str = ""
 
 
 def intake(li: LetterInput, files: list[tuple[str, bytes]] = ()) -> Letter:
@@ -374,6 +376,14 @@ def intake(li: LetterInput, files: list[tuple[str, bytes]] = ()) -> Letter:
         errors["external_deadline"] = "上级交办件请填写上级要求的办结期限。"
     if li.external_deadline and not li.external_number:
         errors["external_number"] = "请填写上级交办件的交办编号。"
+    repeat_of_id = None
+    if li.repeat_of.strip():
+        # Record rules apply: only a matter the desk may see can be named as the earlier one.
+        repeat_of_id = db.session.execute(
+            select(Matter.id).where(Matter.number == li.repeat_of.strip())
+        ).scalar_one_or_none()
+        if repeat_of_id is None:
+            errors["repeat_of"] = "找不到该编号的信访事项。"
     if errors:
         raise LetterError("登记信息有误，请按提示修改。", errors)
     actor = current_actor()
@@ -395,6 +405,7 @@ def intake(li: LetterInput, files: list[tuple[str, bytes]] = ()) -> Letter:
         demands=[d for d in li.demands.splitlines() if d.strip()],
         flags=["anonymous"] if li.anonymous or not parties else [],
         external_numbers={"higher": li.external_number.strip()} if li.external_number else {},
+        repeat_of_id=repeat_of_id,
     )
     try:
         matter = register_matter(reg)
@@ -434,6 +445,22 @@ def letter_for(matter: Matter) -> Letter | None:
     return db.session.execute(
         select(Letter).where(Letter.matter_id == matter.id)
     ).scalar_one_or_none()
+
+
+def repeat_candidates(matter: Matter) -> list[Any]:
+    """Earlier matters of the same writer (core's repeat detection), for the desk to check."""
+    lead = matter.lead
+    if lead is None:
+        return []
+    person = lead.person
+    return find_candidates(
+        id_number=person.id_number or "",
+        name=person.name,
+        mobile=person.mobile or "",
+        text=matter.summary,
+        agency=matter.agency,
+        exclude_id=matter.id,
+    )
 
 
 def set_first_handler(letter: Letter, user_id: int) -> None:

@@ -245,6 +245,7 @@ def _letter_input(form: LetterForm) -> services.LetterInput:
         external_source=form.external_source.data or "",
         external_deadline=form.external_deadline.data,
         anonymous=bool(form.anonymous.data),
+        repeat_of=form.repeat_of.data or "",
     )
 
 
@@ -369,6 +370,7 @@ def _detail(letter: Letter, code: int = 200, **forms):
         reply_form=reply_form,
         reply=services.delivered_reply(matter),
         outgoing=list(outgoing),
+        candidates=services.repeat_candidates(matter) if matter.repeat_of_id is None else [],
     ), code
 
 

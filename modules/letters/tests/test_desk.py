@@ -240,3 +240,24 @@ def test_personal_data_masked_for_readers_without_the_right(app, as_user):
     html = resp.get_data(as_text=True)
     assert "信封上的寄信人信息" in html
     assert "赵四" not in html and "南街" not in html
+
+
+def test_repeat_letter_is_counted_as_repeat_and_candidates_shown(app, as_user):
+    c = _setup(app, as_user)
+    assert _intake(c, id_number="11010519491231002X").status_code == 302
+    with app.app_context():
+        first = db.session.execute(select(Matter)).scalar_one()
+        number, first_id = first.number, first.id
+    assert (
+        _intake(c, id_number="11010519491231002X", summary="再次反映村道损毁。").status_code == 302
+    )
+    with app.app_context():
+        second_id = db.session.execute(select(Matter.id).where(Matter.id != first_id)).scalar_one()
+    html = c.get(f"/letters/{second_id}").get_data(as_text=True)
+    assert "可能的重复信访" in html and number in html and "身份证号码相同" in html
+    resp = _intake(c, repeat_of="NO-SUCH-NUMBER")
+    assert resp.status_code == 422 and "找不到该编号的信访事项" in resp.get_data(as_text=True)
+    assert _intake(c, id_number="11010519491231002X", repeat_of=number).status_code == 302
+    html = c.get("/letters/counts").get_data(as_text=True)
+    month = date.today().strftime("%Y-%m")
+    assert f"<td>{month}</td><td>县信访局</td><td>2</td><td>1</td>" in html
