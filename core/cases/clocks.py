@@ -108,6 +108,9 @@ def start(
 ) -> Clock:
     """Start a clock of ``kind`` on ``matter`` counting from the event day ``on``."""
     spec = CLOCK_KINDS[kind]
+    # Read the calendar before the clock joins the session: the read autoflushes, and a clock
+    # flushed with its placeholder due date would be written a second time once computed.
+    calendar = calendar or load_calendar()
     clock = Clock(
         kind=kind,
         label=spec.label,
@@ -118,6 +121,9 @@ def start(
         due=due or on,
         responsible_agency_id=responsible_agency_id,
         paused=[],
+        # The column defaults, set now: the clock is computed (and may be read) before a flush.
+        extension_days=0,
+        state="running",
     )
     matter.clocks.append(clock)
     compute(clock, calendar)

@@ -80,20 +80,34 @@ def index_row(matter: Matter) -> tuple[str, str]:
     return content, identity
 
 
-def reindex(session: Session, matters: Iterable[Matter]) -> None:
-    """Rebuild the index rows of ``matters`` (ids must exist)."""
+def reindex(session: Session, matters: Iterable[Matter], *, new: frozenset = frozenset()) -> None:
+    """Rebuild the index rows of ``matters`` (ids must exist).
+
+    ``new``: matters inserted by this flush — they have no row yet, so none is looked up. The
+    rows are kept for the rest of the transaction (``session.info``; the session's identity map
+    holds them only weakly), so a registration's later flushes do not read them back.
+    """
+    rows = session.info.setdefault("minsheng_index_rows", {})
     for matter in matters:
         content, identity = index_row(matter)
-        row = session.get(MatterIndex, matter.id)
+        row = rows.get(matter.id)
+        if row is None and matter not in new:
+            row = session.get(MatterIndex, matter.id)
         if row is None:
-            session.add(MatterIndex(matter_id=matter.id, content=content, identity=identity))
+            row = MatterIndex(matter_id=matter.id, content=content, identity=identity)
+            session.add(row)
         elif (row.content, row.identity) != (content, identity):
             row.content, row.identity = content, identity
+        rows[matter.id] = row
 
 
 @event.listens_for(Session, "before_flush")
 def _collect(session: Session, flush_context, instances) -> None:
     pending = session.info.setdefault("minsheng_reindex", set())
+    new = session.info.setdefault("minsheng_reindex_new", set())
+    for obj in session.new:
+        if isinstance(obj, Matter):
+            new.add(obj)
     for obj in [*session.new, *session.dirty]:
         if isinstance(obj, Matter):
             pending.add(obj)
@@ -104,8 +118,18 @@ def _collect(session: Session, flush_context, instances) -> None:
 @event.listens_for(Session, "after_flush_postexec")
 def _reindex(session: Session, flush_context) -> None:
     pending = session.info.pop("minsheng_reindex", None)
+    new = frozenset(session.info.pop("minsheng_reindex_new", ()))
     if pending:
-        reindex(session, [m for m in pending if m.id is not None])
+        reindex(session, [m for m in pending if m.id is not None], new=new)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_rows(session: Session, transaction) -> None:
+    # After commit the rows are expired, after a rollback they may not exist: look them up again.
+    # (Each flush runs in a subtransaction of its own: those end with the rows still good.)
+    if transaction.parent is None or transaction.nested:
+        session.info.pop("minsheng_index_rows", None)
+        session.info.pop("minsheng_reindex_new", None)
 
 
 def _match(dialect: str, column: str, query_tokens: list[str]):

@@ -211,6 +211,9 @@ def _register(reg: Registration, agency: Agency | None) -> Matter:
             received_on=reg.received_on,
             registered_by_id=getattr(actor, "id", None),
             agency_id=agency.id,
+            # A new matter has none: empty collections spare a lazy load (a SELECT) of each.
+            parties=[],
+            clocks=[],
         )
         db.session.add(matter)
         db.session.flush()
