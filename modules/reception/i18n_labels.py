@@ -5,4 +5,4 @@ def N_(message: str) -> str:
     return message
 
 
-LABELS = (N_("接访大厅"), N_("登记台"), N_("大厅看板"), N_("领导接访日"))
+LABELS = (N_("接访大厅"), N_("登记台"), N_("大厅看板"), N_("领导接访日"), N_("接访窗口"))

@@ -22,6 +22,7 @@ manifest = Manifest(
         MenuItem("登记台", "reception.desk", "reception.desk", order=15),
         MenuItem("大厅看板", "reception.board", "reception.board", order=16),
         MenuItem("领导接访日", "reception.sessions", "reception.sessions.view", order=17),
+        MenuItem("接访窗口", "reception.units", "reception.hall", order=18),
     ),
     jobs=(),
     pdf_templates=(

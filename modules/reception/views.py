@@ -232,11 +232,13 @@ def units():
 @require("reception.board")
 def board():
     agency_id = _agency_id()
+    day = forms.day(request.args, "day") or today()
     return render_template(
         "reception/board.html",
-        rows=svc.board(agency_id),
-        stats=svc.daily_stats(agency_id),
-        day=today(),
+        rows=svc.board(agency_id, day),
+        stats=svc.daily_stats(agency_id, day),
+        day=day,
+        live=day == today(),
     )
 
 

@@ -12,7 +12,7 @@ from core.cases.models import Matter
 from core.extensions import db
 from tests.plugin import csrf_token
 
-from .support import VALID_ID, agency, category, models, setup_hall, svc
+from .support import VALID_ID, agency, category, models, setup_hall, svc, user
 
 
 @pytest.fixture
@@ -146,3 +146,36 @@ def test_pages_refuse_users_without_rights_and_404_when_uninstalled(app, as_user
     assert nobody.get("/reception/desk").status_code == 403
     assert as_user("clerk").get("/reception/units").status_code == 403
     assert as_user("supervisor").get("/reception/units").status_code == 200
+
+
+def test_hall_set_up_edit_subjects_and_duty_then_routing_follows(hall, as_user):
+    sup = as_user("supervisor")
+    token = csrf_token(sup, "/reception/units")
+    with hall.app_context():
+        unit = db.session.execute(
+            select(models.ReceptionUnit).where(models.ReceptionUnit.code == "W2")
+        ).scalar_one()
+        env = category("环境保护").id
+        xfj = agency("XFJ").id
+        officer_id = user("officer").id
+    sup.post(
+        "/reception/units",
+        data={
+            "csrf_token": token,
+            "unit_id": unit.id,
+            "code": "W2",
+            "name": "交流谈心窗口",
+            "subjects": [str(env)],
+            "active": "1",
+        },
+    )
+    sup.post(
+        "/reception/units",
+        data={"csrf_token": token, "unit_id": unit.id, "action": "duty", "user_ids": officer_id},
+    )
+    with hall.app_context():
+        assert svc.route(category("噪声污染").id, xfj).code == "W2"
+    board = sup.get("/reception/board").get_data(as_text=True)
+    assert "接访员小李" in board
+    old = sup.get(f"/reception/board?day={(svc.today() - timedelta(days=1)).isoformat()}")
+    assert old.status_code == 200 and "接访员小李" not in old.get_data(as_text=True)
