@@ -25,6 +25,13 @@ manifest = Manifest(
     ),
     jobs=(
         Job(
+            "letters.remind",
+            "modules.letters.services:remind",
+            "cron",
+            {"hour": 7, "minute": 30},
+            "上级交办件催办：期限前三日内及超期的来信每日记入催办",
+        ),
+        Job(
             "letters.prune",
             "modules.letters.services:prune",
             "cron",

@@ -558,6 +558,44 @@ def counts() -> list[dict[str, Any]]:
     ]
 
 
+REMIND_DAYS = 3
+
+
+def remind() -> int:
+    """Job: a 催办 note on open letters from a higher level due within three days or overdue.
+
+    Idempotent: at most one note per letter and day (``reminded_on``). Returns how many.
+    """
+    on = today()
+    letters = db.session.execute(
+        select(Letter)
+        .join(Matter, Matter.id == Letter.matter_id)
+        .where(
+            Letter.external_deadline.is_not(None),
+            Letter.external_deadline <= on + timedelta(days=REMIND_DAYS),
+            Matter.closed_at.is_(None),
+            Matter.reply_received_on.is_(None),
+        )
+    ).scalars()
+    n = 0
+    for letter in letters:
+        if letter.reminded_on == on:
+            continue
+        left = (letter.external_deadline - on).days
+        when = f"已超期 {-left} 日" if left < 0 else f"还剩 {left} 日"
+        add_timeline_entry(
+            letter.matter,
+            "note",
+            "上级交办件催办",
+            body=f"{letter.external_source or '上级机关'}交办件 {letter.external_number}"
+            f"限 {letter.external_deadline.isoformat()} 办结，{when}。",
+        )
+        letter.reminded_on = on
+        n += 1
+    db.session.commit()
+    return n
+
+
 def deadline_state(letter: Letter) -> str:
     """'overdue', 'due_soon' (3 days) or '' for a letter from a higher level."""
     if letter.external_deadline is None or letter.matter.closed_at is not None:

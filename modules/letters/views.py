@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Response, flash, redirect, render_template, request, session, url_for
 from sqlalchemy import select
@@ -215,6 +215,12 @@ def desk():
     stmt = select(Letter).join(Matter, Matter.id == Letter.matter_id).order_by(Letter.id.desc())
     if show == "open":
         stmt = stmt.where(Matter.closed_at.is_(None), Matter.reply_received_on.is_(None))
+    elif show == "due":
+        stmt = stmt.where(
+            Letter.external_deadline <= today() + timedelta(days=services.REMIND_DAYS),
+            Matter.closed_at.is_(None),
+            Matter.reply_received_on.is_(None),
+        )
     elif show in ("online", "paper", "higher"):
         stmt = stmt.where(Letter.kind == show)
     page = paginate(stmt, request.args.get("page", 1, type=int), 50)

@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("external_number", sa.String(length=60), nullable=True),
         sa.Column("external_source", sa.String(length=100), nullable=True),
         sa.Column("external_deadline", sa.Date(), nullable=True),
+        sa.Column("reminded_on", sa.Date(), nullable=True),
         sa.Column("first_handler_id", sa.Integer(), nullable=True),
         sa.Column("joint_review", sa.JSON(), nullable=False),
         sa.Column("review_note", sa.Text(), nullable=True),
