@@ -32,6 +32,7 @@ from core.api import (
     current_actor,
     db,
     find_candidates,
+    has_permission,
     identity_sealed_for,
     perform,
     record_audit,
@@ -901,6 +902,11 @@ def session_outcome(
         raise ReceptionError("请填写晚于今天的办理期限。", {"deadline": "请填写晚于今天的期限。"})
     if outcome == "assigned" and not agency_id:
         raise ReceptionError("请选择责任单位。", {"agency_id": "请选择责任单位。"})
+    if outcome in ("answered", "assigned") and not has_permission("core.cases.triage"):
+        # Checked first so that no matter is registered for a step that would be refused.
+        raise ReceptionError(
+            "录入当场答复或交办需要分流权限（core.cases.triage），请由接访员录入领导的答复或批示。"
+        )
     session = appt.session
     appt_id = appt.id
     reg = Registration(
@@ -911,15 +917,21 @@ def session_outcome(
         category_id=appt.category_id,
     )
     try:
-        matter = register_matter(reg, session.agency)
-        add_timeline_entry(
-            matter,
-            "note",
-            "领导接访",
-            body=f"{session.post}{session.leader_name}于 {session.day.isoformat()} 接访"
-            + (f"，值班律师 {session.lawyer.display_name} 参与" if session.lawyer else ""),
-        )
-        db.session.commit()
+        if appt.matter is not None:
+            # A step refused earlier (e.g. a stale page): the matter is already registered.
+            matter = appt.matter
+        else:
+            matter = register_matter(reg, session.agency)
+            appt = db.session.get(ReceptionAppointment, appt_id)
+            appt.matter_id = matter.id
+            add_timeline_entry(
+                matter,
+                "note",
+                "领导接访",
+                body=f"{session.post}{session.leader_name}于 {session.day.isoformat()} 接访"
+                + (f"，值班律师 {session.lawyer.display_name} 参与" if session.lawyer else ""),
+            )
+            db.session.commit()
         if outcome == "answered":
             perform(matter, "answer_on_spot", {"answer": text.strip()}, version=matter.version)
         elif outcome == "assigned":

@@ -474,3 +474,27 @@ def test_desks_registering_at_the_same_moment_get_distinct_queue_numbers(hall):
         t.join(30)
     assert not problems, problems
     assert sorted(numbers) == [1, 2, 3, 4]
+
+
+def test_outcome_refused_before_registering_without_triage_right_and_retry_reuses_matter(hall):
+    s = _session()
+    with as_("clerk"):
+        appt = svc.book(s, _booking())
+        svc.check_in(appt)
+    deadline = svc.today() + timedelta(days=15)
+    with as_("leader"), pytest.raises(svc.ReceptionError, match="分流权限"):
+        svc.session_outcome(appt, "answered", text="答复")
+    assert db.session.execute(select(func.count()).select_from(Matter)).scalar() == 0
+    with as_("officer"), pytest.raises(svc.ReceptionError):
+        # Assigning to the bureau itself is refused by core after the matter is registered.
+        svc.session_outcome(
+            appt, "assigned", text="批示", agency_id=agency("XFJ").id, deadline=deadline
+        )
+    appt = db.session.get(models.ReceptionAppointment, appt.id)
+    assert appt.state == "checked_in" and appt.matter_id is not None
+    with as_("officer"):
+        svc.session_outcome(
+            appt, "assigned", text="批示", agency_id=agency("CJJ").id, deadline=deadline
+        )
+    assert db.session.execute(select(func.count()).select_from(Matter)).scalar() == 1
+    assert db.session.get(Matter, appt.matter_id).state == "assigned"
