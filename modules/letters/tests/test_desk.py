@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from core.cases.models import Attachment, Matter
 from core.extensions import db
-from modules.letters.models import Letter, OutgoingMail
 from tests.plugin import csrf_token
 
 from .support import PDF, PNG, add_letters_clerk, chain_to_reply, install_letters
@@ -22,7 +21,9 @@ def _setup(app, as_user):
     return as_user("letters")
 
 
-def _letter(app, **where) -> tuple[int, Letter]:
+def _letter(app, **where):
+    from modules.letters.models import Letter
+
     with app.app_context():
         letter = db.session.execute(select(Letter).filter_by(**where)).scalar_one()
         db.session.expunge(letter)
@@ -182,6 +183,8 @@ def test_first_handler_and_joint_review(app, as_user):
 
 
 def test_reply_pdf_outgoing_register_disagreement_review_and_counts(app, as_user):
+    from modules.letters.models import OutgoingMail
+
     c = _setup(app, as_user)
     assert _intake(c).status_code == 302
     assert _intake(c, summary="另一封来信，反映路灯不亮。").status_code == 302

@@ -8,8 +8,7 @@ from sqlalchemy import select
 
 from core.cases.models import Attachment, Matter
 from core.extensions import db
-from core.registry.installer import install, uninstall
-from modules.letters.models import Letter
+from core.registry.installer import install, purge, uninstall
 
 from .support import (
     PDF,
@@ -39,6 +38,8 @@ def _query(client, code: str):
 
 
 def test_module_installs_and_uninstalls_cleanly(app, client):
+    from modules.letters.models import Letter
+
     assert client.get("/petition/").status_code == 404  # present but not installed
     with app.app_context():
         assert install(["letters"]) == ["letters"]
@@ -53,7 +54,31 @@ def test_module_installs_and_uninstalls_cleanly(app, client):
         assert db.session.execute(select(Letter)).scalars().all()
 
 
+def test_purge_backs_up_and_drops_the_tables_then_reinstalls(app, client):
+    import json
+
+    from sqlalchemy import inspect
+
+    from modules.letters.models import Letter
+
+    install_letters(app)
+    assert submit(client).status_code == 200
+    with app.app_context():
+        uninstall("letters")
+        path = purge("letters")
+        dump = json.loads(path.read_text(encoding="utf-8"))
+        assert len(dump["tables"]["letters_letter"]) == 1
+        db.session.remove()
+        names = set(inspect(db.engine).get_table_names())
+        assert not {n for n in names if n.startswith("letters_")}
+        assert install(["letters"]) == ["letters"]
+        assert db.session.execute(select(Letter)).scalars().all() == []
+    assert submit(client).status_code == 200
+
+
 def test_submission_registers_online_matter_at_bureau_with_files(app, client):
+    from modules.letters.models import Letter
+
     install_letters(app)
     resp = submit(
         client,
