@@ -594,6 +594,18 @@ def direct_leapfrog(visit: ReceptionVisit, competent_agency_id: int, asked: str 
     visit.leapfrog = True
     visit.competent_agency_id = competent.id
     visit.notice_number = f"引导〔{day.year}〕{count + 1}号"
+    # The matter in hand below learns of the visit (its handler may need to reach the person).
+    below = history(visit.id_number, visit.name, visit.mobile, asked or visit.summary)["leapfrog"]
+    for candidate in below[:1]:
+        matter = db.session.get(Matter, candidate.matter_id)
+        if matter is not None:
+            add_timeline_entry(
+                matter,
+                "note",
+                "越级走访",
+                body=f"信访人于 {day.isoformat()} 到 {visit.agency.name} 越级走访，"
+                f"已引导到 {competent.name} 依法逐级走访（{visit.notice_number}）。",
+            )
     _finish(visit, "directed", asked, f"引导到 {competent.name} 依法逐级走访", None)
     return visit.notice_number
 

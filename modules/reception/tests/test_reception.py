@@ -197,7 +197,7 @@ def test_core_refuses_a_sixth_representative(hall):
 def test_leapfrog_visit_is_recorded_and_directed_with_a_notice(hall, app):
     # The town is handling the matter; the visitor comes to the county bureau.
     with as_("town_handler"):
-        register_matter(
+        below = register_matter(
             Registration(
                 channel="visit",
                 summary="宅基地纠纷",
@@ -214,6 +214,12 @@ def test_leapfrog_visit_is_recorded_and_directed_with_a_notice(hall, app):
     visit = db.session.get(models.ReceptionVisit, visit.id)
     assert visit.leapfrog and visit.state == "directed" and visit.matter_id is None
     assert visit.competent_agency.name == "城关镇" and number.endswith("1号")
+    notes = db.session.execute(
+        select(TimelineEntry.title, TimelineEntry.matter_id).where(
+            TimelineEntry.title == "越级走访"
+        )
+    ).all()
+    assert [m for _, m in notes] == [below.id]
     with app.test_request_context():
         from core.api import render_pdf
 
