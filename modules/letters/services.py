@@ -88,8 +88,19 @@ def allow(action: str, limit: int) -> bool:
     return True
 
 
-def new_challenge() -> tuple[str, str]:
-    """A fresh arithmetic question: (token for the form, question text)."""
+def new_challenge(reuse: tuple[str, str] | None = None) -> tuple[str, str]:
+    """An arithmetic question: (token for the form, question text).
+
+    ``reuse`` is the question this browser was shown before: while it is unanswered it is shown
+    again, so reloading the form does not add rows.
+    """
+    if reuse:
+        token, question = reuse
+        exists = db.session.execute(
+            select(Challenge.id).where(Challenge.token == token)
+        ).scalar_one_or_none()
+        if exists is not None:
+            return token, question
     a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
     token = secrets.token_urlsafe(24)
     db.session.add(Challenge(token=token, answer=a + b))

@@ -43,6 +43,7 @@ from .models import Letter, OutgoingMail
 from .services import LetterError
 
 SESSION_KEY = "letters_matter"
+CHALLENGE_KEY = "letters_challenge"
 NOT_FOUND = "未查到与该查询码对应的信访事项，请核对后重试。"
 TOO_MANY = "操作过于频繁，请稍后再试。"
 
@@ -71,7 +72,9 @@ def _apply(form, errors: dict[str, str]) -> None:
 def _render_online(form: OnlineForm, status: int = 200):
     question = None
     if services.setting("challenge"):
-        token, question = services.new_challenge()
+        previous = session.get(CHALLENGE_KEY)
+        token, question = services.new_challenge(tuple(previous) if previous else None)
+        session[CHALLENGE_KEY] = [token, question]
         form.challenge_token.data = token
         form.challenge_answer.data = ""
     return render_template(

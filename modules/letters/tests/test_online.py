@@ -246,3 +246,18 @@ def test_public_form_needs_csrf(app, client):
     install_letters(app)
     resp = client.post("/petition/", data={"name": "x", "content": "y" * 20})
     assert resp.status_code == 400
+
+
+def test_reloading_the_form_shows_the_same_question_until_it_is_used(app, client):
+    install_letters(app)
+    from .support import form_fields
+
+    first = form_fields(client.get("/petition/").get_data(as_text=True))
+    again = form_fields(client.get("/petition/").get_data(as_text=True))
+    assert first["challenge_token"] == again["challenge_token"]
+    with app.app_context():
+        t = db.metadata.tables["letters_challenge"]
+        assert len(db.session.execute(select(t)).all()) == 1
+    assert submit(client).status_code == 200  # answers (and uses up) the question
+    after = form_fields(client.get("/petition/").get_data(as_text=True))
+    assert after["challenge_token"] != first["challenge_token"]
