@@ -197,6 +197,14 @@ def test_reply_pdf_outgoing_register_disagreement_review_and_counts(app, as_user
         data={"csrf_token": token, "recipient": "赵四", "address": "城关镇南街3号"},
     )
     assert resp.status_code == 200 and resp.data.startswith(b"%PDF-")
+    import subprocess
+
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=resp.data, capture_output=True, check=True
+    ).stdout.decode()
+    flat = "".join(text.split())
+    # The address block comes first (the envelope window), then the letter with the opinion.
+    assert flat.index("城关镇南街3号") < flat.index("信访事项答复函") < flat.index("经现场核查")
     resp = c.post(f"/letters/{second}/reply.pdf", data={"csrf_token": token, "recipient": "x"})
     assert resp.status_code == 409  # no opinion yet
     with app.app_context():
