@@ -437,9 +437,7 @@ def table(results: list[dict[str, Any]]) -> str:
         lines.append(
             f"{head}| bulk load | {r.get('bulk_load_s')} s | {peer.get('bulk_load_s', '—')} s | |"
         )
-        lines.append(
-            lines.append(f"{head}| peak RSS (this process) | {r.get('maxrss_mb')} MB | | |")
-        )
+        lines.append(f"{head}| peak RSS (this process) | {r.get('maxrss_mb')} MB | | |")
     return "\n".join(lines)
 
 
