@@ -761,3 +761,30 @@ def test_upgrade_drops_permissions_the_module_no_longer_declares(app):
         admin = db.session.execute(select(Role).where(Role.code == "admin")).scalar_one()
         assert {p.name for p in admin.permissions} >= {"notebook.view"}
         assert "notebook.edit" not in {p.name for p in admin.permissions}
+
+
+def test_tables_are_owned_by_prefix_even_when_models_were_imported_first(
+    databases, backend, tmp_path
+):
+    # Something imported the module's models before the registry loaded it (a test module, an
+    # add-on): the registry must still know its tables, or purge would drop nothing.
+    import tests.sample_modules.notebook.models  # noqa: F401
+
+    saved = discovery._owned_tables.pop("notebook", None)
+    url = databases.new(backend)
+    app = make_app(url, tmp_path / "var")
+    try:
+        assert registry_of(app).tables["notebook"] == ["notebook_note"]
+        assert "notebook_note" not in registry_of(app).tables.get("notebook_extra", [])
+        with app.app_context():
+            install(["notebook"])
+            uninstall("notebook")
+            purge("notebook")
+        assert "notebook_note" not in table_names(app)
+    finally:
+        if saved is not None:
+            discovery._owned_tables["notebook"] = saved
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        databases.drop(url)

@@ -134,7 +134,13 @@ def load(
         if manifest.models:
             importlib.import_module(manifest.models)
         _owned_tables[name] = sorted(set(Base.metadata.tables) - before)
-    tables = _owned_tables[name]
+    # What the import added is checked for the prefix; what the module owns is every table with
+    # its prefix, because its models may have been imported earlier by something else (a test,
+    # another module), in which case the import above added nothing. ``Registry.build`` leaves
+    # a longer-named module's tables (``notebook_extra_*``) to that module.
+    tables = sorted(
+        set(_owned_tables[name]) | {t for t in Base.metadata.tables if t.startswith(f"{name}_")}
+    )
     bad = [t for t in tables if not t.startswith(f"{name}_")]
     if bad:
         raise ManifestError(

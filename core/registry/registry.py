@@ -67,6 +67,9 @@ class Registry:
             reg.tables[manifest.name] = tables
             if blueprint is not None:
                 reg.blueprints[manifest.name] = blueprint
+        for name, tables in reg.tables.items():
+            longer = [o for o in reg.tables if o != name and o.startswith(f"{name}_")]
+            reg.tables[name] = [t for t in tables if not any(t.startswith(f"{o}_") for o in longer)]
         return reg
 
     def migration_locations(self) -> list[Path]:
