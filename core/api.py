@@ -27,7 +27,8 @@ The case file (信访事项)
     ``register_transition``, ``add_guard``; ``STATES``, ``FINAL_STATES``, ``CHANNELS``;
     ``add_timeline_entry``; files with ``store_attachment``/``AttachmentRefused``;
     ``find_candidates`` (repeat detection), ``search_matters``/``SearchFilters``;
-    ``identity_sealed_for`` (the accuser-sealing rule); ``today`` (Beijing date).
+    ``identity_sealed_for`` (the accuser-sealing rule); ``today`` (Beijing date);
+    ``id_number_problem`` (GB 11643 resident ID check, message in Chinese).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from core.audit import record as record_audit
 from core.cases.attachments import AttachmentRefused
 from core.cases.attachments import store_bytes as store_attachment
 from core.cases.clocks import today
+from core.cases.idcard import id_number_problem
 from core.cases.lifecycle import (
     FINAL_STATES,
     STATES,
@@ -123,6 +125,7 @@ __all__ = [
     "find_candidates",
     "get_visible_or_404",
     "has_permission",
+    "id_number_problem",
     "identity_sealed_for",
     "mask",
     "paginate",

@@ -33,6 +33,7 @@ from core.api import (
     db,
     find_candidates,
     has_permission,
+    id_number_problem,
     identity_sealed_for,
     perform,
     record_audit,
@@ -77,9 +78,6 @@ INCIDENT_KINDS = {
     "other": "其他",
 }
 
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
-
 
 class ReceptionError(ValueError):
     """A refused step; ``errors`` maps form fields to Chinese messages."""
@@ -90,27 +88,6 @@ class ReceptionError(ValueError):
 
 
 # --- identity ---------------------------------------------------------------------------------
-
-
-def id_number_problem(value: str) -> str | None:
-    """Why ``value`` is not a valid resident ID number (GB 11643), or ``None``.
-
-    The same rule as core's registration check (core.cases.idcard), which core.api does not
-    export: the desk must check the card before anything is registered.
-    """
-    v = (value or "").strip().upper()
-    if not _ID_RE.match(v):
-        return "身份证号码应为 18 位，前 17 位为数字，最后一位为数字或 X。"
-    try:
-        birth = date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
-    except ValueError:
-        return "身份证号码中的出生日期无效。"
-    if birth.year < 1900 or birth > date.today():
-        return "身份证号码中的出生日期无效。"
-    total = sum(int(d) * w for d, w in zip(v[:17], _WEIGHTS, strict=True))
-    if "10X98765432"[total % 11] != v[17]:
-        return "身份证号码校验位不正确，请核对后重新输入。"
-    return None
 
 
 def _norm(value: str) -> str:
