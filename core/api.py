@@ -28,7 +28,8 @@ The case file (信访事项)
     ``add_timeline_entry``; files with ``store_attachment``/``AttachmentRefused``;
     ``find_candidates`` (repeat detection), ``search_matters``/``SearchFilters``;
     ``identity_sealed_for`` (the accuser-sealing rule); ``today`` (Beijing date);
-    ``id_number_problem`` (GB 11643 resident ID check, message in Chinese).
+    ``id_number_problem`` (GB 11643 resident ID check, message in Chinese);
+    satisfaction with ``rating_statuses`` and ``rate_by_petitioner``/``RatingError``.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ from core.cases.lifecycle import (
 )
 from core.cases.models import ContentCategory, Matter, MatterParty, Person
 from core.cases.models.matter import CHANNELS
+from core.cases.rating import RatingError, rate_by_petitioner
+from core.cases.rating import statuses as rating_statuses
 from core.cases.repeats import find_candidates
 from core.cases.sealing import identity_sealed_for
 from core.cases.search import Filters as SearchFilters
@@ -106,6 +109,7 @@ __all__ = [
     "PartyInput",
     "PdfTemplate",
     "Person",
+    "RatingError",
     "Registration",
     "Role",
     "SearchFilters",
@@ -132,6 +136,8 @@ __all__ = [
     "perform",
     "personal_value",
     "present",
+    "rate_by_petitioner",
+    "rating_statuses",
     "record_audit",
     "register_matter",
     "register_transition",

@@ -35,6 +35,7 @@ METHODS = {
     "visit": "上门回访",
     "in_person": "来访当面评价",
     "sms": "短信回访",
+    "online": "信访人凭查询码网上评价",
     "other": "其他",
 }
 STATUS_LABELS = {
@@ -132,73 +133,106 @@ def rate(
     *,
     on: date | None = None,
 ) -> Rating:
-    """Record the petitioner's rating of ``target``; one transaction, audited.
+    """Record the petitioner's rating of ``target`` entered by staff after a return visit.
 
     Raises ``RatingError`` (nothing written) when the user lacks ``core.cases.rate``, the matter
     is excluded, the window is not open, the object was already rated, or a dissatisfied
     rating has no reason.
     """
-    on = on or today()
     if not has_permission(PERMISSION):
         raise RatingError("您没有录入满意度评价的权限。")
+    return rate_many(matter, {target: value}, reason, method, on=on)[0]
+
+
+def rate_by_petitioner(
+    matter: Matter, values: dict[str, str], reason: str = "", *, on: date | None = None
+) -> list[Rating]:
+    """The petitioner rates with the query code (the code is their credential, not a login).
+
+    Same rules as ``rate``; every object named in ``values`` is written in one transaction.
+    """
+    return rate_many(matter, values, reason, "online", on=on)
+
+
+def rate_many(
+    matter: Matter,
+    values: dict[str, str],
+    reason: str = "",
+    method: str = "phone",
+    *,
+    on: date | None = None,
+) -> list[Rating]:
+    """Check and record ratings of several objects at once; one transaction, audited.
+
+    The caller has decided who may rate (staff permission, or the petitioner's query code).
+    """
+    on = on or today()
     errors: dict[str, str] = {}
-    if target not in TARGETS:
+    if not values:
         errors["target"] = "请选择评价对象（信访部门或责任单位）。"
-    if value not in VALUES:
-        errors["value"] = "请选择“满意”“基本满意”或“不满意”。"
+    for target, value in values.items():
+        if target not in TARGETS:
+            errors["target"] = "请选择评价对象（信访部门或责任单位）。"
+        elif value not in VALUES:
+            errors["value" if len(values) == 1 else target] = "请选择“满意”“基本满意”或“不满意”。"
     if method not in METHODS:
         errors["method"] = "请选择回访方式。"
     reason = (reason or "").strip()
-    if value == "dissatisfied" and not reason:
+    if "dissatisfied" in values.values() and not reason:
         errors["reason"] = "评价为“不满意”时，须记录信访人不满意的理由。"
     if len(reason) > 2000:
         errors["reason"] = "理由不能超过 2000 字。"
     if errors:
         raise RatingError("评价信息有误，请按提示修改。", errors)
-    status = next(s for s in statuses(matter, on) if s.target == target)
-    if status.status == "excluded":
-        raise RatingError("涉法涉诉事项不纳入群众满意度评价。")
-    if status.status == "not_yet":
-        raise RatingError("处理意见尚未送达信访人，暂不能评价。")
-    if status.status == "rated":
-        raise RatingError(f"{TARGETS[target]}已评价，不能重复评价。")
-    if status.status == "expired":
-        raise RatingError(
-            f"已超过评价期限（答复送达后 {window_days()} 日，截至 "
-            f"{status.window_ends.isoformat()}），该事项记为超期未评价。"
-        )
+    by_target = {s.target: s for s in statuses(matter, on)}
+    for target in values:
+        status = by_target[target]
+        if status.status == "excluded":
+            raise RatingError("涉法涉诉事项不纳入群众满意度评价。")
+        if status.status == "not_yet":
+            raise RatingError("处理意见尚未送达信访人，暂不能评价。")
+        if status.status == "rated":
+            raise RatingError(f"{TARGETS[target]}已评价，不能重复评价。")
+        if status.status == "expired":
+            raise RatingError(
+                f"已超过评价期限（答复送达后 {window_days()} 日，截至 "
+                f"{status.window_ends.isoformat()}），该事项记为超期未评价。"
+            )
     actor: Any = current_actor()
+    written: list[Rating] = []
     try:
-        rating = Rating(
-            matter_id=matter.id,
-            target=target,
-            value=value,
-            reason=reason,
-            entered_by_id=getattr(actor, "id", None),
-        )
-        db.session.add(rating)
-        db.session.flush()
-        add_entry(
-            matter,
-            "note",
-            f"满意度评价（{TARGETS[target]}）：{VALUES[value]}",
-            body=f"{METHODS[method]}。{reason}".strip(),
-            rating_id=rating.id,
-        )
-        audit.record(
-            "matter.rate",
-            matter,
-            summary=f"{matter.number}：{TARGETS[target]}评价为{VALUES[value]}",
-            target=target,
-            value=value,
-            method=method,
-        )
+        for target, value in values.items():
+            rating = Rating(
+                matter_id=matter.id,
+                target=target,
+                value=value,
+                reason=reason,
+                entered_by_id=getattr(actor, "id", None),
+            )
+            db.session.add(rating)
+            db.session.flush()
+            add_entry(
+                matter,
+                "note",
+                f"满意度评价（{TARGETS[target]}）：{VALUES[value]}",
+                body=f"{METHODS[method]}。{reason}".strip(),
+                rating_id=rating.id,
+            )
+            audit.record(
+                "matter.rate",
+                matter,
+                summary=f"{matter.number}：{TARGETS[target]}评价为{VALUES[value]}",
+                target=target,
+                value=value,
+                method=method,
+            )
+            written.append(rating)
         db.session.commit()
     except IntegrityError:
         # Two people entering the same rating at once: the unique key keeps the first.
         db.session.rollback()
-        raise RatingError(f"{TARGETS[target]}已评价，不能重复评价。") from None
+        raise RatingError("该对象已评价，不能重复评价。") from None
     except Exception:
         db.session.rollback()
         raise
-    return rating
+    return written

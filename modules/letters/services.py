@@ -10,8 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app, request
-from sqlalchemy import delete, func, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, func, select
 
 from core.api import (
     STATES,
@@ -19,12 +18,15 @@ from core.api import (
     AttachmentRefused,
     Matter,
     PartyInput,
+    RatingError,
     Registration,
     User,
     add_timeline_entry,
     current_actor,
     db,
     find_candidates,
+    rate_by_petitioner,
+    rating_statuses,
     record_audit,
     register_matter,
     store_attachment,
@@ -266,88 +268,29 @@ def delivered_reply(matter: Matter) -> dict[str, Any] | None:
 
 def rating_window_end(matter: Matter) -> date | None:
     """Last day of the rating window (core's rule: days after the reply reached the writer)."""
-    if matter.reply_received_on is None:
-        return None
-    days = int(current_app.config.get("MINSHENG_RATING_WINDOW_DAYS", DEFAULT_RATING_WINDOW_DAYS))
-    return matter.reply_received_on + timedelta(days=days)
+    return next((s.window_ends for s in rating_statuses(matter) if s.window_ends), None)
 
 
 def public_ratings(matter: Matter) -> dict[str, str]:
-    """Target → value already given (in core's rating table)."""
-    rating = db.metadata.tables["core_rating"]
-    rows = db.session.execute(
-        select(rating.c.target, rating.c.value).where(rating.c.matter_id == matter.id)
-    ).all()
-    return {r.target: r.value for r in rows}
+    """Target → value already given."""
+    return {s.target: s.rating.value for s in rating_statuses(matter) if s.rating is not None}
 
 
 def rating_open(matter: Matter) -> bool:
-    """Whether the petitioner may still rate (core rules: delivered, in window, not excluded)."""
-    end = rating_window_end(matter)
-    if end is None or today() > end:
-        return False
-    if matter.has_flag("law_related") or matter.state == "referred_legal":
-        return False
-    return len(public_ratings(matter)) < len(RATING_TARGETS)
+    """Whether the petitioner may still rate something (core decides: window, exclusions)."""
+    return any(s.status == "pending" for s in rating_statuses(matter))
 
 
 def rate_online(matter: Matter, values: dict[str, str], reason: str = "") -> None:
-    """The petitioner rates both objects with the query code; one transaction, audited.
-
-    Follows core's rating rules (window, exclusions, a reason when dissatisfied, one rating per
-    object). core.api exports no rating service for the public (it requires a staff permission),
-    so the rows go to core's rating table directly.
-    """
-    end = rating_window_end(matter)
-    if end is None:
-        raise LetterError("答复尚未送达，暂不能评价。")
-    if today() > end:
-        raise LetterError(f"已超过评价期限（截至 {end.isoformat()}）。")
-    if matter.has_flag("law_related") or matter.state == "referred_legal":
-        raise LetterError("涉法涉诉事项不纳入群众满意度评价。")
-    reason = (reason or "").strip()[:2000]
+    """The petitioner rates what is still open with the query code, under core's rules."""
     done = public_ratings(matter)
-    errors = {}
-    for target in RATING_TARGETS:
-        if target in done:
-            continue
-        if values.get(target) not in RATING_VALUES:
-            errors[target] = "请选择“满意”“基本满意”或“不满意”。"
-        elif values[target] == "dissatisfied" and not reason:
-            errors["reason"] = "评价为“不满意”时，请写明不满意的理由。"
-    if len(done) == len(RATING_TARGETS):
+    wanted = {t: values.get(t, "") for t in RATING_TARGETS if t not in done}
+    if not wanted:
         raise LetterError("您已评价，不能重复评价。")
-    if errors:
-        raise LetterError("评价信息有误，请按提示修改。", errors)
-    rating = db.metadata.tables["core_rating"]
     try:
-        for target, label in RATING_TARGETS.items():
-            if target in done:
-                continue
-            value = values[target]
-            db.session.execute(
-                insert(rating).values(
-                    matter_id=matter.id,
-                    target=target,
-                    value=value,
-                    reason=reason,
-                    rated_at=utcnow(),
-                    entered_by_id=None,
-                )
-            )
-            add_timeline_entry(
-                matter,
-                "note",
-                f"满意度评价（{label}）：{RATING_VALUES[value]}",
-                body=f"信访人通过查询码网上评价。{reason}".strip(),
-            )
-        record_audit(
-            "letters.rate_online", matter, summary=f"{matter.number}：信访人网上评价", **values
-        )
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise LetterError("您已评价，不能重复评价。") from None
+        rate_by_petitioner(matter, wanted, reason)
+    except RatingError as exc:
+        raise LetterError(str(exc), exc.errors) from None
 
 
 # --- the letters desk ------------------------------------------------------------------------
