@@ -21,7 +21,8 @@ Output
 Hooks
     ``signals`` (``module_installed``, ``module_uninstalled``, ``user_provisioned``).
 The case file (信访事项)
-    ``Matter``, ``MatterParty``, ``Person``, ``ContentCategory``; registering with
+    ``Matter``, ``MatterParty``, ``Person``, ``ContentCategory``, ``Opinion``, ``Delivery``;
+    registering with
     ``Registration``/``PartyInput``/``register_matter``; steps with ``perform`` (raises
     ``MatterError`` or ``StaleEdit``); adding steps with ``Transition``, ``TransitionContext``,
     ``register_transition``, ``add_guard``; ``STATES``, ``FINAL_STATES``, ``CHANNELS``;
@@ -58,7 +59,7 @@ from core.cases.lifecycle import (
     add_guard,
     register_transition,
 )
-from core.cases.models import ContentCategory, Matter, MatterParty, Person
+from core.cases.models import ContentCategory, Delivery, Matter, MatterParty, Opinion, Person
 from core.cases.models.matter import CHANNELS
 from core.cases.rating import RatingError, rate_by_petitioner
 from core.cases.rating import statuses as rating_statuses
@@ -98,6 +99,7 @@ __all__ = [
     "AttachmentRefused",
     "Base",
     "ContentCategory",
+    "Delivery",
     "Job",
     "Manifest",
     "ManifestError",
@@ -105,6 +107,7 @@ __all__ = [
     "MatterError",
     "MatterParty",
     "MenuItem",
+    "Opinion",
     "Page",
     "PartyInput",
     "PdfTemplate",

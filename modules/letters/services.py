@@ -16,7 +16,9 @@ from core.api import (
     STATES,
     Agency,
     AttachmentRefused,
+    Delivery,
     Matter,
+    Opinion,
     PartyInput,
     RatingError,
     Registration,
@@ -249,7 +251,7 @@ def delivered_reply(matter: Matter) -> dict[str, Any] | None:
     if matter.reply_received_on is None:
         return None
     # core.api exports no Opinion model: read core's table through the shared metadata.
-    opinion = db.metadata.tables["core_opinion"]
+    opinion = Opinion.__table__
     row = (
         db.session.execute(
             select(opinion)
@@ -470,7 +472,7 @@ def register_outgoing(matter: Matter, recipient: str, address: str) -> OutgoingM
 
 def disagreements() -> list[tuple[Matter, Letter, Any]]:
     """Letters whose writer disagreed with the delivered answer (评查), newest first."""
-    delivery = db.metadata.tables["core_delivery"]
+    delivery = Delivery.__table__
     rows = db.session.execute(
         select(Letter, delivery.c.delivered_on)
         .join(delivery, delivery.c.matter_id == Letter.matter_id)

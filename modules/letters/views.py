@@ -12,6 +12,7 @@ from core.api import (
     Agency,
     AttachmentRefused,
     Matter,
+    Opinion,
     User,
     current_actor,
     db,
@@ -451,7 +452,7 @@ def reply_pdf(matter_id: int):
 
 
 def _approved_opinion(matter: Matter):
-    opinion = db.metadata.tables["core_opinion"]
+    opinion = Opinion.__table__
     row = (
         db.session.execute(
             select(opinion)
