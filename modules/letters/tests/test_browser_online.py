@@ -74,18 +74,50 @@ def test_online_petition_to_reply_and_rating(page, live_app, tmp_path):
     pg.wait_for_selector("text=已交办")
     log_out(pg)
 
-    # The responsible unit's side of the chain (its pages are core's, tested there).
-    with app.app_context():
-        from tests.cases_support import step, user
+    # The bureau names a follower (督办); the responsible unit accepts, investigates, drafts the
+    # opinion, its leader approves it, and the handler records its delivery — all on the pages.
+    log_in(pg, "supervisor")
+    pg.goto(matter_url)
+    form = _open_step(pg, "督办")
+    form.locator("select[name$=follower_id]").select_option(index=1)
+    form.locator("[name$=text]").fill("请按期办结并报送办结报告")
+    form.locator("button.primary").click()
+    pg.wait_for_selector("text=已完成“督办（指定跟踪人）”")
+    log_out(pg)
 
-        from .support import OPINION
+    log_in(pg, "handler")
+    pg.goto(matter_url)
+    pg.on("dialog", lambda d: d.accept())
+    form = _open_step(pg, "受理并书面告知")
+    form.locator("button.primary").click()
+    pg.wait_for_selector("text=办理中")
+    form = _open_step(pg, "拟写处理意见")
+    form.locator("[name$='demands-0-demand']").fill("疏通污水管道")
+    form.locator("select[name$='demands-0-outcome']").select_option("support")
+    form.locator("[name$=facts]").fill("经现场核查，该小区污水管道确已堵塞。")
+    form.locator("[name$=basis]").fill("《城镇排水与污水处理条例》第三十七条")
+    form.locator("[name$=decision]").fill("责成物业于十日内疏通。")
+    form.locator("button.primary").click()
+    pg.wait_for_selector("text=意见待审批")
+    log_out(pg)
 
-        matter_id = int(matter_url.rstrip("/").rsplit("/", 1)[1])
-        step(matter_id, "supervisor", "supervise", follower_id=user("supervisor").id, text="督办")
-        step(matter_id, "handler", "accept")
-        step(matter_id, "handler", "draft_opinion", **OPINION)
-        step(matter_id, "cjj_leader", "approve_opinion")
-        step(matter_id, "handler", "record_delivery", method="post", petitioner_view="agree")
+    log_in(pg, "cjj_leader")
+    pg.goto(matter_url)
+    form = _open_step(pg, "批准并出具处理意见书")
+    form.locator("button.primary").click()
+    pg.wait_for_selector("text=意见已出具")
+    log_out(pg)
+
+    log_in(pg, "handler")
+    pg.goto(matter_url)
+    form = _open_step(pg, "登记送达")
+    form.locator("select[name$=method]").select_option("post")
+    form.locator("[name$=delivered_on]").fill(date.today().isoformat())
+    if form.locator("select[name$=petitioner_view]").count():
+        form.locator("select[name$=petitioner_view]").select_option("agree")
+    form.locator("button.primary").click()
+    pg.wait_for_selector("text=办结报告待审核")
+    log_out(pg)
 
     # The bureau reviews the completion report and passes it.
     log_in(pg, "supervisor")
