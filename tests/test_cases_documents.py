@@ -213,3 +213,28 @@ def test_an_accusers_name_is_not_printed_on_the_assignment_slip(app):
         assert "王大明" not in text
         stored = db.session.execute(select(Document).where(Document.matter_id == m.id)).scalar_one()
         assert stored.id == doc.id
+
+
+def test_a_step_that_fails_after_rendering_leaves_no_file_behind(app, monkeypatch):
+    import pytest
+
+    from core import audit
+    from core.cases.attachments import storage_root
+
+    with app.app_context():
+        m = register(received_on=date(2026, 6, 1))
+        step(m.id, "supervisor", "forward", on=date(2026, 6, 1), agency_id=agency("CJJ").id)
+        before = {p for p in storage_root().rglob("*") if p.is_file()}
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("audit store unavailable")
+
+        monkeypatch.setattr(audit, "record", broken)
+        with pytest.raises(RuntimeError):
+            step(m.id, "handler", "accept", on=date(2026, 6, 2))
+        after = {p for p in storage_root().rglob("*") if p.is_file()}
+        assert after == before
+        assert (
+            db.session.execute(select(Document).where(Document.matter_id == m.id)).first() is None
+        )
+        assert db.session.get(Matter, m.id).state == "forwarded"

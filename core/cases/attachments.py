@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from core.cases.models import Attachment, Matter
 from core.extensions import db
@@ -71,6 +73,8 @@ def store_bytes(
     path = storage_root() / stored[:2] / stored
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+    # If the transaction that records this file rolls back, the file goes too (see below).
+    db.session.info.setdefault("minsheng_new_files", []).append(path)
     att = Attachment(
         matter_id=matter.id,
         filename=display_name(filename),
@@ -89,3 +93,16 @@ def store_bytes(
 def read(att: Attachment) -> bytes:
     """The stored bytes of an attachment."""
     return (storage_root() / att.stored_name[:2] / att.stored_name).read_bytes()
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_files(session: Session) -> None:
+    session.info.pop("minsheng_new_files", None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_orphan_files(session: Session) -> None:
+    # A file written for a row that was never committed would sit on disk with nothing
+    # pointing at it (and with a petitioner's data in it): remove it.
+    for path in session.info.pop("minsheng_new_files", []):
+        path.unlink(missing_ok=True)
