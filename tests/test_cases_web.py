@@ -689,3 +689,29 @@ def test_rating_needs_the_permission(app, as_user):
     html = text(handler.get(f"/cases/{mid}"))
     assert "/rating/bureau" not in html
     assert rate_direct(handler, mid, html).status_code == 403
+
+
+def test_files_need_the_personal_data_right_because_they_cannot_be_masked(app, as_user):
+    from datetime import date as _date
+
+    from sqlalchemy import select as _select
+
+    from core.cases.models import Document
+    from core.extensions import db as _db
+    from tests.cases_support import agency, register, step
+
+    with app.app_context():
+        m = register(received_on=_date(2026, 6, 1))
+        step(m.id, "supervisor", "forward", on=_date(2026, 6, 1), agency_id=agency("CJJ").id)
+        step(m.id, "handler", "accept", on=_date(2026, 6, 2))
+        att_id = _db.session.execute(
+            _select(Document.attachment_id).where(Document.matter_id == m.id)
+        ).scalar_one()
+        mid = m.id
+    # The CJJ leader sees the matter (masked) but may not see identities unmasked.
+    leader = as_user("cjj_leader")
+    assert leader.get(f"/cases/{mid}").status_code == 200
+    refused = leader.get(f"/cases/{mid}/attachments/{att_id}")
+    assert refused.status_code == 403
+    assert "个人信息" in refused.get_data(as_text=True)
+    assert as_user("handler").get(f"/cases/{mid}/attachments/{att_id}").status_code == 200

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from core import audit
 from core.accounts.actor import actor_permissions, has_permission
+from core.accounts.masking import may_view_personal
 from core.accounts.services import StaleEdit, check_version
 from core.api import get_visible_or_404
 from core.cases import queue as work_queue
@@ -340,6 +341,10 @@ def matter_attachment(matter_id: int, attachment_id: int):
         att, identity_sealed_for(matter, current_user), current_user
     ):
         abort(404)
+    # A file cannot be masked: scans and issued notices name the petitioner, so downloading
+    # one needs the same right as seeing their identity unmasked on the page.
+    if not may_view_personal():
+        fail(403, "文件含信访人个人信息，需具有“查看未脱敏的个人信息”权限才能下载。")
     try:
         data = read(att)
     except FileNotFoundError:
