@@ -45,6 +45,36 @@ def client_address() -> str:
     return request.remote_addr or ""
 
 
+def event_for(
+    action: str,
+    obj: Any = None,
+    summary: str = "",
+    *,
+    actor: Any = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    **detail: Any,
+) -> AuditEvent:
+    """A new audit event (not yet in any session); the arguments are those of ``record``."""
+    if actor is None and has_request_context() and current_user and current_user.is_authenticated:
+        actor = current_user
+    if obj is not None:
+        object_type = object_type or type(obj).__name__
+        object_id = object_id or getattr(obj, "id", "") or ""
+    # Round-trip through JSON so dates and other values land as plain strings.
+    clean = json.loads(json.dumps(detail, default=str, ensure_ascii=False))
+    return AuditEvent(
+        user_id=getattr(actor, "id", None),
+        username=getattr(actor, "username", "") or "system",
+        address=client_address(),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        summary=summary,
+        detail=clean,
+    )
+
+
 def record(
     action: str,
     obj: Any = None,
@@ -61,22 +91,14 @@ def record(
     a committed one always has one. ``obj`` may be any mapped object with an ``id``; ``actor``
     defaults to the logged-in user (``None`` in the CLI and jobs: recorded as the system).
     """
-    if actor is None and has_request_context() and current_user and current_user.is_authenticated:
-        actor = current_user
-    if obj is not None:
-        object_type = object_type or type(obj).__name__
-        object_id = object_id or getattr(obj, "id", "") or ""
-    # Round-trip through JSON so dates and other values land as plain strings.
-    clean = json.loads(json.dumps(detail, default=str, ensure_ascii=False))
-    ev = AuditEvent(
-        user_id=getattr(actor, "id", None),
-        username=getattr(actor, "username", "") or "system",
-        address=client_address(),
-        action=action,
+    ev = event_for(
+        action,
+        obj,
+        summary,
+        actor=actor,
         object_type=object_type,
-        object_id=str(object_id),
-        summary=summary,
-        detail=clean,
+        object_id=object_id,
+        **detail,
     )
     db.session.add(ev)
     return ev

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import DateTime, Integer, MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import DateTime, Integer, MetaData, event, insert
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, registry
 
 # Stable constraint names so Alembic can drop and alter them on both SQLite and PostgreSQL.
@@ -30,6 +31,22 @@ class Base(DeclarativeBase):
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
         type_annotation_map={datetime: DateTime(timezone=True)},
     )
+
+
+def insert_object(conn: Connection, obj: Any) -> Any:
+    """INSERT a new (transient) mapped object with Core and return its primary key.
+
+    For hot paths that write a handful of fresh rows in one transaction (registering a matter):
+    the unit of work's flush costs more than the statements themselves. Only the attributes set
+    on ``obj`` are written, the columns' defaults fill the rest; ORM events do not run, and
+    ``obj`` stays transient (see ``sqlalchemy.orm.make_transient_to_detached`` to attach it).
+    """
+    mapper = obj.__mapper__
+    values = obj.__dict__
+    row = {
+        prop.columns[0].key: values[prop.key] for prop in mapper.column_attrs if prop.key in values
+    }
+    return conn.execute(insert(mapper.local_table), row).inserted_primary_key[0]
 
 
 class TimestampMixin:

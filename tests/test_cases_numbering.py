@@ -76,7 +76,7 @@ def test_a_failed_registration_gives_its_number_back(app, monkeypatch):
             raise RuntimeError("clock store unavailable")
 
         # Fails after the number was drawn: the whole registration is rolled back, number too.
-        monkeypatch.setattr(clocks, "start", broken)
+        monkeypatch.setattr(clocks, "new_clock", broken)
         with pytest.raises(RuntimeError):
             register(received_on=D(2026, 7, 6))
         monkeypatch.undo()

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.cases.calendar import DayKind, WorkCalendar, compute_due, days_elapsed
 from core.cases.models import CalendarDay, CalendarYear, Clock, Matter
@@ -51,13 +51,44 @@ def today() -> date:
     return datetime.now(LOCAL_TZ).date()
 
 
+#: Calendars already built, by database and by the state of the calendar tables (see below).
+_CALENDARS: dict[tuple, WorkCalendar] = {}
+
+
 def load_calendar() -> WorkCalendar:
-    """The working-day calendar: library data plus the administrator's overrides and imports."""
-    overrides = {
-        d.day: (DayKind[d.kind], d.name) for d in db.session.execute(select(CalendarDay)).scalars()
-    }
-    years = set(db.session.execute(select(CalendarYear.year)).scalars())
-    return WorkCalendar(overrides=overrides, official_years=years)
+    """The working-day calendar: library data plus the administrator's overrides and imports.
+
+    Built once per process and reused while the calendar tables are unchanged: every
+    registration starts a clock, and rebuilding the calendar (and its per-year tables) each time
+    cost more than the rest of the registration. Whether the tables changed is one aggregate
+    query, so an override saved by another worker is seen by the next clock computed here.
+    """
+    conn = db.session.connection()  # not session.execute: no autoflush, no ORM machinery
+    days = CalendarDay.__table__
+    years = CalendarYear.__table__
+    stamp = conn.execute(
+        select(
+            func.count(),
+            func.max(days.c.changed_at),
+            func.min(days.c.day),
+            func.max(days.c.day),
+            select(func.count()).select_from(years).scalar_subquery(),
+            select(func.max(years.c.imported_at)).scalar_subquery(),
+        ).select_from(days)
+    ).one()
+    key = (str(conn.engine.url), *stamp)
+    calendar = _CALENDARS.get(key)
+    if calendar is None:
+        overrides = {
+            day: (DayKind[kind], name)
+            for day, kind, name in conn.execute(select(days.c.day, days.c.kind, days.c.name))
+        }
+        official = set(conn.execute(select(years.c.year)).scalars())
+        calendar = WorkCalendar(overrides=overrides, official_years=official)
+        if len(_CALENDARS) > 16:  # tests use many databases; a server uses one
+            _CALENDARS.clear()
+        _CALENDARS[key] = calendar
+    return calendar
 
 
 def _roll_over() -> str:
@@ -97,8 +128,7 @@ def compute(clock: Clock, calendar: WorkCalendar | None = None) -> None:
     clock.explanation = result.explain()
 
 
-def start(
-    matter: Matter,
+def new_clock(
     kind: str,
     on: date,
     *,
@@ -106,10 +136,10 @@ def start(
     due: date | None = None,
     calendar: WorkCalendar | None = None,
 ) -> Clock:
-    """Start a clock of ``kind`` on ``matter`` counting from the event day ``on``."""
+    """A computed clock of ``kind`` counting from the event day ``on``, not yet on any matter."""
     spec = CLOCK_KINDS[kind]
-    # Read the calendar before the clock joins the session: the read autoflushes, and a clock
-    # flushed with its placeholder due date would be written a second time once computed.
+    # Read the calendar before the clock joins a session: a clock flushed with its placeholder
+    # due date would be written a second time once computed.
     calendar = calendar or load_calendar()
     clock = Clock(
         kind=kind,
@@ -125,8 +155,24 @@ def start(
         extension_days=0,
         state="running",
     )
-    matter.clocks.append(clock)
     compute(clock, calendar)
+    return clock
+
+
+def start(
+    matter: Matter,
+    kind: str,
+    on: date,
+    *,
+    responsible_agency_id: int | None = None,
+    due: date | None = None,
+    calendar: WorkCalendar | None = None,
+) -> Clock:
+    """Start a clock of ``kind`` on ``matter`` counting from the event day ``on``."""
+    clock = new_clock(
+        kind, on, responsible_agency_id=responsible_agency_id, due=due, calendar=calendar
+    )
+    matter.clocks.append(clock)
     return clock
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.cases.models import Matter, Sequence
@@ -21,10 +21,20 @@ DEFAULT_PATTERN = "{region}{year}{channel}{serial:06d}"
 QUERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 
 
+_COUNTERS = Sequence.__table__
+#: Built once: the statement is executed on every registration (Core, no ORM machinery).
+_BUMP = (
+    update(_COUNTERS)
+    .where(_COUNTERS.c.key == bindparam("counter"))
+    .values(value=_COUNTERS.c.value + 1)
+    .returning(_COUNTERS.c.value)
+)
+
+
 def next_value(key: str) -> int:
     """Increment the counter ``key`` in the current transaction and return the new value."""
-    stmt = update(Sequence).where(Sequence.key == key).values(value=Sequence.value + 1)
-    value = db.session.execute(stmt.returning(Sequence.value)).scalar_one_or_none()
+    conn = db.session.connection()
+    value = conn.execute(_BUMP, {"counter": key}).scalar_one_or_none()
     if value is not None:
         return value
     try:
@@ -33,7 +43,7 @@ def next_value(key: str) -> int:
         return 1
     except IntegrityError:
         # Another transaction created the row first: take the next value after it.
-        return db.session.execute(stmt.returning(Sequence.value)).scalar_one()
+        return conn.execute(_BUMP, {"counter": key}).scalar_one()
 
 
 def matter_number(region: str, channel: str, on: date, pattern: str = DEFAULT_PATTERN) -> str:
@@ -48,14 +58,14 @@ def document_number(prefix: str, on: date) -> str:
     return f"{prefix}〔{on.year}〕{next_value(f'doc:{prefix}:{on.year}')}号"
 
 
+_MATTERS = Matter.__table__
+_CODE_TAKEN = select(_MATTERS.c.id).where(_MATTERS.c.query_code == bindparam("code"))
+
+
 def new_query_code() -> str:
     """A random 查询码 of 10 characters (about 50 bits: not guessable), unique among matters."""
+    conn = db.session.connection()  # across agencies on purpose, and without an autoflush
     while True:
         code = "".join(secrets.choice(QUERY_ALPHABET) for _ in range(10))
-        exists = db.session.execute(
-            select(Matter.id)
-            .where(Matter.query_code == code)
-            .execution_options(skip_record_rules=True)
-        ).first()
-        if not exists:
+        if conn.execute(_CODE_TAKEN, {"code": code}).first() is None:
             return code

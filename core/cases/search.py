@@ -60,8 +60,12 @@ def document(values: Iterable[str | None]) -> str:
     return " ".join(seen)
 
 
-def index_row(matter: Matter) -> tuple[str, str]:
-    """The (content, identity) documents of a matter."""
+def index_row(matter: Matter, people: Iterable | None = None) -> tuple[str, str]:
+    """The (content, identity) documents of a matter.
+
+    ``people``: objects with ``name``, ``id_number`` and ``mobile`` (default: the persons of the
+    matter's parties) — a registration passes them before the party rows exist.
+    """
     content = document(
         [
             matter.number,
@@ -73,7 +77,8 @@ def index_row(matter: Matter) -> tuple[str, str]:
             *(str(v) for v in (matter.external_numbers or {}).values()),
         ]
     )
-    people = [p.person for p in matter.parties if p.person is not None]
+    if people is None:
+        people = [p.person for p in matter.parties if p.person is not None]
     identity = document(
         [v for person in people for v in (person.name, person.id_number, person.mobile)]
     )

@@ -12,8 +12,9 @@ from datetime import date
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.exc import StaleDataError
 
 from core import audit
@@ -26,9 +27,12 @@ from core.cases.idcard import id_number_problem, normalise
 from core.cases.lifecycle import STATES, TRANSITIONS, TransitionContext
 from core.cases.models import Matter, MatterParty, Person
 from core.cases.models.matter import CHANNELS, FLAGS, HANDLING_TYPES, PURPOSES
+from core.cases.models.search_index import MatterIndex
 from core.cases.numbering import matter_number, new_query_code
-from core.cases.timeline import add_entry
-from core.db import utcnow
+from core.cases.pinyin import pinyin_key
+from core.cases.search import index_row
+from core.cases.timeline import add_entry, new_entry
+from core.db import insert_object, utcnow
 from core.extensions import db
 
 MAX_REPRESENTATIVES = 5  # 条例第20条第3款
@@ -122,31 +126,66 @@ def _validate(reg: Registration) -> dict[str, str]:
     return errors
 
 
-def _person_for(p: PartyInput, notes: list[str]) -> Person:
+_PERSONS = Person.__table__
+_PERSON_BY_NUMBER = (
+    select(_PERSONS.c.id, _PERSONS.c.name, _PERSONS.c.mobile, _PERSONS.c.address)
+    .add_columns(_PERSONS.c.region_code)
+    .where(_PERSONS.c.id_number == bindparam("number"))
+    .limit(1)
+)
+
+
+@dataclass
+class _Identity:
+    """What the search index keeps of a petitioner."""
+
+    name: str
+    id_number: str | None
+    mobile: str | None
+
+
+def _person_for(conn, p: PartyInput, notes: list[str]) -> tuple[int, _Identity]:
+    """The id of the person ``p`` (found by ID number, or written new) and their identity."""
     number = normalise(p.id_number) if p.id_number else None
-    person = None
-    if number:
-        person = (
-            db.session.execute(select(Person).where(Person.id_number == number)).scalars().first()
+    name = p.name.strip()
+    # The desk's latest contact details win: people move and change phones.
+    contact = {
+        key: value.strip()
+        for key, value in (
+            ("mobile", p.mobile),
+            ("address", p.address),
+            ("region_code", p.region_code),
         )
-    if person is None:
-        person = Person(kind=p.kind, name=p.name.strip(), id_type=p.id_type, id_number=number)
-        db.session.add(person)
-    elif person.name != p.name.strip():
+        if value and value.strip()
+    }
+    row = conn.execute(_PERSON_BY_NUMBER, {"number": number}).first() if number else None
+    if row is None:
+        person = Person(
+            kind=p.kind,
+            name=name,
+            # The mapper's pinyin hook does not run for a Core insert: keep the key here.
+            name_pinyin=pinyin_key(name) or None,
+            id_type=p.id_type,
+            id_number=number,
+            **contact,
+        )
+        return insert_object(conn, person), _Identity(name, number, contact.get("mobile"))
+    if row.name != name:
         # The ID number identifies the person; a differently typed name must not rename them
         # on every earlier matter in every agency. Keep the record and ask the desk to check.
         notes.append(
-            f"登记的姓名“{p.name.strip()}”与身份证号码 {number[:6]}… 的既有记录“{person.name}”"
+            f"登记的姓名“{name}”与身份证号码 {number[:6]}… 的既有记录“{row.name}”"
             "不一致，已按既有记录登记，请核对证件。"
         )
-    # The desk's latest contact details win: people move and change phones.
-    if p.mobile:
-        person.mobile = p.mobile.strip()
-    if p.address:
-        person.address = p.address.strip()
-    if p.region_code:
-        person.region_code = p.region_code.strip()
-    return person
+    changed = {key: value for key, value in contact.items() if getattr(row, key) != value}
+    if changed:
+        # The version moves on, so an edit of this person open in another page is refused.
+        conn.execute(
+            update(_PERSONS)
+            .where(_PERSONS.c.id == row.id)
+            .values(**changed, version=_PERSONS.c.version + 1, updated_at=utcnow())
+        )
+    return row.id, _Identity(row.name, number, contact.get("mobile", row.mobile))
 
 
 def _sqlite_busy(exc: OperationalError) -> bool:
@@ -184,7 +223,19 @@ def _register(reg: Registration, agency: Agency | None) -> Matter:
     if errors:
         raise MatterError("登记信息有误，请按提示修改。", errors)
     region = agency.region_code or "000000"
+    agency_id = agency.id
+    session = db.session
+    # The rows are written with Core statements on the session's connection, not by a flush of
+    # the unit of work: a desk registers all day, and the flush (with its autoflushes, index
+    # hooks and relationship bookkeeping) cost several times the inserts themselves. Anything
+    # the caller changed before is flushed first, so it is written before, and in the same
+    # transaction as, the matter.
     try:
+        if session.new or session.dirty or session.deleted:
+            session.flush()
+        calendar = clocks.load_calendar()
+        conn = session.connection()
+        now = utcnow()
         matter = Matter(
             number=matter_number(region[:6], reg.channel, reg.received_on, _pattern()),
             query_code=new_query_code(),
@@ -208,34 +259,56 @@ def _register(reg: Registration, agency: Agency | None) -> Matter:
             first_petition=reg.repeat_of_id is None,
             # An accuser's identity is sealed from the unit complained about (条例第30条第3款).
             accuser_sealed=reg.purpose == "accusation" or reg.handling_type == "accusation",
+            state="registered",
             received_on=reg.received_on,
             registered_by_id=getattr(actor, "id", None),
-            agency_id=agency.id,
-            # A new matter has none: empty collections spare a lazy load (a SELECT) of each.
-            parties=[],
-            clocks=[],
+            agency_id=agency_id,
+            extended_days=0,
+            supervised=False,
+            version=1,
+            created_at=now,
+            updated_at=now,
         )
-        db.session.add(matter)
-        db.session.flush()
+        matter.id = insert_object(conn, matter)
         has_lead = any(p.is_lead for p in reg.parties)
         notes: list[str] = []
+        parties, people = [], []
         for i, p in enumerate(reg.parties):
-            matter.parties.append(
-                MatterParty(
-                    person=_person_for(p, notes),
-                    is_lead=p.is_lead or (not has_lead and i == 0),
-                    is_representative=p.is_representative,
-                )
+            person_id, identity = _person_for(conn, p, notes)
+            people.append(identity)
+            parties.append(
+                {
+                    "matter_id": matter.id,
+                    "person_id": person_id,
+                    "is_lead": p.is_lead or (not has_lead and i == 0),
+                    "is_representative": p.is_representative,
+                }
             )
-        clocks.start(matter, "disposition", reg.received_on, responsible_agency_id=agency.id)
-        add_entry(matter, "transition", f"登记（{CHANNELS[reg.channel]}）", body=matter.summary)
-        for note in notes:
-            add_entry(matter, "note", "信访人身份待核对", body=note)
-        audit.record("matter.register", matter, summary=f"登记信访事项 {matter.number}")
-        db.session.commit()
+        if parties:
+            conn.execute(insert(MatterParty.__table__), parties)
+        clock = clocks.new_clock(
+            "disposition", reg.received_on, responsible_agency_id=agency_id, calendar=calendar
+        )
+        clock.matter_id = matter.id
+        insert_object(conn, clock)
+        entries = [
+            new_entry(matter.id, "transition", f"登记（{CHANNELS[reg.channel]}）", matter.summary),
+            *(new_entry(matter.id, "note", "信访人身份待核对", note) for note in notes),
+        ]
+        for entry in entries:
+            insert_object(conn, entry)
+        content, identity = index_row(matter, people)
+        insert_object(conn, MatterIndex(matter_id=matter.id, content=content, identity=identity))
+        summary = f"登记信访事项 {matter.number}"
+        insert_object(conn, audit.event_for("matter.register", matter, summary=summary))
+        session.commit()
     except Exception:
-        db.session.rollback()
+        session.rollback()
         raise
+    # Hand the caller a persistent matter without reading it back: the columns set above are
+    # what was written; the rest (its relationships) load on first use.
+    make_transient_to_detached(matter)
+    session.add(matter)
     return matter
 
 

@@ -8,11 +8,11 @@ from core.accounts.actor import current_actor
 from core.cases.models import Matter, TimelineEntry
 
 
-def add_entry(matter: Matter, kind: str, title: str, body: str = "", **data: Any) -> TimelineEntry:
-    """Append a timeline entry for ``matter`` by the acting user (or the system)."""
+def new_entry(matter_id: int, kind: str, title: str, body: str = "", **data: Any) -> TimelineEntry:
+    """A new entry of matter ``matter_id`` by the acting user (or the system), not yet added."""
     actor = current_actor()
-    entry = TimelineEntry(
-        matter_id=matter.id,
+    return TimelineEntry(
+        matter_id=matter_id,
         user_id=getattr(actor, "id", None),
         actor=getattr(actor, "display_name", None) or "系统",
         kind=kind,
@@ -20,7 +20,12 @@ def add_entry(matter: Matter, kind: str, title: str, body: str = "", **data: Any
         body=body,
         data=data,
     )
+
+
+def add_entry(matter: Matter, kind: str, title: str, body: str = "", **data: Any) -> TimelineEntry:
+    """Append a timeline entry for ``matter`` by the acting user (or the system)."""
     from core.extensions import db
 
+    entry = new_entry(matter.id, kind, title, body, **data)
     db.session.add(entry)
     return entry
