@@ -308,12 +308,20 @@ class Bench:
                 )
             )
 
-        def run(i: int) -> None:
-            register_matter(regs[i])
+        from core.accounts.actor import acting_as
 
-        t0 = time.perf_counter()
-        times = self._timed(run, len(regs) - 5, "clerk", warmup=5)
-        total = time.perf_counter() - t0
+        # Like the peer's creation loop: the clerk is loaded once and the service called again
+        # and again, each registration its own transaction. (Loading a user and their rights
+        # per request is in the list figure.)
+        times = []
+        with self.app.app_context(), acting_as(self._user("clerk")):
+            t0 = time.perf_counter()
+            for i, reg in enumerate(regs):
+                started = time.perf_counter()
+                register_matter(reg)
+                if i >= 5:
+                    times.append(time.perf_counter() - started)
+            total = time.perf_counter() - t0
         self.out["registration"] = pct(times) | {"per_s": round(len(regs) / total, 1)}
         self.log(f"registration {self.out['registration']}")
 

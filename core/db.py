@@ -46,7 +46,15 @@ def insert_object(conn: Connection, obj: Any) -> Any:
     row = {
         prop.columns[0].key: values[prop.key] for prop in mapper.column_attrs if prop.key in values
     }
-    return conn.execute(insert(mapper.local_table), row).inserted_primary_key[0]
+    table = mapper.local_table
+    stmt = _INSERTS.get(table)
+    if stmt is None:
+        stmt = _INSERTS[table] = insert(table)
+    return conn.execute(stmt, row).inserted_primary_key[0]
+
+
+#: One INSERT construct per table, reused: its compiled form is then found in the cache at once.
+_INSERTS: dict[Any, Any] = {}
 
 
 class TimestampMixin:

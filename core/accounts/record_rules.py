@@ -14,7 +14,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 
 from flask import g, has_app_context
-from sqlalchemy import ForeignKey, event, false, or_, select
+from sqlalchemy import ForeignKey, event, false, inspect, or_, select
 from sqlalchemy.orm import (
     Mapped,
     ORMExecuteState,
@@ -57,12 +57,16 @@ def scoped_models() -> list[type]:
 
 def visible_agency_ids(user) -> frozenset[int] | None:
     """Agency ids ``user`` may see, or ``None`` when unrestricted."""
+    # The request's answer first: the user's roles are expired after every commit, and reading
+    # them again on each later query of the request cost more than the queries themselves.
+    # The identity key, not ``user.id``: reading an attribute of an expired user reloads it.
+    identity = inspect(user).identity
+    cache_key = f"minsheng_visible_{identity[0] if identity else user.id}"
+    if has_app_context() and cache_key in g:
+        return g.get(cache_key)
     perms = user.permission_names()
     if ALL in perms:
         return None
-    cache_key = f"minsheng_visible_{user.id}"
-    if has_app_context() and cache_key in g:
-        return g.get(cache_key)
     from core.extensions import db
 
     # Materialised paths: an agency and everything under it share the agency's path prefix.
@@ -111,22 +115,37 @@ def _apply_record_rules(state: ORMExecuteState) -> None:
         _computing.reset(token)
     if ids is None:
         return
-    state.statement = state.statement.options(*_options(ids))
+    options = _options(ids)
+    # Loader criteria travel with the objects they loaded into those objects' lazy loads and
+    # refreshes; adding them again there would stack one more copy on every reload (a user
+    # refreshed after each commit grew a statement with thousands of criteria).
+    present = getattr(state.statement, "_with_options", ())
+    if options and any(option is options[0] for option in present):
+        return
+    state.statement = state.statement.options(*options)
+
+
+#: Loader criteria by (scoped models, visible agency ids): the same objects for every request
+#: of users who see the same agencies, so a statement that already carries them is recognised.
+_OPTIONS: dict[tuple, list] = {}
 
 
 def _options(ids: list[int]) -> list:
-    """The loader criteria for ``ids``, built once per request (a page runs a dozen selects)."""
-    cached = g.get("minsheng_rule_options") if has_app_context() else None
-    if cached is not None and cached[0] == ids:
-        return cached[1]
+    """The loader criteria for ``ids`` (built once per process for each set of agencies)."""
+    models = scoped_models()
+    key = (tuple(models), tuple(ids))
+    cached = _OPTIONS.get(key)
+    if cached is not None:
+        return cached
     # One plain criterion per scoped model (rather than one lambda on the mixin) so models
     # can override ``scope_criterion`` and the SQL is exactly what they declare.
     options = [
         with_loader_criteria(
             model, model.scope_criterion(ids) if ids else false(), include_aliases=True
         )
-        for model in scoped_models()
+        for model in models
     ]
-    if has_app_context():
-        g.minsheng_rule_options = (ids, options)
+    if len(_OPTIONS) > 1000:  # distinct scopes are few; never let the cache grow unbounded
+        _OPTIONS.clear()
+    _OPTIONS[key] = options
     return options
