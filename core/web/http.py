@@ -44,17 +44,32 @@ def require(permission: str) -> Callable[[F], F]:
 
 @dataclass
 class Page:
-    """One page of results with what the pagination macro needs."""
+    """One page of results with what the pagination macro needs.
+
+    Counted pages know ``total`` (``paginate``). Uncounted pages (``page_without_count``) have
+    ``total`` ``None`` and learn from one extra row whether another page follows (``more``);
+    they are addressed by ``page`` (an offset) or, with keyset pagination, by ``after``: the
+    key of the last row of the previous page (``next_after`` is the key for the next link).
+    """
 
     items: list[Any]
     page: int
     per_page: int
-    total: int
+    #: Rows in all pages; ``None`` when not counted.
+    total: int | None
     #: ``total`` is a lower bound: counting stopped there (shown as "10000+").
     capped: bool = False
+    #: Uncounted pages: another row follows this page.
+    more: bool = False
+    #: Keyset pages: the key this page starts after (``None`` on the first page) …
+    after: Any = None
+    #: … and the key the next page starts after (``None`` on the last page, or by offset).
+    next_after: Any = None
 
     @property
     def pages(self) -> int:  # noqa: D102
+        if self.total is None:  # as far as we know: this one, and the next if there is one
+            return self.page + (1 if self.more else 0)
         return max(1, -(-self.total // self.per_page))
 
     @property
@@ -63,6 +78,8 @@ class Page:
 
     @property
     def has_next(self) -> bool:  # noqa: D102
+        if self.total is None:
+            return self.more
         return self.page < self.pages
 
 
@@ -74,3 +91,35 @@ def paginate(stmt: Select, page: int = 1, per_page: int = 50) -> Page:
     ).scalar_one()
     items = list(db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).scalars())
     return Page(items, page, per_page, total)
+
+
+def page_without_count(
+    stmt: Select,
+    page: int = 1,
+    per_page: int = 50,
+    *,
+    keyset: Any = None,
+    after: Any = None,
+) -> Page:
+    """One page of ``stmt`` without counting its rows (a count scans a large table each view).
+
+    ``per_page + 1`` rows are fetched to know whether another page follows.
+
+    With ``keyset`` (a unique column ``stmt`` is ordered by, descending, such as ``Model.id``)
+    the page starts after the key ``after`` instead of at an offset, so deep pages cost no more
+    than the first; ``page`` is then ignored and the page reports ``next_after``.
+    """
+    page = max(1, page)
+    if keyset is not None:
+        if after is not None:
+            stmt = stmt.where(keyset < after)
+        page = 1
+    else:
+        stmt = stmt.offset((page - 1) * per_page)
+    items = list(db.session.execute(stmt.limit(per_page + 1)).scalars())
+    more = len(items) > per_page
+    del items[per_page:]
+    # A first page that is also the last one knows its total for free.
+    total = len(items) if page == 1 and after is None and not more else None
+    next_after = getattr(items[-1], keyset.key) if keyset is not None and more else None
+    return Page(items, page, per_page, total, more=more, after=after, next_after=next_after)

@@ -39,7 +39,15 @@ def install(app: Flask) -> None:
         args["page"] = str(page)
         return url_for(request.endpoint or "core.home", **(request.view_args or {}), **args)
 
+    def after_url(after: object) -> str:
+        """URL of the current list at the keyset page after ``after`` (``None``: the first page)."""
+        args = {k: v for k, v in request.args.items() if k not in ("page", "after")}
+        if after is not None:
+            args["after"] = str(after)
+        return url_for(request.endpoint or "core.home", **(request.view_args or {}), **args)
+
     app.jinja_env.filters["personal"] = personal_value
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals["has_permission"] = has_permission
     app.jinja_env.globals["page_url"] = page_url
+    app.jinja_env.globals["after_url"] = after_url
