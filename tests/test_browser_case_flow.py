@@ -48,6 +48,9 @@ def test_desk_to_assignment_slip_to_acceptance(page):
     # The responsible unit finds the assigned matter in its list.
     pg.goto(pg.base + "/cases/queue?tab=all")
     assert number in pg.content()
+    # queue.js fills the tab badges after the page is shown (a local script, within the CSP).
+    badge = pg.wait_for_selector("nav.tabs a[data-tab=due_soon] .count")
+    assert badge.inner_text().isdigit()
     pg.goto(matter_url)
     pg.on("dialog", lambda d: d.accept())
     form = _open_step(pg, "受理并书面告知")

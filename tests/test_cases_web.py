@@ -552,8 +552,7 @@ def test_queue_tabs_hold_the_right_matters(app, as_user):
 
     leader = as_user("cjj_leader")
     assert queue_numbers(leader, "review") == {numbers["pending"]}  # opinion to approve
-    html = text(leader.get("/cases/queue?tab=review"))
-    assert re.search(r"待我审核 <span class=\"count[^\"]*\">1</span>", html)
+    assert leader.get("/cases/queue/counts").get_json()["review"] == 1
 
     assert queue_numbers(as_user("town_handler"), "all") == set()
     nobody = as_user("nobody")
@@ -569,6 +568,117 @@ def test_queue_search_finds_by_number(app, as_user):
         number = a.number
     found = queue_numbers(as_user("clerk"), f"all&q={number}")
     assert found == {number}
+
+
+def active_tab(html: str) -> str:
+    m = re.search(r'data-tab="(\w+)" class="active"', html)
+    assert m, "no active tab on the page"
+    return m.group(1)
+
+
+def test_queue_counts_come_from_their_own_endpoint_within_the_record_rules(app, as_user):
+    with app.app_context():
+        register()
+        register()
+        register(received_on=date.today() - timedelta(days=40))  # disposition overdue
+        due = register()
+        assign_to_cjj(due.id, days=2)  # the slip is due in two days, for CJJ
+    supervisor = as_user("supervisor")
+    resp = supervisor.get("/cases/queue/counts")
+    assert resp.status_code == 200 and resp.headers["Cache-Control"] == "private, no-store"
+    counts = resp.get_json()
+    assert set(counts) == {"mine", "due_soon", "overdue", "review"}
+    assert counts["review"] == 3 and counts["mine"] == 0
+    assert counts["overdue"] == 1  # the 15-day disposition of the 40-day-old matter
+    # Another agency counts its own queue: CJJ sees the slip due soon, not XFJ's triage.
+    handler = as_user("handler").get("/cases/queue/counts").get_json()
+    assert handler["due_soon"] == 1 and handler["review"] == 0
+    assert as_user("town_handler").get("/cases/queue/counts").get_json() == dict.fromkeys(counts, 0)
+    assert as_user("nobody").get("/cases/queue/counts").status_code == 403
+
+
+def test_queue_counts_stop_past_the_cap(app, as_user, monkeypatch):
+    from core.cases import queue
+
+    with app.app_context():
+        for _ in range(3):
+            register()
+    monkeypatch.setattr(queue, "TAB_COUNT_CAP", 1)
+    supervisor = as_user("supervisor")
+    assert supervisor.get("/cases/queue/counts").get_json()["review"] == 2  # "1+"
+    html = text(supervisor.get("/cases/queue?tab=review"))
+    assert 'data-count-cap="1"' in html
+
+
+def test_queue_page_renders_without_counting(app, as_user, monkeypatch):
+    from core.cases import queue
+
+    with app.app_context():
+        number = register().number
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the queue page must not count")
+
+    monkeypatch.setattr(queue, "counts", refuse)
+    monkeypatch.setattr(queue, "_count", refuse)
+    supervisor = as_user("supervisor")
+    for tab in ("all", "mine", "due_soon", "overdue", "review", ""):
+        resp = supervisor.get(f"/cases/queue?tab={tab}")
+        assert resp.status_code == 200, tab
+    html = text(supervisor.get("/cases/queue?tab=all"))
+    assert number in html and "共 1 条" in html
+    # No badges in the HTML: queue.js fetches them (a local file, allowed by the CSP).
+    assert 'class="count' not in html
+    assert 'data-counts-url="/cases/queue/counts"' in html
+    assert '<script src="/static/core/queue.js"></script>' in html
+    script = supervisor.get("/static/core/queue.js")
+    assert script.status_code == 200
+    script.close()
+
+
+def test_queue_default_tab_is_the_first_with_something_waiting(app, as_user):
+    with app.app_context():
+        due = register()
+        assign_to_cjj(due.id, days=2)
+    # Nothing of their own, nothing to review: the slip due in two days.
+    assert active_tab(text(as_user("handler").get("/cases/queue"))) == "due_soon"
+    with app.app_context():
+        accepted = register()
+        assign_to_cjj(accepted.id)
+        step(accepted.id, "handler", "accept")
+        step(accepted.id, "handler", "draft_opinion", **OPINION)
+    # The handler's own matters come first …
+    assert active_tab(text(as_user("handler").get("/cases/queue"))) == "mine"
+    # … the unit leader handles none: the opinion waiting for approval before the deadlines.
+    assert active_tab(text(as_user("cjj_leader").get("/cases/queue"))) == "review"
+    # Nothing anywhere: 我的. An explicit tab is kept.
+    assert active_tab(text(as_user("town_handler").get("/cases/queue"))) == "mine"
+    assert active_tab(text(as_user("handler").get("/cases/queue?tab=overdue"))) == "overdue"
+
+
+def test_queue_all_tab_pages_by_key_without_duplicates(app, as_user):
+    with app.app_context():
+        numbers = [register(summary=f"物业维修资金纠纷第{i}件").number for i in range(33)]
+        other = register(summary="与查找无关的来访").number
+    supervisor = as_user("supervisor")
+    first = text(supervisor.get("/cases/queue?tab=all&q=物业维修资金"))
+    found = re.findall(r'href="/cases/\d+">([^<]+)</a>', first)
+    assert found == numbers[::-1][:30]  # newest first
+    assert "共" not in first  # not counted
+    m = re.search(r'<a href="([^"]+)">下一页', first)
+    assert m, "no next link"
+    link = m.group(1).replace("&amp;", "&")
+    assert "after=" in link and "page=" not in link and "tab=all" in link
+    second = text(supervisor.get(link))
+    rest = re.findall(r'href="/cases/\d+">([^<]+)</a>', second)
+    assert rest == numbers[::-1][30:]
+    assert not set(found) & set(rest) and other not in found + rest
+    assert "下一页" not in second and "第一页" in second
+    # Without the search the key pages go on through every matter, the unrelated one first.
+    everything = text(supervisor.get("/cases/queue?tab=all"))
+    assert re.findall(r'href="/cases/\d+">([^<]+)</a>', everything)[0] == other
+    # A small tab still pages by number.
+    assert "下一页" not in text(supervisor.get("/cases/queue?tab=review&page=2"))
 
 
 # --- satisfaction --------------------------------------------------------------------------------

@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, and_, false, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from core.cases.access import own_agency_ids
 from core.cases.clocks import CLOCK_KINDS, due_soon_cutoff, today
 from core.cases.models import Clock, Matter, MatterParty
 from core.cases.transitions import OPEN_STATES
 from core.extensions import db
-from core.web.http import Page
+from core.web.http import Page, page_without_count
 
 TABS: dict[str, str] = {
     "mine": "我的",
@@ -40,6 +40,8 @@ WINDOW_KINDS = tuple(k for k, spec in CLOCK_KINDS.items() if spec.window)
 #: The 全部 tab counts at most this many rows ("10000+" pages): counting every matter a
 #: bureau-wide user can see costs a scan of the whole table on each page view.
 ALL_COUNT_CAP = 10_000
+#: Without a ``tab``, the queue opens the first of these that holds a row (else ``mine``).
+DEFAULT_TAB_ORDER = ("mine", "review", "due_soon", "overdue")
 #: The other tabs' badges count at most this many rows (one more means "999+"): a bureau-wide
 #: user's 已超期 at a million matters is tens of thousands of clocks, counted on every view.
 TAB_COUNT_CAP = 999
@@ -160,6 +162,23 @@ def counts(
     }
 
 
+def has_rows(stmt: Select) -> bool:
+    """Whether ``stmt`` yields a row: one row fetched, unordered, so the scan stops early."""
+    return db.session.execute(stmt.order_by(None).limit(1)).first() is not None
+
+
+def default_tab(user, permissions: frozenset[str], *, on: date | None = None) -> str:
+    """The tab to open when none is asked for: the first of ``DEFAULT_TAB_ORDER`` holding a row.
+
+    Existence checks, not counts: the page must not pay for the badges (they load afterwards).
+    """
+    on = on or today()
+    for tab in DEFAULT_TAB_ORDER:
+        if has_rows(tab_query(tab, user, permissions, on=on)):
+            return tab
+    return "mine"
+
+
 def tab_page(
     tab: str,
     user,
@@ -169,23 +188,42 @@ def tab_page(
     per_page: int = 30,
     on: date | None = None,
     q: str = "",
+    count: bool = True,
+    after: int | None = None,
 ) -> Page:
     """One page of ``tab`` as ``QueueItem`` rows.
 
-    On the 全部 tab ``total`` stops at ``ALL_COUNT_CAP + 1`` (the page says "more than").
+    With ``count`` the page knows its total (the API gives it); on the 全部 tab ``total`` stops
+    at ``ALL_COUNT_CAP + 1`` (the page says "more than"). Without ``count`` (the work-queue
+    page) nothing is counted: the page knows only whether another follows, and the 全部 tab is
+    paged by key: ``after`` is the id of the last matter of the previous page (``next_after``
+    of that page), newest first.
     """
     stmt = tab_query(tab, user, permissions, on=on, q=q)
-    page = max(1, page)
-    cap = ALL_COUNT_CAP if tab == "all" else None
-    total = _count(stmt, cap=cap)
-    capped = cap is not None and total > cap
     entity = stmt.column_descriptions[0]["entity"]
-    # The page shows each matter's lead petitioner: load the parties per page, not per row.
-    parties = selectinload(Matter.parties).selectinload(MatterParty.person)
+    # Each row shows the lead petitioner and the handling agency: load them per page, not per
+    # row (lazy loads from the template would cost a query each).
+    # (Joined where one row each: fewer queries, each of which costs its ORM overhead.)
+    matter_options = (
+        selectinload(Matter.parties).joinedload(MatterParty.person),
+        joinedload(Matter.handling_agency),
+    )
     if entity is Clock:
-        stmt = stmt.options(selectinload(Clock.matter).options(parties))
+        stmt = stmt.options(selectinload(Clock.matter).options(*matter_options))
     else:
-        stmt = stmt.options(parties)
-    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).scalars()
-    items = [QueueItem(r.matter, r) if entity is Clock else QueueItem(r) for r in rows]
-    return Page(items, page, per_page, cap if capped else total, capped)
+        stmt = stmt.options(*matter_options)
+    if count:
+        page = max(1, page)
+        cap = ALL_COUNT_CAP if tab == "all" else None
+        total = _count(stmt, cap=cap)
+        capped = cap is not None and total > cap
+        rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).scalars()
+        result = Page(list(rows), page, per_page, cap if capped else total, capped)
+    elif tab == "all":
+        result = page_without_count(stmt, page, per_page, keyset=Matter.id, after=after)
+    else:
+        result = page_without_count(stmt, page, per_page)
+    result.items = [
+        QueueItem(r.matter, r) if entity is Clock else QueueItem(r) for r in result.items
+    ]
+    return result

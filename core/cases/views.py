@@ -408,26 +408,35 @@ def matter_rate(matter_id: int, target: str):
 @bp.route("/cases/queue")
 @login_required
 def queue():
-    """工作台: my matters, deadlines due soon and overdue, and what waits for my review."""
+    """工作台: my matters, deadlines due soon and overdue, and what waits for my review.
+
+    Nothing is counted here: the tab badges come from ``queue_counts`` (fetched by queue.js),
+    and pages know only whether another follows. The 全部 tab pages by key (``after``).
+    """
     perms = actor_permissions()
     if not can_view_cases(perms):
         return render_template("core/cases/queue.html", allowed=False), 200
     user = current_user._get_current_object()
     on = today()
-    counts = work_queue.counts(user, perms, on=on)
     tab = request.args.get("tab", "")
     if tab not in work_queue.TABS:
-        tab = next((t for t in ("mine", "review", "due_soon", "overdue") if counts[t]), "mine")
+        tab = work_queue.default_tab(user, perms, on=on)
     q = request.args.get("q", "").strip()
     page = work_queue.tab_page(
-        tab, user, perms, page=request.args.get("page", 1, type=int), on=on, q=q
+        tab,
+        user,
+        perms,
+        page=request.args.get("page", 1, type=int),
+        on=on,
+        q=q,
+        count=False,
+        after=request.args.get("after", type=int) if tab == "all" else None,
     )
     return render_template(
         "core/cases/queue.html",
         allowed=True,
         tabs=work_queue.TABS,
         tab=tab,
-        counts=counts,
         count_cap=work_queue.TAB_COUNT_CAP,
         page=page,
         q=q,
@@ -436,3 +445,17 @@ def queue():
         state_label=reading.state_label,
         short=reading.short,
     )
+
+
+@bp.route("/cases/queue/counts")
+@login_required
+def queue_counts():
+    """JSON: rows in each tab but 全部, ``{"mine": n, …}``, for the badges of the queue page.
+
+    Counting stops at ``TAB_COUNT_CAP + 1``: a number above the cap means "more than the cap".
+    """
+    perms = require_case_view()
+    user = current_user._get_current_object()
+    resp = jsonify(work_queue.counts(user, perms, on=today(), cap=work_queue.TAB_COUNT_CAP))
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp
