@@ -203,9 +203,10 @@ def tab_page(
     entity = stmt.column_descriptions[0]["entity"]
     # Each row shows the lead petitioner and the handling agency: load them per page, not per
     # row (lazy loads from the template would cost a query each).
-    # (Joined where one row each: fewer queries, each of which costs its ORM overhead.)
+    # Joined into the page's own query: each query costs a round trip and the ORM's overhead,
+    # and a matter has one or two parties.
     matter_options = (
-        selectinload(Matter.parties).joinedload(MatterParty.person),
+        joinedload(Matter.parties).joinedload(MatterParty.person),
         joinedload(Matter.handling_agency),
     )
     if entity is Clock:
@@ -217,8 +218,10 @@ def tab_page(
         cap = ALL_COUNT_CAP if tab == "all" else None
         total = _count(stmt, cap=cap)
         capped = cap is not None and total > cap
-        rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).scalars()
-        result = Page(list(rows), page, per_page, cap if capped else total, capped)
+        rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
+        result = Page(
+            list(rows.scalars().unique()), page, per_page, cap if capped else total, capped
+        )
     elif tab == "all":
         result = page_without_count(stmt, page, per_page, keyset=Matter.id, after=after)
     else:

@@ -116,7 +116,8 @@ def page_without_count(
         page = 1
     else:
         stmt = stmt.offset((page - 1) * per_page)
-    items = list(db.session.execute(stmt.limit(per_page + 1)).scalars())
+    # unique(): ``stmt`` may eager-load collections with joins (one row per child).
+    items = list(db.session.execute(stmt.limit(per_page + 1)).scalars().unique())
     more = len(items) > per_page
     del items[per_page:]
     # A first page that is also the last one knows its total for free.
