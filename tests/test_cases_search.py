@@ -4,6 +4,8 @@ from datetime import date
 
 import pytest
 
+from core.cases import search as search_module
+from core.cases.models import Matter
 from core.cases.search import Filters, search, tokens
 from core.cases.services import PartyInput
 from core.extensions import db
@@ -121,3 +123,39 @@ def test_results_obey_record_rules(app):
             assert _ids(text="要求") == {a}
         with as_("town_handler"):
             assert _ids(text="要求") == set()
+
+
+def test_word_with_filters_follows_the_matter_through_its_steps(app):
+    # The index carries the filters' facets; a step that changes the state or the handling
+    # agency must change what a word-plus-filter search finds.
+    with app.app_context():
+        a, b = _seed()
+        cjj = agency("CJJ").id
+        with as_("supervisor"):
+            assert _ids(text="要求", state="registered") == {a, b}
+            assert _ids(text="要求", agency_id=cjj) == set()
+        step(a, "supervisor", "forward", on=date(2026, 5, 8), agency_id=cjj)
+        with as_("supervisor"):
+            state = db.session.get(Matter, a).state
+            assert state != "registered"
+            assert _ids(text="要求", state="registered") == {b}
+            assert _ids(text="要求", state=state) == {a}
+            assert _ids(text="要求", agency_id=cjj) == {a}
+            assert _ids(text="要求", channel="visit", flags=["collective"]) == set()
+
+
+def test_windows_walk_back_to_old_matters_and_page_by_key(app, monkeypatch):
+    # Tiny windows: the newest matters do not hold enough hits, so the search widens its
+    # window several times; paging by key must neither repeat nor skip a matter.
+    monkeypatch.setattr(search_module, "WINDOWS", (1, 2, 3))
+    with app.app_context():
+        wanted = [register(summary=f"反映物业维修资金问题第{i}次。").id for i in range(5)]
+        for _ in range(4):
+            register(summary="小区噪声污染扰民。")
+        wanted += [register(summary="物业收费不合理。").id]
+        with as_("supervisor"):
+            first = search(Filters(text="物业"), limit=4)
+            rest = search(Filters(text="物业"), after_id=first[-1].id, limit=4)
+            more = search(Filters(text="物业"), after_id=rest[-1].id, limit=4)
+        seen = [m.id for m in first + rest + more]
+        assert seen == sorted(wanted, reverse=True)

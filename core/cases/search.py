@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -60,6 +60,48 @@ def document(values: Iterable[str | None]) -> str:
     return " ".join(seen)
 
 
+def facet_tokens(
+    state: str | None = None,
+    channel: str | None = None,
+    category_id: int | None = None,
+    agency_ids: Iterable[int | None] = (),
+    flags: Iterable[str] = (),
+) -> list[str]:
+    """Tokens standing for the filterable attributes of a matter (``zstate…``, ``zcat12`` …).
+
+    Stored in the index beside the words, so a word combined with a rare state or channel is
+    one index lookup that finds exactly the matching matters (instead of every matter with the
+    word, each then read to test its state). They are letters and digits only, like any token.
+    """
+    out = []
+    if state:
+        out.append("zstate" + state.replace("_", ""))
+    if channel:
+        out.append("zchannel" + channel)
+    if category_id:
+        out.append(f"zcat{category_id}")
+    out.extend(f"zagency{a}" for a in dict.fromkeys(agency_ids) if a)
+    out.extend("zflag" + flag.replace("_", "") for flag in flags)
+    return out
+
+
+def _facets(matter) -> list[str]:
+    return facet_tokens(
+        getattr(matter, "state", None),
+        getattr(matter, "channel", None),
+        getattr(matter, "category_id", None),
+        (getattr(matter, "agency_id", None), getattr(matter, "handling_agency_id", None)),
+        getattr(matter, "flags", None) or (),
+    )
+
+
+def _filter_tokens(f: Filters) -> list[str]:
+    tokens_ = facet_tokens(f.state, f.channel, f.category_id, (), f.flags)
+    if f.agency_id:
+        tokens_.append(f"zagency{f.agency_id}")
+    return tokens_
+
+
 def index_row(matter: Matter, people: Iterable | None = None) -> tuple[str, str]:
     """The (content, identity) documents of a matter.
 
@@ -82,7 +124,9 @@ def index_row(matter: Matter, people: Iterable | None = None) -> tuple[str, str]
     identity = document(
         [v for person in people for v in (person.name, person.id_number, person.mobile)]
     )
-    return content, identity
+    # Both columns carry the facets: a search matches the words in either column.
+    facets = " ".join(_facets(matter))
+    return f"{content} {facets}".strip(), f"{identity} {facets}".strip()
 
 
 def reindex(session: Session, matters: Iterable[Matter], *, new: frozenset = frozenset()) -> None:
@@ -137,8 +181,18 @@ def _forget_rows(session: Session, transaction) -> None:
         session.info.pop("minsheng_reindex_new", None)
 
 
-def _match(dialect: str, column: str, query_tokens: list[str]):
-    """A SQL condition: the index row's ``column`` holds every token (prefix for 1 CJK char)."""
+def _match(
+    dialect: str,
+    column: str,
+    query_tokens: list[str],
+    low: int | None = None,
+    high: int | None = None,
+):
+    """A SQL condition: the index row's ``column`` holds every token (prefix for 1 CJK char).
+
+    ``low``/``high`` bound the matter ids looked at (``low <= id < high``); SQLite's full-text
+    table takes them inside its own lookup, so only that slice of a common word's hits is read.
+    """
     if dialect == "postgresql":
         parts = []
         for t in query_tokens:
@@ -151,11 +205,18 @@ def _match(dialect: str, column: str, query_tokens: list[str]):
     quoted = " ".join(
         f'"{t}"*' if len(t) == 1 and _IS_CJK.match(t) else f'"{t}"' for t in query_tokens
     )
-    fts = text(
+    sql = (
         "core_matter_index.matter_id IN (SELECT rowid FROM core_matter_fts "
-        "WHERE core_matter_fts MATCH :q)"
-    ).bindparams(bindparam("q", f"{{{column}}} : ({quoted})", unique=True))
-    return fts
+        "WHERE core_matter_fts MATCH :q"
+    )
+    params = [bindparam("q", f"{{{column}}} : ({quoted})", unique=True)]
+    if low:
+        sql += " AND rowid >= :low"
+        params.append(bindparam("low", low, unique=True))
+    if high:
+        sql += " AND rowid < :high"
+        params.append(bindparam("high", high, unique=True))
+    return text(sql + ")").bindparams(*params)
 
 
 @dataclass
@@ -173,8 +234,100 @@ class Filters:
     overdue: bool = False
 
 
-def search_statement(f: Filters, *, after_id: int | None = None, limit: int = 50) -> Select:
-    """The matters matching ``f``, newest first, from keyset position ``after_id``.
+def parse_filters(args: Mapping[str, str]) -> tuple[Filters, dict[str, str]]:
+    """Filters from query parameters (``q state channel category agency from to flag overdue``).
+
+    Returns the filters and the problems found, by parameter, in Chinese; a parameter with a
+    problem is left out of the filters.
+    """
+    from core.cases.lifecycle import STATES
+    from core.cases.models.matter import CHANNELS, FLAGS
+
+    errors: dict[str, str] = {}
+
+    def pick(name: str, allowed, label: str) -> str | None:
+        value = (args.get(name) or "").strip()
+        if value and value not in allowed:
+            errors[name] = f"未知的{label}：{value[:30]}。"
+            return None
+        return value or None
+
+    def number(name: str) -> int | None:
+        value = (args.get(name) or "").strip()
+        if not value:
+            return None
+        if not value.isdigit():
+            errors[name] = "应为数字编号。"
+            return None
+        return int(value)
+
+    def day(name: str) -> date | None:
+        value = (args.get(name) or "").strip()
+        try:
+            return date.fromisoformat(value) if value else None
+        except ValueError:
+            errors[name] = f"日期格式应为 YYYY-MM-DD：{value[:30]}"
+            return None
+
+    getlist = getattr(args, "getlist", None)
+    flags = [v for v in (getlist("flag") if getlist else [args.get("flag") or ""]) if v]
+    unknown = [v for v in flags if v not in FLAGS]
+    if unknown:
+        errors["flag"] = f"未知的标识：{'、'.join(v[:30] for v in unknown)}。"
+    f = Filters(
+        text=(args.get("q") or "")[:200],
+        state=pick("state", STATES, "状态"),
+        channel=pick("channel", CHANNELS, "信访形式"),
+        category_id=number("category"),
+        agency_id=number("agency"),
+        received_from=day("from"),
+        received_to=day("to"),
+        flags=[v for v in flags if v in FLAGS],
+        overdue=(args.get("overdue") or "") in ("1", "on", "true"),
+    )
+    if f.received_from and f.received_to and f.received_from > f.received_to:
+        errors["to"] = "结束日期不能早于开始日期。"
+    return f, errors
+
+
+#: Id spans searched one after the other, newest first, before the rest of the table.
+#: A common word ("补偿", "物业") matches a tenth of all matters: fetching every hit and sorting
+#: them to show the newest 50 grows with the table, while the newest few thousand matters
+#: already hold 50 hits. A rare word finds nothing there and widens the window quickly, each
+#: window an index lookup of its own.
+WINDOWS = (2_000, 8_000, 32_000, 128_000, 512_000)
+
+
+def search(f: Filters, *, after_id: int | None = None, limit: int = 50) -> list[Matter]:
+    """The first ``limit`` matters matching ``f``, newest first, below keyset ``after_id``.
+
+    The next page is ``search(f, after_id=<last id>)`` when ``limit`` rows came back.
+    """
+    if not tokens(f.text):
+        return list(
+            db.session.execute(search_statement(f, after_id=after_id, limit=limit)).scalars()
+        )
+    top = after_id
+    if top is None:
+        newest = db.session.connection().execute(select(func.max(MatterIndex.matter_id))).scalar()
+        top = (newest or 0) + 1
+    found: list[Matter] = []
+    for span in (*WINDOWS, None):
+        low = None if span is None else top - span
+        rows = db.session.execute(
+            search_statement(f, after_id=top, from_id=low, limit=limit - len(found))
+        ).scalars()
+        found.extend(rows)
+        if len(found) >= limit or low is None or low <= 1:
+            break
+        top = low
+    return found
+
+
+def search_statement(
+    f: Filters, *, after_id: int | None = None, from_id: int | None = None, limit: int | None = 50
+) -> Select:
+    """The matters matching ``f``, newest first, with ids in ``[from_id, after_id)``.
 
     Record rules apply when the statement runs. Petitioner identities are searched only for users
     who may see personal data, and never in matters whose accuser is sealed from them.
@@ -183,11 +336,21 @@ def search_statement(f: Filters, *, after_id: int | None = None, limit: int = 50
     words = tokens(f.text)
     if words:
         dialect = db.engine.dialect.name
-        content = _match(dialect, "content", words)
+        # The filters' facets join the words in the index lookup (they are tested on the
+        # matters below as well, which keeps the answer right whatever the index holds).
+        terms = [*words, *_filter_tokens(f)]
+        content = _match(dialect, "content", terms, from_id, after_id)
         personal = may_view_personal()
         hits = select(MatterIndex.matter_id).where(
-            or_(content, _match(dialect, "identity", words)) if personal else content
+            or_(content, _match(dialect, "identity", terms, from_id, after_id))
+            if personal
+            else content
         )
+        # The id range goes into the index lookup too, so only that slice of hits is read.
+        if after_id:
+            hits = hits.where(MatterIndex.matter_id < after_id)
+        if from_id:
+            hits = hits.where(MatterIndex.matter_id >= from_id)
         if dialect == "postgresql":
             # OFFSET 0 fences the subquery: the GIN indexes find every hit first, then the
             # matters are joined newest first. Without it the planner, expecting ~200 hits for
@@ -233,9 +396,6 @@ def search_statement(f: Filters, *, after_id: int | None = None, limit: int = 50
         stmt = stmt.where(Matter.id.in_(late))
     if after_id:
         stmt = stmt.where(Matter.id < after_id)
+    if from_id:
+        stmt = stmt.where(Matter.id >= from_id)
     return stmt.order_by(Matter.id.desc()).limit(limit)
-
-
-def search(f: Filters, *, after_id: int | None = None, limit: int = 50) -> list[Matter]:
-    """Run ``search_statement`` and return the matters."""
-    return list(db.session.execute(search_statement(f, after_id=after_id, limit=limit)).scalars())
