@@ -674,6 +674,9 @@ def test_queue_all_tab_pages_by_key_without_duplicates(app, as_user):
     assert rest == numbers[::-1][30:]
     assert not set(found) & set(rest) and other not in found + rest
     assert "下一页" not in second and "第一页" in second
+    # An old link by page number still works.
+    old = text(supervisor.get("/cases/queue?tab=all&q=物业维修资金&page=2"))
+    assert re.findall(r'href="/cases/\d+">([^<]+)</a>', old) == rest
     # Without the search the key pages go on through every matter, the unrelated one first.
     everything = text(supervisor.get("/cases/queue?tab=all"))
     assert re.findall(r'href="/cases/\d+">([^<]+)</a>', everything)[0] == other

@@ -107,14 +107,14 @@ def page_without_count(
 
     With ``keyset`` (a unique column ``stmt`` is ordered by, descending, such as ``Model.id``)
     the page starts after the key ``after`` instead of at an offset, so deep pages cost no more
-    than the first; ``page`` is then ignored and the page reports ``next_after``.
+    than the first; ``page`` is then ignored (and reported as 1), and the page reports
+    ``next_after`` for its next link.
     """
     page = max(1, page)
-    if keyset is not None:
-        if after is not None:
-            stmt = stmt.where(keyset < after)
+    if keyset is not None and after is not None:
+        stmt = stmt.where(keyset < after)
         page = 1
-    else:
+    else:  # by offset (with ``keyset``, an old link: its next link is by key again)
         stmt = stmt.offset((page - 1) * per_page)
     # unique(): ``stmt`` may eager-load collections with joins (one row per child).
     items = list(db.session.execute(stmt.limit(per_page + 1)).scalars().unique())
