@@ -647,6 +647,12 @@ class Generator:
         if handling_agency_id:
             rows["core_matter_access"].append((mid, handling_agency_id, "handling", created))
         doc = SimpleNamespace(
+            state=state,
+            channel=channel,
+            category_id=category[0],
+            agency_id=agency_id,
+            handling_agency_id=handling_agency_id,
+            flags=flags,
             number=number,
             summary=summary,
             demands=demands,
