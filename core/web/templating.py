@@ -23,6 +23,13 @@ def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return value.astimezone(LOCAL_TZ).strftime(fmt)
 
 
+def may_view_cases() -> bool:
+    """Whether the acting user works on the case file (links to case pages are shown)."""
+    from core.cases.access import can_view_cases
+
+    return can_view_cases(actor_permissions())
+
+
 def install(app: Flask) -> None:
     """Register context processors, filters and globals on ``app``."""
     registry = app.extensions["minsheng.registry"]
@@ -49,5 +56,6 @@ def install(app: Flask) -> None:
     app.jinja_env.filters["personal"] = personal_value
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals["has_permission"] = has_permission
+    app.jinja_env.globals["may_view_cases"] = may_view_cases
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["after_url"] = after_url
