@@ -23,7 +23,7 @@ from core.accounts.services import StaleEdit, check_version
 from core.api import get_visible_or_404
 from core.cases import queue as work_queue
 from core.cases import rating as ratings
-from core.cases import reading
+from core.cases import reading, search_results
 from core.cases.access import can_view_cases
 from core.cases.clocks import today
 from core.cases.forms import (
@@ -38,6 +38,8 @@ from core.cases.lifecycle import STATES, TRANSITIONS, available
 from core.cases.models import Matter
 from core.cases.models.matter import CHANNELS
 from core.cases.sealing import identity_sealed_for
+from core.cases.search import parse_filters
+from core.cases.search_results import explain, parse_paging
 from core.cases.services import MatterError, perform, register_matter
 from core.extensions import db
 from core.web.blueprint import bp
@@ -352,6 +354,27 @@ def api_rate(matter_id: int):
     )
     response.status_code = 201
     return response
+
+
+# --- search ----------------------------------------------------------------------------------
+
+
+@bp.route(f"{PREFIX}/search", methods=["GET"])
+@api_view()
+def api_search():
+    """Matters by words of their text, petitioners and addresses, with filters; paged by key.
+
+    The parameters are those of the search page (``q state channel category agency from to
+    flag overdue``) plus ``after`` (the ``next_after`` of the previous page) and ``limit``.
+    """
+    filters, errors = parse_filters(request.args)
+    after, limit, paging_errors = parse_paging(request.args)
+    errors.update(paging_errors)
+    if errors:
+        return api_error(400, explain(errors), errors)
+    found = search_results.results(filters, after=after, limit=limit)
+    user = current_user._get_current_object()
+    return jsonify(items=[matter_brief(m, user) for m in found.items], next_after=found.next_after)
 
 
 # --- queue ---------------------------------------------------------------------------------------

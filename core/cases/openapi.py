@@ -49,6 +49,58 @@ PAGING = [
         "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 30},
     },
 ]
+SEARCH_PARAMETERS = [
+    {
+        "name": "q",
+        "in": "query",
+        "schema": {"type": "string", "maxLength": 200},
+        "description": (
+            "关键词：编号、摘要、诉求、问题发生地、被反映对象；"
+            "有权限时也查信访人姓名、证件号码、电话"
+        ),
+    },
+    {"name": "state", "in": "query", "schema": _enum(STATES, "状态：")},
+    {"name": "channel", "in": "query", "schema": _enum(CHANNELS, "信访形式：")},
+    {
+        "name": "category",
+        "in": "query",
+        "schema": {"type": "integer"},
+        "description": "内容分类 id（只匹配登记为该分类的事项）",
+    },
+    {
+        "name": "agency",
+        "in": "query",
+        "schema": {"type": "integer"},
+        "description": "机构 id：登记机构或承办机构",
+    },
+    {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
+    {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
+    {
+        "name": "flag",
+        "in": "query",
+        "schema": {"type": "array", "items": _enum(FLAGS, "标识：")},
+        "style": "form",
+        "explode": True,
+        "description": "可重复；须同时具有所列标识",
+    },
+    {
+        "name": "overdue",
+        "in": "query",
+        "schema": {"type": "string", "enum": ["1", "true", "on"]},
+        "description": "仅有超期未办结期限的事项",
+    },
+    {
+        "name": "after",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1},
+        "description": "上一页返回的 next_after",
+    },
+    {
+        "name": "limit",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 50},
+    },
+]
 COMMON_ERRORS = {
     "401": _error("未登录或令牌无效"),
     "403": _error("没有权限（不办理信访事项的账户，或缺少该操作所需的权限）"),
@@ -326,6 +378,16 @@ SCHEMAS: dict[str, Any] = {
             "method": _enum(METHODS, "回访方式："),
         },
     },
+    "SearchPage": {
+        "type": "object",
+        "properties": {
+            "items": {"type": "array", "items": _ref("MatterBrief")},
+            "next_after": {
+                "type": ["integer", "null"],
+                "description": "下一页：以此值作为 after 再次请求；null 表示没有更多",
+            },
+        },
+    },
     "Page": {
         "type": "object",
         "properties": {
@@ -450,6 +512,24 @@ def document(server_url: str = "") -> dict[str, Any]:
                         ),
                         "404": _error("事项不存在或您无权查看"),
                         "422": _error("不能评价（涉法涉诉、未送达、已超期、已评价或缺少理由）"),
+                        **COMMON_ERRORS,
+                    },
+                }
+            },
+            "/api/v1/search": {
+                "get": {
+                    "operationId": "searchMatters",
+                    "summary": "查找信访事项：内容、信访人、地址中的文字，加筛选条件（新的在前）",
+                    "description": (
+                        "关键词按中文二字词与字母数字串匹配，须全部出现；"
+                        "信访人姓名、证件号码、电话仅对有 core.personal_data.view 权限的账户可查。"
+                        "按记录规则只返回您可见的事项。"
+                        "分页按键：把上一页的 next_after 作为 after 传回。"
+                    ),
+                    "parameters": SEARCH_PARAMETERS,
+                    "responses": {
+                        "200": _json(_ref("SearchPage"), "一页事项"),
+                        "400": _error("查询条件有误（error.errors 按参数名说明）"),
                         **COMMON_ERRORS,
                     },
                 }
