@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Response, render_template, request, stream_with_context
 from flask_login import current_user, login_required
 
@@ -11,29 +9,19 @@ from core import audit
 from core.accounts.actor import actor_permissions
 from core.cases import export
 from core.cases.access import can_view_cases
-from core.cases.search import Filters, search_statement
+from core.cases.search import Filters, parse_filters, search_statement
+from core.cases.search_results import explain
 from core.extensions import db
 from core.web.blueprint import bp
 from core.web.http import fail
 
 
 def _filters() -> Filters:
-    def day(name: str) -> date | None:
-        value = request.args.get(name, "").strip()
-        try:
-            return date.fromisoformat(value) if value else None
-        except ValueError:
-            fail(400, f"日期格式应为 YYYY-MM-DD：{value}")
-        return None
-
-    return Filters(
-        text=request.args.get("q", "")[:200],
-        state=request.args.get("state") or None,
-        channel=request.args.get("channel") or None,
-        received_from=day("from"),
-        received_to=day("to"),
-        overdue=request.args.get("overdue") == "1",
-    )
+    """The filters of the search page (``core.cases.search.parse_filters``); 400 on a bad one."""
+    filters, errors = parse_filters(request.args)
+    if errors:
+        fail(400, explain(errors))
+    return filters
 
 
 def _statement():
