@@ -159,3 +159,21 @@ def test_windows_walk_back_to_old_matters_and_page_by_key(app, monkeypatch):
             more = search(Filters(text="物业"), after_id=rest[-1].id, limit=4)
         seen = [m.id for m in first + rest + more]
         assert seen == sorted(wanted, reverse=True)
+
+
+def test_category_filter_takes_the_categories_below(app):
+    from sqlalchemy import select
+
+    from core.cases.models import ContentCategory
+
+    with app.app_context():
+        leaf = db.session.execute(
+            select(ContentCategory).where(ContentCategory.name == "物业服务")
+        ).scalar_one()
+        middle, top = leaf.parent_id, db.session.get(ContentCategory, leaf.parent_id).parent_id
+        a = register(summary="物业公司不履行维修义务。", category_id=leaf.id).id
+        register(summary="物业费用争议。")
+        with as_("supervisor"):
+            for chosen in (leaf.id, middle, top):
+                assert _ids(category_id=chosen) == {a}
+                assert _ids(text="物业", category_id=chosen) == {a}

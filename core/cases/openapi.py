@@ -65,7 +65,7 @@ SEARCH_PARAMETERS = [
         "name": "category",
         "in": "query",
         "schema": {"type": "integer"},
-        "description": "内容分类 id（只匹配登记为该分类的事项）",
+        "description": "内容分类 id（含其下各级分类）",
     },
     {
         "name": "agency",

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from core.accounts.actor import current_actor
 from core.accounts.masking import may_view_personal
-from core.cases.models import Clock, Matter, MatterParty
+from core.cases.models import Clock, ContentCategory, Matter, MatterParty
 from core.cases.models.search_index import MatterIndex
 from core.cases.sealing import sealed_criterion
 from core.extensions import db
@@ -63,11 +63,13 @@ def document(values: Iterable[str | None]) -> str:
 def facet_tokens(
     state: str | None = None,
     channel: str | None = None,
-    category_id: int | None = None,
     agency_ids: Iterable[int | None] = (),
     flags: Iterable[str] = (),
 ) -> list[str]:
-    """Tokens standing for the filterable attributes of a matter (``zstate…``, ``zcat12`` …).
+    """Tokens standing for the filterable attributes of a matter (``zstate…``, ``zagency3`` …).
+
+    (Not the category: its filter takes the sub-categories too, which the matter's own category
+    token could not answer.)
 
     Stored in the index beside the words, so a word combined with a rare state or channel is
     one index lookup that finds exactly the matching matters (instead of every matter with the
@@ -78,8 +80,6 @@ def facet_tokens(
         out.append("zstate" + state.replace("_", ""))
     if channel:
         out.append("zchannel" + channel)
-    if category_id:
-        out.append(f"zcat{category_id}")
     out.extend(f"zagency{a}" for a in dict.fromkeys(agency_ids) if a)
     out.extend("zflag" + flag.replace("_", "") for flag in flags)
     return out
@@ -89,14 +89,13 @@ def _facets(matter) -> list[str]:
     return facet_tokens(
         getattr(matter, "state", None),
         getattr(matter, "channel", None),
-        getattr(matter, "category_id", None),
         (getattr(matter, "agency_id", None), getattr(matter, "handling_agency_id", None)),
         getattr(matter, "flags", None) or (),
     )
 
 
 def _filter_tokens(f: Filters) -> list[str]:
-    tokens_ = facet_tokens(f.state, f.channel, f.category_id, (), f.flags)
+    tokens_ = facet_tokens(f.state, f.channel, (), f.flags)
     if f.agency_id:
         tokens_.append(f"zagency{f.agency_id}")
     return tokens_
@@ -377,7 +376,17 @@ def search_statement(
     if f.channel:
         stmt = stmt.where(Matter.channel == f.channel)
     if f.category_id:
-        stmt = stmt.where(Matter.category_id == f.category_id)
+        # The chosen category and everything under it (the tree has three levels).
+        tree = ContentCategory
+        children = select(tree.id).where(tree.parent_id == f.category_id)
+        grandchildren = select(tree.id).where(tree.parent_id.in_(children))
+        stmt = stmt.where(
+            or_(
+                Matter.category_id == f.category_id,
+                Matter.category_id.in_(children),
+                Matter.category_id.in_(grandchildren),
+            )
+        )
     if f.agency_id:
         stmt = stmt.where(
             or_(Matter.agency_id == f.agency_id, Matter.handling_agency_id == f.agency_id)

@@ -1,4 +1,4 @@
-"""search index: facet tokens for state, channel, category, agencies and flags
+"""search index: facet tokens for state, channel, agencies and flags
 
 A word combined with a filter ("物业" in state 已登记) found every matter holding the word and
 then read each to test the filter; at a million matters a common word has 100,000 of them. The
@@ -35,7 +35,7 @@ def upgrade() -> None:
     while True:
         rows = conn.execute(
             sa.text(
-                "SELECT id, state, channel, category_id, agency_id, handling_agency_id, flags "
+                "SELECT id, state, channel, agency_id, handling_agency_id, flags "
                 "FROM core_matter WHERE id > :last ORDER BY id LIMIT :n"
             ),
             {"last": last, "n": BATCH},
@@ -43,7 +43,7 @@ def upgrade() -> None:
         if not rows:
             break
         params = []
-        for mid, state, channel, category_id, agency_id, handling_id, flags in rows:
+        for mid, state, channel, agency_id, handling_id, flags in rows:
             if isinstance(flags, str):  # SQLite returns the JSON text
                 flags = json.loads(flags or "[]")
             tokens = facet_tokens(
