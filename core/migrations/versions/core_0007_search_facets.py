@@ -46,9 +46,7 @@ def upgrade() -> None:
         for mid, state, channel, agency_id, handling_id, flags in rows:
             if isinstance(flags, str):  # SQLite returns the JSON text
                 flags = json.loads(flags or "[]")
-            tokens = facet_tokens(
-                state, channel, category_id, (agency_id, handling_id), flags or ()
-            )
+            tokens = facet_tokens(state, channel, (agency_id, handling_id), flags or ())
             params.append({"id": mid, "f": " " + " ".join(tokens)})
         conn.execute(update, params)
         last = rows[-1][0]
