@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
-from flask import has_request_context
+from flask import g, has_app_context, has_request_context
 from flask_login import current_user
 
 _acting: ContextVar[Any] = ContextVar("minsheng_acting_user", default=None)
@@ -64,3 +65,34 @@ def actor_permissions() -> frozenset[str]:
 def has_permission(name: str) -> bool:
     """Whether the current actor holds permission ``name``."""
     return name in actor_permissions()
+
+
+@dataclass(frozen=True)
+class ActorCard:
+    """What records written for the acting user need of them: ids and names, read once."""
+
+    id: int
+    username: str
+    display_name: str
+    agency_id: int | None
+
+
+def actor_card() -> ActorCard | None:
+    """The acting user's card (``None`` for the system), kept for the request.
+
+    Every commit expires the user object; a service that writes the user's id and name into
+    each row (timeline, audit) would otherwise read the user back after each transaction.
+    """
+    user = current_actor()
+    if user is None:
+        return None
+    from sqlalchemy import inspect
+
+    identity = inspect(user).identity
+    key = f"minsheng_actor_card_{identity[0] if identity else id(user)}"
+    card = g.get(key) if has_app_context() else None
+    if card is None:
+        card = ActorCard(user.id, user.username, user.display_name, user.agency_id)
+        if has_app_context():
+            setattr(g, key, card)
+    return card

@@ -55,6 +55,26 @@ def today() -> date:
 _CALENDARS: dict[tuple, WorkCalendar] = {}
 
 
+def _calendar_stamp():
+    """One row that changes whenever the calendar tables do (built once: it runs per clock)."""
+    global _STAMP
+    if _STAMP is None:
+        days = CalendarDay.__table__
+        years = CalendarYear.__table__
+        _STAMP = select(
+            func.count(),
+            func.max(days.c.changed_at),
+            func.min(days.c.day),
+            func.max(days.c.day),
+            select(func.count()).select_from(years).scalar_subquery(),
+            select(func.max(years.c.imported_at)).scalar_subquery(),
+        ).select_from(days)
+    return _STAMP
+
+
+_STAMP = None
+
+
 def load_calendar() -> WorkCalendar:
     """The working-day calendar: library data plus the administrator's overrides and imports.
 
@@ -66,16 +86,7 @@ def load_calendar() -> WorkCalendar:
     conn = db.session.connection()  # not session.execute: no autoflush, no ORM machinery
     days = CalendarDay.__table__
     years = CalendarYear.__table__
-    stamp = conn.execute(
-        select(
-            func.count(),
-            func.max(days.c.changed_at),
-            func.min(days.c.day),
-            func.max(days.c.day),
-            select(func.count()).select_from(years).scalar_subquery(),
-            select(func.max(years.c.imported_at)).scalar_subquery(),
-        ).select_from(days)
-    ).one()
+    stamp = conn.execute(_calendar_stamp()).one()
     key = (str(conn.engine.url), *stamp)
     calendar = _CALENDARS.get(key)
     if calendar is None:

@@ -11,14 +11,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask import current_app, has_app_context
+from flask import current_app, g, has_app_context
 from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.exc import StaleDataError
 
 from core import audit
-from core.accounts.actor import actor_permissions, current_actor
+from core.accounts.actor import actor_card, actor_permissions, current_actor
 from core.accounts.models import Agency
 from core.accounts.services import StaleEdit, check_version
 from core.cases import clocks, documents
@@ -215,15 +216,14 @@ def register_matter(reg: Registration, agency: Agency | None = None) -> Matter:
 
 
 def _register(reg: Registration, agency: Agency | None) -> Matter:
-    actor = current_actor()
-    agency = agency or getattr(actor, "agency", None)
-    if agency is None:
+    actor = actor_card()
+    agency_id = _identity(agency) if agency is not None else getattr(actor, "agency_id", None)
+    if agency_id is None:
         raise MatterError("您的账户未设置所属机构，不能登记信访事项。")
     errors = _validate(reg)
     if errors:
         raise MatterError("登记信息有误，请按提示修改。", errors)
-    region = agency.region_code or "000000"
-    agency_id = agency.id
+    region = _region_of(agency_id)
     session = db.session
     # The rows are written with Core statements on the session's connection, not by a flush of
     # the unit of work: a desk registers all day, and the flush (with its autoflushes, index
@@ -261,7 +261,7 @@ def _register(reg: Registration, agency: Agency | None) -> Matter:
             accuser_sealed=reg.purpose == "accusation" or reg.handling_type == "accusation",
             state="registered",
             received_on=reg.received_on,
-            registered_by_id=getattr(actor, "id", None),
+            registered_by_id=actor.id if actor else None,
             agency_id=agency_id,
             extended_days=0,
             supervised=False,
@@ -300,7 +300,8 @@ def _register(reg: Registration, agency: Agency | None) -> Matter:
         content, identity = index_row(matter, people)
         insert_object(conn, MatterIndex(matter_id=matter.id, content=content, identity=identity))
         summary = f"登记信访事项 {matter.number}"
-        insert_object(conn, audit.event_for("matter.register", matter, summary=summary))
+        event = audit.event_for("matter.register", matter, summary=summary, actor=actor)
+        insert_object(conn, event)
         session.commit()
     except Exception:
         session.rollback()
@@ -310,6 +311,21 @@ def _register(reg: Registration, agency: Agency | None) -> Matter:
     make_transient_to_detached(matter)
     session.add(matter)
     return matter
+
+
+def _identity(obj) -> int:
+    """The primary key of a persistent object, without loading it if it is expired."""
+    identity = sa_inspect(obj).identity
+    return identity[0] if identity else obj.id
+
+
+def _region_of(agency_id: int) -> str:
+    """The agency's region code (numbers start with it), read once per request."""
+    regions = g.setdefault("minsheng_agency_regions", {}) if has_app_context() else {}
+    if agency_id not in regions:
+        agency = db.session.get(Agency, agency_id)
+        regions[agency_id] = (agency.region_code if agency else None) or "000000"
+    return regions[agency_id]
 
 
 def _pattern() -> str:

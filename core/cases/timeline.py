@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.accounts.actor import current_actor
+from core.accounts.actor import actor_card
 from core.cases.models import Matter, TimelineEntry
 
 
 def new_entry(matter_id: int, kind: str, title: str, body: str = "", **data: Any) -> TimelineEntry:
     """A new entry of matter ``matter_id`` by the acting user (or the system), not yet added."""
-    actor = current_actor()
+    actor = actor_card()
     return TimelineEntry(
         matter_id=matter_id,
-        user_id=getattr(actor, "id", None),
-        actor=getattr(actor, "display_name", None) or "系统",
+        user_id=actor.id if actor else None,
+        actor=(actor.display_name if actor else None) or "系统",
         kind=kind,
         title=title,
         body=body,
