@@ -55,6 +55,11 @@ def actor_permissions() -> frozenset[str]:
     user = current_actor()
     if user is None:
         return frozenset()
+    return permissions_of(user)
+
+
+def permissions_of(user: Any) -> frozenset[str]:
+    """``user.permission_names()``, read once for the life of the loaded user (one request)."""
     cached = getattr(user, "_minsheng_perms", None)
     if cached is None:
         cached = user.permission_names()

@@ -24,7 +24,7 @@ from sqlalchemy.orm import (
     with_loader_criteria,
 )
 
-from core.accounts.actor import actor_permissions, current_actor
+from core.accounts.actor import actor_permissions, current_actor, permissions_of
 from core.accounts.models import Agency
 
 ALL = "core.records.all"
@@ -64,7 +64,7 @@ def visible_agency_ids(user) -> frozenset[int] | None:
     cache_key = f"minsheng_visible_{identity[0] if identity else user.id}"
     if has_app_context() and cache_key in g:
         return g.get(cache_key)
-    perms = user.permission_names()
+    perms = permissions_of(user)
     if ALL in perms:
         return None
     from core.extensions import db

@@ -422,6 +422,10 @@ def queue():
     if tab not in work_queue.TABS:
         tab = work_queue.default_tab(user, perms, on=on)
     q = request.args.get("q", "").strip()
+    if tab == "all" and q:
+        # Words are looked up in the search index (a LIKE over every summary reads the whole
+        # table at a million matters); the search page also offers the filters.
+        return redirect(url_for("core.matter_search", q=q))
     page = work_queue.tab_page(
         tab,
         user,
