@@ -435,6 +435,7 @@ def queue():
         q=q,
         count=False,
         after=request.args.get("after", type=int) if tab == "all" else None,
+        rows_only=True,
     )
     return render_template(
         "core/cases/queue.html",
