@@ -757,3 +757,33 @@ def test_a_differently_typed_name_does_not_rename_the_person(app):
                 TimelineEntry.matter_id == first.id, TimelineEntry.kind == "note"
             )
         ).first()
+
+
+def test_registration_writes_everything_a_matter_needs(app):
+    # register_matter writes its rows with Core statements (no ORM events): the person's pinyin
+    # key, the version bump of a person whose contact details change, the index row and the
+    # audit event must all be there as if the unit of work had written them.
+    from core.audit import AuditEvent
+    from core.cases.models import Person
+    from core.cases.models.search_index import MatterIndex
+    from core.cases.services import PartyInput
+    from tests.cases_support import VALID_ID, register
+
+    with app.app_context():
+        first = register(received_on=D(2026, 3, 2))
+        person = db.session.execute(select(Person).where(Person.id_number == VALID_ID)).scalar_one()
+        assert person.name_pinyin == "wang da ming" and person.version == 1
+        second = register(
+            received_on=D(2026, 3, 3),
+            parties=[PartyInput(name="王大明", id_number=VALID_ID, mobile="13900000002")],
+        )
+        db.session.refresh(person)
+        assert person.mobile == "13900000002" and person.version == 2
+        assert second.state == "registered" and second.version == 1 and second.parties
+        assert second.lead.person.id == person.id and second.clocks[0].kind == "disposition"
+        index = db.session.get(MatterIndex, second.id)
+        assert "13900000002" in index.identity and "zstateregistered" in index.content
+        events = db.session.execute(
+            select(AuditEvent.object_id).where(AuditEvent.action == "matter.register")
+        ).scalars()
+        assert set(events) == {str(first.id), str(second.id)}
