@@ -477,6 +477,11 @@ def table(results: list[dict[str, Any]]) -> str:
             f"| {(peer.get('registration') or {}).get('p50_ms', '—')} / "
             f"{(peer.get('registration') or {}).get('p95_ms', '—')} | | |"
         )
+        counts = r.get("counts", {})
+        lines.append(
+            f"{head}| tab badge counts p50/p95 ms (fetched after the page is shown) "
+            f"| {counts.get('p50_ms')} / {counts.get('p95_ms')} | | | |"
+        )
         rep = r.get("repeats", {})
         p95 = rep.get("p95_ms")
         lines.append(
