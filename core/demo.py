@@ -1,4 +1,4 @@
-"""Demo data for the one-command run: an agency tree and one local user per role."""
+"""Demo data for the one-command run: an agency tree, one local user per role, some matters."""
 
 from __future__ import annotations
 
@@ -95,4 +95,153 @@ def load_demo() -> list[str]:
             )
         lines.append(f"  {username:20} {name}")
     db.session.commit()
+    load_demo_matters()
     return [f"演示账户（密码均为 {password}）:", *lines]
+
+
+# (days ago, channel, name, 17 digits of the ID number, mobile, summary, demand, route)
+# route: "" stays at the desk; "forward"/"assign" to the housing bureau; "accept": also accepted.
+MATTERS = (
+    (
+        20,
+        "visit",
+        "王秀兰",
+        "21010319620315102",
+        "13904001234",
+        "反映小东社区老旧小区改造后楼道漏水，多次找物业未解决。",
+        "尽快维修楼道防水",
+        "accept",
+    ),
+    (
+        16,
+        "letter",
+        "李建国",
+        "21010319580722101",
+        "13804002345",
+        "反映大东街道某拆迁项目补偿款至今未按协议支付。",
+        "按协议支付补偿款",
+        "assign",
+    ),
+    (
+        12,
+        "online",
+        "张丽",
+        "21010319850109202",
+        "15904003456",
+        "反映某建筑公司拖欠农民工工资三个月，共计四万余元。",
+        "督促支付拖欠工资",
+        "forward",
+    ),
+    (
+        9,
+        "phone",
+        "刘伟",
+        "21010319790430301",
+        "13604004567",
+        "反映小区夜间施工噪声扰民，影响休息。",
+        "限制夜间施工",
+        "forward",
+    ),
+    (
+        6,
+        "visit",
+        "陈桂英",
+        "21010319550812402",
+        "13504005678",
+        "反映申请最低生活保障未获批准，要求说明理由。",
+        "重新审核低保申请",
+        "",
+    ),
+    (
+        4,
+        "online",
+        "赵磊",
+        "21010319900203111",
+        "18704006789",
+        "反映小区物业公司擅自提高物业费标准。",
+        "恢复原收费标准",
+        "forward",
+    ),
+    (
+        2,
+        "letter",
+        "孙淑珍",
+        "21010319600918222",
+        "",
+        "反映安置房交付延期一年，过渡费停发。",
+        "尽快交房并补发过渡费",
+        "",
+    ),
+    (
+        1,
+        "visit",
+        "周海",
+        "21010319731125331",
+        "13304007890",
+        "反映维修资金使用不公开，要求公示账目。",
+        "公示维修资金账目",
+        "",
+    ),
+)
+
+
+def load_demo_matters() -> None:
+    """Register a few matters at the demo bureau and route some to the housing bureau.
+
+    Through the services, as the demo users, so numbers, clocks, notices, the timeline and the
+    audit log are what a real desk produces. Only into an empty case file.
+    """
+    from datetime import timedelta
+
+    from core.accounts.actor import acting_as
+    from core.cases.clocks import today
+    from core.cases.idcard import check_digit
+    from core.cases.models import Matter
+    from core.cases.services import PartyInput, Registration, perform, register_matter
+
+    if db.session.execute(select(Matter.id).limit(1)).first():
+        return
+    users = {u.username: u for u in db.session.execute(select(User)).scalars()}
+    needed = ("registration_clerk", "supervisor", "case_handler")
+    if any(name not in users for name in needed):
+        return
+    housing = db.session.execute(select(Agency).where(Agency.code == "SH-ZJJ")).scalar_one()
+    on_day = today()
+    for days, channel, name, digits, mobile, summary, demand, route in MATTERS:
+        received = on_day - timedelta(days=days)
+        with acting_as(users["registration_clerk"]):
+            matter = register_matter(
+                Registration(
+                    channel=channel,
+                    summary=summary,
+                    received_on=received,
+                    demands=[demand],
+                    place_text="沈河区大东街道",
+                    parties=[
+                        PartyInput(name=name, id_number=digits + check_digit(digits), mobile=mobile)
+                    ],
+                )
+            )
+        if not route:
+            continue
+        step_on = received + timedelta(days=1)
+        with acting_as(users["supervisor"]):
+            data = {"agency_id": housing.id}
+            if route == "assign":
+                data |= {
+                    "standard": "查清补偿款支付情况并书面答复",
+                    "deadline": on_day + timedelta(days=20),
+                }
+            perform(
+                matter,
+                "assign" if route == "assign" else "forward",
+                data,
+                version=matter.version,
+                on=step_on,
+            )
+        if route == "accept":
+            with acting_as(users["case_handler"]):
+                matter = db.session.get(Matter, matter.id)
+                perform(
+                    matter, "accept", {}, version=matter.version, on=step_on + timedelta(days=2)
+                )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -243,6 +244,18 @@ def test_demo_data_has_one_local_user_per_role_and_loads_once(bare_app):
 
     resp = login(bare_app.test_client(), "case_handler", password)
     assert resp.status_code == 302
+    # Matters to work on, registered and routed through the services, once.
+    from core.cases.models import Matter
+
+    with bare_app.app_context():
+        states = sorted(m.state for m in db.session.execute(select(Matter)).scalars())
+    assert len(states) == 8 and states.count("registered") == 3
+    assert {"forwarded", "assigned", "in_handling"} <= set(states)
+    # The housing bureau's handler sees the five routed to it, not the three still at the desk.
+    handler = bare_app.test_client()
+    login(handler, "case_handler", password)
+    page = handler.get("/cases/queue?tab=all").get_data(as_text=True)
+    assert len(re.findall(r'href="/cases/\d+">210103', page)) == 5
     admin = bare_app.test_client()
     assert login(admin, "admin", password).status_code == 302
     assert admin.get("/admin/users").status_code == 200
