@@ -1,0 +1,171 @@
+"""The evaluation pages: permissions, CSRF, adjustments with reasons (audited), publish lock."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from core.audit import AuditEvent
+from core.extensions import db
+from tests.plugin import csrf_token
+
+from .support import PERIOD, add_evaluator, install_evaluation
+
+
+def _setup(app, as_user):
+    install_evaluation(app)
+    with app.app_context():
+        add_evaluator()
+    return as_user("evaluator")
+
+
+def _new_period(c) -> str:
+    resp = c.post(
+        "/evaluation/new",
+        data={
+            "csrf_token": csrf_token(c, "/evaluation/"),
+            "name": "2026年6月",
+            "starts_on": PERIOD[0].isoformat(),
+            "ends_on": PERIOD[1].isoformat(),
+        },
+    )
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
+    return resp.headers["Location"]
+
+
+def _version(html: str) -> str:
+    return re.search(r'name="version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="version"', html)
+
+
+def _post(c, url: str, page: str, **data):
+    html = c.get(page).get_data(as_text=True)
+    m = _version(html)
+    version = m.group(1) or m.group(2)
+    return c.post(url, data={"csrf_token": csrf_token(c, page), "version": version, **data})
+
+
+def _computed(app, as_user):
+    from tests.cases_support import agency, register, step
+
+    c = _setup(app, as_user)
+    with app.app_context():
+        mid = register(received_on=PERIOD[0]).id
+        step(mid, "supervisor", "forward", on=PERIOD[0], agency_id=agency("CJJ").id)
+        cjj = agency("CJJ").id
+    page = _new_period(c)
+    resp = _post(c, page + "/compute", page)
+    assert resp.status_code == 302
+    return c, page, cjj
+
+
+def test_permission_required(app, as_user):
+    install_evaluation(app)
+    assert as_user("nobody").get("/evaluation/").status_code == 403
+    assert as_user("handler").get("/evaluation/").status_code == 403
+    leader = as_user("leader")
+    html = leader.get("/evaluation/").get_data(as_text=True)
+    assert "部门考核" in html and "新建考核期" not in html  # view only
+    resp = leader.post("/evaluation/new", data={"csrf_token": csrf_token(leader, "/evaluation/")})
+    assert resp.status_code == 403
+
+
+def test_forms_carry_csrf_and_refuse_without_it(app, as_user):
+    c = _setup(app, as_user)
+    page = _new_period(c)
+    html = c.get(page).get_data(as_text=True)
+    assert html.count('name="csrf_token"') >= 1
+    resp = c.post(page + "/compute", data={"version": "1"})
+    assert resp.status_code == 400
+    assert "Traceback" not in resp.get_data(as_text=True)
+
+
+def test_period_validation_in_chinese(app, as_user):
+    c = _setup(app, as_user)
+    resp = c.post(
+        "/evaluation/new",
+        data={
+            "csrf_token": csrf_token(c, "/evaluation/"),
+            "name": "倒置",
+            "starts_on": "2026-06-30",
+            "ends_on": "2026-06-01",
+        },
+    )
+    assert resp.status_code == 400
+    assert "结束日期不能早于开始日期。" in resp.get_data(as_text=True)
+
+
+def test_ranked_table_shows_rates_with_numerator_and_denominator(app, as_user):
+    c, page, _cjj = _computed(app, as_user)
+    html = c.get(page).get_data(as_text=True)
+    assert "县住建局" in html
+    assert "(0/1)" in html  # never accepted, acceptance overdue (超期未受理)
+    assert "重新计算" in html
+
+
+def test_adjustment_needs_a_reason_and_is_audited(app, as_user):
+    c, page, cjj = _computed(app, as_user)
+    resp = _post(c, page + "/adjust", page, agency_id=str(cjj), points="-2.5", reason="  ")
+    assert resp.status_code == 400
+    assert "加减分必须填写理由。" in resp.get_data(as_text=True)
+    resp = _post(
+        c, page + "/adjust", page, agency_id=str(cjj), points="-2.5", reason="迟报专项材料"
+    )
+    assert resp.status_code == 302
+    html = c.get(page).get_data(as_text=True)
+    assert "迟报专项材料" in html and "-2.50" in html
+    with app.app_context():
+        event = db.session.execute(
+            select(AuditEvent).where(AuditEvent.action == "evaluation.adjusted")
+        ).scalar_one()
+        assert event.username == "evaluator"
+        assert event.detail["reason"] == "迟报专项材料" and event.detail["points"] == -2.5
+
+
+def test_stale_form_is_refused(app, as_user):
+    c, page, cjj = _computed(app, as_user)
+    token = csrf_token(c, page)
+    resp = c.post(
+        page + "/adjust",
+        data={
+            "csrf_token": token,
+            "version": "1",
+            "agency_id": str(cjj),
+            "points": "1",
+            "reason": "旧页面",
+        },
+    )
+    assert resp.status_code == 409
+    assert "该记录已被他人修改" in resp.get_data(as_text=True)
+
+
+def test_published_period_refuses_recompute_and_adjustments(app, as_user):
+    c, page, cjj = _computed(app, as_user)
+    assert _post(c, page + "/publish", page).status_code == 302
+    html = c.get(page).get_data(as_text=True)
+    assert "已发布" in html and "记录加减分" not in html and "重新计算" not in html
+    # The page offers no buttons any more; post as a page opened before publishing would.
+    with app.app_context():
+        from modules.evaluation.models import EvaluationPeriod
+
+        version = str(db.session.execute(select(EvaluationPeriod.version)).scalar_one())
+    token = csrf_token(c, page)
+    resp = c.post(page + "/compute", data={"csrf_token": token, "version": version})
+    assert resp.status_code == 409
+    assert "该考核期已发布" in resp.get_data(as_text=True)
+    resp = c.post(
+        page + "/adjust",
+        data={
+            "csrf_token": token,
+            "version": version,
+            "agency_id": str(cjj),
+            "points": "1",
+            "reason": "补加",
+        },
+    )
+    assert resp.status_code == 409
+    assert "该考核期已发布" in resp.get_data(as_text=True)
+    with app.app_context():
+        actions = set(db.session.execute(select(AuditEvent.action)).scalars())
+        assert {"evaluation.computed", "evaluation.published"} <= actions
+        assert "evaluation.adjusted" not in actions

@@ -1,0 +1,141 @@
+"""Pages of the evaluation module: periods, the ranked table, compute, adjust, publish."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+
+from core.api import StaleEdit, get_visible_or_404, has_permission, require
+
+from . import services
+from .blueprint import bp
+from .forms import AdjustmentForm, PeriodForm, VersionForm
+from .models import EvaluationPeriod
+from .services import EvaluationError
+
+INVALID = "表单已过期或无效，请刷新页面后重试。"
+
+
+def _apply(form, errors: dict[str, str]) -> None:
+    for key, message in errors.items():
+        field = getattr(form, key, None)
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            flash(message, "error")
+
+
+@bp.route("/evaluation/")
+@require("evaluation.view")
+def periods():
+    return render_template(
+        "evaluation/periods.html",
+        periods=services.periods(),
+        form=PeriodForm(),
+        can_manage=has_permission("evaluation.manage"),
+    )
+
+
+@bp.route("/evaluation/new", methods=["POST"])
+@require("evaluation.manage")
+def new_period():
+    form = PeriodForm()
+    if form.validate_on_submit():
+        try:
+            period = services.create_period(form.name.data, form.starts_on.data, form.ends_on.data)
+        except EvaluationError as exc:
+            _apply(form, exc.errors)
+            flash(str(exc), "error")
+        else:
+            flash(f"已建立考核期“{period.name}”。", "success")
+            return redirect(url_for("evaluation.period", period_id=period.id))
+    elif form.csrf_token.errors:
+        flash(INVALID, "error")
+    else:
+        flash("考核期信息有误，请按提示修改。", "error")
+    return (
+        render_template(
+            "evaluation/periods.html",
+            periods=services.periods(),
+            form=form,
+            can_manage=True,
+        ),
+        400,
+    )
+
+
+def _render_period(period: EvaluationPeriod, adjustment_form=None, status: int = 200):
+    ranking = services.ranking(period)
+    form = adjustment_form or AdjustmentForm(version=period.version)
+    form.agency_id.choices = [(str(r.score.agency_id), r.score.agency_name) for r in ranking]
+    indicators = period.scheme.indicators
+    return (
+        render_template(
+            "evaluation/period.html",
+            period=period,
+            ranking=ranking,
+            indicators=indicators,
+            adjustments=services.adjustments(period),
+            adjustment_form=form,
+            action_form=VersionForm(version=period.version),
+            can_manage=has_permission("evaluation.manage") and not period.published,
+        ),
+        status,
+    )
+
+
+@bp.route("/evaluation/<int:period_id>")
+@require("evaluation.view")
+def period(period_id: int):
+    return _render_period(get_visible_or_404(EvaluationPeriod, period_id))
+
+
+def _act(period_id: int, action, done: str):
+    """Run a compute/publish button; refusals come back as a message on the period page."""
+    period = get_visible_or_404(EvaluationPeriod, period_id)
+    form = VersionForm()
+    if not form.validate_on_submit():
+        flash(INVALID, "error")
+        return _render_period(period, status=400)
+    try:
+        action(period, form.version.data)
+    except (EvaluationError, StaleEdit) as exc:
+        flash(str(exc), "error")
+        return _render_period(get_visible_or_404(EvaluationPeriod, period_id), status=409)
+    flash(done, "success")
+    return redirect(url_for("evaluation.period", period_id=period_id))
+
+
+@bp.route("/evaluation/<int:period_id>/compute", methods=["POST"])
+@require("evaluation.manage")
+def compute(period_id: int):
+    return _act(period_id, services.compute, "已计算考核得分。")
+
+
+@bp.route("/evaluation/<int:period_id>/publish", methods=["POST"])
+@require("evaluation.manage")
+def publish(period_id: int):
+    return _act(period_id, services.publish, "考核结果已发布并锁定。")
+
+
+@bp.route("/evaluation/<int:period_id>/adjust", methods=["POST"])
+@require("evaluation.manage")
+def adjust(period_id: int):
+    period = get_visible_or_404(EvaluationPeriod, period_id)
+    form = AdjustmentForm()
+    if not form.validate_on_submit():
+        flash(INVALID if form.csrf_token.errors else "加减分信息有误，请按提示修改。", "error")
+        return _render_period(period, form, 400)
+    points = float(form.points.data) if form.points.data is not None else None
+    agency_id = int(form.agency_id.data) if (form.agency_id.data or "").isdigit() else None
+    try:
+        services.add_adjustment(period, form.version.data, agency_id, points, form.reason.data)
+    except EvaluationError as exc:
+        _apply(form, exc.errors)
+        flash(str(exc), "error")
+        status = 400 if exc.errors else 409
+        return _render_period(get_visible_or_404(EvaluationPeriod, period_id), form, status)
+    except StaleEdit as exc:
+        flash(str(exc), "error")
+        return _render_period(get_visible_or_404(EvaluationPeriod, period_id), status=409)
+    flash("已记录加减分。", "success")
+    return redirect(url_for("evaluation.period", period_id=period_id))
