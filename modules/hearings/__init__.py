@@ -1,0 +1,1 @@
+"""Hearings (信访听证): hearing cases on major, complex or difficult matters."""

@@ -1,0 +1,159 @@
+"""Hearings: schedule → participants → hold → conclude; record rules, stale edits, rights, CSRF."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core.audit import AuditEvent
+from core.extensions import db
+from tests.plugin import TOKEN_RE
+
+from .support import add_officer, install_hearings, new_matter, post, schedule
+
+
+def _hearing(app):
+    from modules.hearings.models import Hearing
+
+    with app.app_context():
+        h = db.session.execute(select(Hearing)).scalar_one()
+        db.session.expunge(h)
+        return h
+
+
+def _setup(app):
+    install_hearings(app)
+    officer_id = add_officer(app)
+    matter_id, number = new_matter(app)
+    return officer_id, matter_id, number
+
+
+def test_schedule_hold_conclude(app, as_user):
+    officer_id, matter_id, number = _setup(app)
+    c = as_user("supervisor")
+    resp = schedule(c, number, officer_id)
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:3000]
+    h = _hearing(app)
+    assert (h.status, h.stage, h.version) == ("planned", "rereview", 1)
+
+    html = c.get("/hearings/").get_data(as_text=True)
+    assert number in html and "县信访局三楼听证室" in html
+
+    # Holding needs hearing members: refused with a Chinese message, nothing changed.
+    resp = post(c, h.id, "hold", heard="信访人陈述；承办单位举证。")
+    assert resp.status_code == 422
+    assert "听证员或专家" in resp.get_data(as_text=True)
+
+    for role, name in (("petitioner", "王大明"), ("member", "李律师"), ("expert", "张教授")):
+        resp = post(c, h.id, "participants", role=role, name=name, organisation="")
+        assert resp.status_code == 302, resp.get_data(as_text=True)[:3000]
+    page = c.get(f"/hearings/{h.id}").get_data(as_text=True)
+    assert "张教授" in page
+    assert "王大明" in page  # the supervisor holds core.personal_data.view
+    masked = as_user("officer").get(f"/hearings/{h.id}").get_data(as_text=True)
+    assert "张教授" in masked and "王大明" not in masked  # the officer does not: masked
+
+    resp = post(
+        c, h.id, "hold", heard="信访人陈述；承办单位举证。", opinions="多数听证员认为应予补发。"
+    )
+    assert resp.status_code == 302
+    resp = post(c, h.id, "conclude", conclusion="应按协议补发拆迁补偿款。")
+    assert resp.status_code == 302
+    h = _hearing(app)
+    assert h.status == "concluded" and h.span_until is not None and h.excluded_days >= 1
+
+    with app.app_context():
+        from core.cases.models import TimelineEntry
+
+        titles = list(
+            db.session.execute(
+                select(TimelineEntry.title).where(TimelineEntry.matter_id == matter_id)
+            ).scalars()
+        )
+        assert "安排听证" in titles and "听证结论" in titles
+        actions = set(
+            db.session.execute(
+                select(AuditEvent.action).where(AuditEvent.action.like("hearings.%"))
+            ).scalars()
+        )
+        assert {"hearings.schedule", "hearings.participant", "hearings.hold"} <= actions
+        assert "hearings.conclude" in actions
+
+
+def test_validation_messages_in_chinese(app, as_user):
+    officer_id, _, number = _setup(app)
+    c = as_user("supervisor")
+    resp = schedule(c, "", officer_id, venue="", public="", closed_reason="")
+    assert resp.status_code == 422
+    html = resp.get_data(as_text=True)
+    assert "请填写信访事项编号。" in html and "请填写听证地点。" in html
+    resp = schedule(c, number, officer_id, public="", closed_reason="")
+    assert resp.status_code == 422
+    assert "不公开听证须说明理由" in resp.get_data(as_text=True)
+    resp = schedule(c, "XX-不存在", officer_id)
+    assert "未找到该信访事项" in resp.get_data(as_text=True)
+    resp = schedule(c, number, officer_id, scheduled_at="明天")
+    assert resp.status_code == 422
+    assert "Traceback" not in resp.get_data(as_text=True)
+
+
+def test_other_agency_cannot_see(app, as_user):
+    officer_id, _, number = _setup(app)
+    add_officer(app, "far", "OTHER")
+    c = as_user("supervisor")
+    assert schedule(c, number, officer_id).status_code == 302
+    h = _hearing(app)
+    far = as_user("far")
+    assert far.get(f"/hearings/{h.id}").status_code == 404
+    assert number not in far.get("/hearings/").get_data(as_text=True)
+    # Nor can they schedule one on a matter they cannot see.
+    resp = schedule(far, number, officer_id)
+    assert resp.status_code == 422
+    assert "未找到该信访事项" in resp.get_data(as_text=True)
+
+
+def test_stale_edit_is_refused(app, as_user):
+    officer_id, _, number = _setup(app)
+    c = as_user("supervisor")
+    assert schedule(c, number, officer_id).status_code == 302
+    h = _hearing(app)
+    resp = post(c, h.id, "participants", role="member", name="李律师", version="1")
+    assert resp.status_code == 302
+    # A second form opened at version 1 is refused, and saves nothing.
+    resp = post(c, h.id, "participants", role="expert", name="张教授", version="1")
+    assert resp.status_code == 409
+    assert "该记录已被他人修改" in resp.get_data(as_text=True)
+    assert [p.name for p in _participants(app)] == ["李律师"]
+
+
+def _participants(app):
+    from modules.hearings.models import HearingParticipant
+
+    with app.app_context():
+        return list(db.session.execute(select(HearingParticipant)).scalars())
+
+
+def test_permission_required(app, as_user):
+    officer_id, _, number = _setup(app)
+    assert as_user("nobody").get("/hearings/").status_code == 403
+    leader = as_user("leader")  # view only
+    assert leader.get("/hearings/").status_code == 200
+    assert leader.get("/hearings/new").status_code == 403
+    c = as_user("supervisor")
+    assert schedule(c, number, officer_id).status_code == 302
+    h = _hearing(app)
+    assert leader.get(f"/hearings/{h.id}").status_code == 200
+    resp = leader.post(f"/hearings/{h.id}/cancel", data={"reason": "x", "version": "1"})
+    assert resp.status_code in (400, 403)
+
+
+def test_forms_carry_csrf_and_refuse_without(app, as_user):
+    officer_id, _, number = _setup(app)
+    c = as_user("supervisor")
+    assert TOKEN_RE.search(c.get("/hearings/new").get_data(as_text=True))
+    assert schedule(c, number, officer_id).status_code == 302
+    h = _hearing(app)
+    html = c.get(f"/hearings/{h.id}").get_data(as_text=True)
+    assert html.count('name="csrf_token"') >= 3
+    resp = c.post(f"/hearings/{h.id}/cancel", data={"reason": "信访人撤回", "version": "1"})
+    assert resp.status_code == 400
+    assert _hearing(app).status == "planned"

@@ -1,0 +1,201 @@
+"""Pages of the hearings desk: list, schedule a hearing, a hearing with its record forms."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask import flash, redirect, render_template, request, url_for
+
+from core.api import (
+    Matter,
+    StaleEdit,
+    db,
+    get_visible_or_404,
+    has_permission,
+    require,
+)
+
+from . import services
+from .blueprint import bp
+from .forms import CancelForm, ConcludeForm, HoldForm, ParticipantForm, ScheduleForm, opts
+from .models import Hearing
+from .services import HearingError, Schedule
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")  # the form's local time is Beijing time
+
+
+def _apply(form, errors: dict[str, str]) -> None:
+    for key, message in errors.items():
+        field = getattr(form, key, None)
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            flash(message, "error")
+
+
+def _officer_choices(form: ScheduleForm) -> None:
+    form.presiding_officer_id.choices = opts(
+        (u.id, u.display_name) for u in services.officers()
+    ) or opts([(0, "（尚无听证主持人角色的用户）")])
+
+
+def _schedule_of(form: ScheduleForm) -> Schedule:
+    return Schedule(
+        reason=form.reason.data,
+        stage=form.stage.data,
+        scheduled_at=form.scheduled_at.data.replace(tzinfo=LOCAL_TZ),
+        venue=form.venue.data or "",
+        presiding_officer_id=form.presiding_officer_id.data or 0,
+        public=bool(form.public.data),
+        closed_reason=form.closed_reason.data or "",
+    )
+
+
+def _hearing(hearing_id: int) -> Hearing:
+    hearing = get_visible_or_404(Hearing, hearing_id)
+    # The record rule of the matter applies too: a hearing is as confidential as its matter.
+    get_visible_or_404(Matter, hearing.matter_id)
+    return hearing
+
+
+@bp.route("/hearings/")
+@require("hearings.view")
+def index():
+    """Hearings: upcoming (planned) or held (held, concluded, cancelled)."""
+    tab = "held" if request.args.get("tab") == "held" else "upcoming"
+    return render_template("hearings/index.html", tab=tab, hearings=services.listing(tab))
+
+
+@bp.route("/hearings/new", methods=["GET", "POST"])
+@require("hearings.manage")
+def new():
+    """Schedule a hearing on a matter (by number or id; the record rules apply)."""
+    form = ScheduleForm()
+    if request.method == "GET" and request.args.get("matter"):
+        form.matter.data = request.args["matter"]
+    _officer_choices(form)
+    if form.validate_on_submit():
+        matter = services.find_matter(form.matter.data)
+        if matter is None:
+            form.matter.errors = [*form.matter.errors, "未找到该信访事项，或您无权查看。"]
+        else:
+            try:
+                hearing = services.schedule(matter, _schedule_of(form))
+            except HearingError as exc:
+                db.session.rollback()
+                _apply(form, exc.errors)
+            else:
+                flash("已安排听证。", "success")
+                return redirect(url_for("hearings.detail", hearing_id=hearing.id))
+    code = 422 if request.method == "POST" else 200
+    return render_template("hearings/new.html", form=form), code
+
+
+def _detail(hearing: Hearing, code: int = 200, **forms):
+    v = hearing.version
+    made = {
+        "participant_form": ParticipantForm(formdata=None, version=v),
+        "hold_form": HoldForm(formdata=None, version=v),
+        "conclude_form": ConcludeForm(formdata=None, version=v),
+        "cancel_form": CancelForm(formdata=None, version=v),
+        **forms,
+    }
+    return render_template(
+        "hearings/detail.html",
+        hearing=hearing,
+        matter=hearing.matter,
+        petitioner=services.petitioner_label(hearing.matter),
+        names={p.id: services.participant_name(hearing.matter, p) for p in hearing.participants},
+        may_manage=has_permission("hearings.manage"),
+        **made,
+    ), code
+
+
+@bp.route("/hearings/<int:hearing_id>")
+@require("hearings.view")
+def detail(hearing_id: int):
+    """A hearing: schedule, participants, record, conclusion, and the forms to fill them."""
+    return _detail(_hearing(hearing_id))
+
+
+def _act(hearing: Hearing, form, form_key: str, action, done: str):
+    """Run ``action`` for a posted record form; errors re-render the page with the form."""
+    if not form.validate_on_submit():
+        return _detail(hearing, 422, **{form_key: form})
+    try:
+        action()
+    except StaleEdit as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _detail(hearing, 409)
+    except HearingError as exc:
+        db.session.rollback()
+        if exc.errors:
+            _apply(form, exc.errors)
+        else:
+            flash(str(exc), "error")
+        return _detail(hearing, 422, **{form_key: form})
+    flash(done, "success")
+    return redirect(url_for("hearings.detail", hearing_id=hearing.id))
+
+
+@bp.route("/hearings/<int:hearing_id>/participants", methods=["POST"])
+@require("hearings.manage")
+def participant(hearing_id: int):
+    """Add a participant with their role."""
+    hearing = _hearing(hearing_id)
+    form = ParticipantForm()
+    return _act(
+        hearing,
+        form,
+        "participant_form",
+        lambda: services.add_participant(
+            hearing, form.version.data, form.role.data, form.name.data, form.organisation.data
+        ),
+        "已登记参加人。",
+    )
+
+
+@bp.route("/hearings/<int:hearing_id>/hold", methods=["POST"])
+@require("hearings.manage")
+def hold(hearing_id: int):
+    """Record that the hearing was held: the record summary and the members' opinions."""
+    hearing = _hearing(hearing_id)
+    form = HoldForm()
+    return _act(
+        hearing,
+        form,
+        "hold_form",
+        lambda: services.hold(hearing, form.version.data, form.heard.data, form.opinions.data),
+        "已记录听证。",
+    )
+
+
+@bp.route("/hearings/<int:hearing_id>/conclude", methods=["POST"])
+@require("hearings.manage")
+def conclude(hearing_id: int):
+    """Give the conclusion; it lands on the matter's timeline."""
+    hearing = _hearing(hearing_id)
+    form = ConcludeForm()
+    return _act(
+        hearing,
+        form,
+        "conclude_form",
+        lambda: services.conclude(hearing, form.version.data, form.conclusion.data),
+        "已作出听证结论。",
+    )
+
+
+@bp.route("/hearings/<int:hearing_id>/cancel", methods=["POST"])
+@require("hearings.manage")
+def cancel(hearing_id: int):
+    """Call the hearing off, with the reason."""
+    hearing = _hearing(hearing_id)
+    form = CancelForm()
+    return _act(
+        hearing,
+        form,
+        "cancel_form",
+        lambda: services.cancel(hearing, form.version.data, form.reason.data),
+        "已取消听证。",
+    )
