@@ -1,0 +1,162 @@
+"""The lawyers' desk: roster, consultations on matters, masking, record rules, stale edits."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from core.audit import AuditEvent
+from core.cases.models import TimelineEntry
+from core.extensions import db
+from tests.cases_support import register, user
+
+from .support import post_form, setup_legal_aid
+
+
+def _duty(c, lawyer: str, day: date, place: str = "接访大厅"):
+    with c.application.app_context():
+        lawyer_id = user(lawyer).id
+    return post_form(
+        c,
+        "/legal-aid/",
+        "/legal-aid/roster",
+        {"day": day.isoformat(), "lawyer_id": str(lawyer_id), "place": place},
+    )
+
+
+def _consult(c, **data):
+    payload = {"question": "拆迁补偿款未付，能否起诉？", "advice": "可依协议提起民事诉讼。"}
+    payload.update(data)
+    return post_form(c, "/legal-aid/consultations/new", "/legal-aid/consultations/new", payload)
+
+
+def _matter(app) -> tuple[int, str]:
+    with app.app_context():
+        m = register()
+        return m.id, m.number
+
+
+def _last_consultation(app):
+    from modules.legal_aid.models import Consultation
+
+    with app.app_context():
+        c = db.session.execute(select(Consultation).order_by(Consultation.id.desc())).scalar()
+        db.session.expunge(c)
+        return c
+
+
+def test_roster_refuses_double_booking(app, as_user):
+    setup_legal_aid(app)
+    sup = as_user("supervisor")
+    day = date.today()
+    resp = _duty(sup, "lawyer", day)
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
+    resp = _duty(sup, "lawyer", day, place="调解室")
+    assert resp.status_code == 422
+    assert "已有值班安排，不能重复排班" in resp.get_data(as_text=True)
+    assert _duty(sup, "lawyer", day + timedelta(days=1)).status_code == 302
+    assert _duty(sup, "lawyer2", day).status_code == 302
+    html = as_user("lawyer").get("/legal-aid/").get_data(as_text=True)
+    today_block = html.split('id="today-duty"')[1].split("</ul>")[0]
+    assert "值班律师老周" in today_block and "值班律师小钱" in today_block
+    assert "接访大厅" in today_block and "调解室" not in html
+    # A lawyer may not plan the roster.
+    assert _duty(as_user("lawyer"), "lawyer", day + timedelta(days=2)).status_code == 403
+    with app.app_context():
+        actions = set(db.session.execute(select(AuditEvent.action)).scalars())
+    assert "legal_aid.duty.add" in actions
+
+
+def test_consultation_on_a_matter_adds_the_route_to_the_timeline(app, as_user):
+    setup_legal_aid(app)
+    matter_id, number = _matter(app)
+    c = as_user("lawyer")
+    form = c.get(f"/legal-aid/consultations/new?matter={matter_id}").get_data(as_text=True)
+    assert number in form
+    resp = _consult(c, matter_number=number, route="litigation")
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
+    consultation = _last_consultation(app)
+    assert consultation.matter_id == matter_id and consultation.route == "litigation"
+    with app.app_context():
+        titles = list(
+            db.session.execute(
+                select(TimelineEntry.title).where(TimelineEntry.matter_id == matter_id)
+            ).scalars()
+        )
+        actions = set(db.session.execute(select(AuditEvent.action)).scalars())
+    assert "律师建议：诉讼" in titles
+    assert "legal_aid.consultation.create" in actions
+    # The written opinion is kept, shown and noted on the matter.
+    url = f"/legal-aid/consultations/{consultation.id}"
+    resp = post_form(c, url, url + "/opinion", {"opinion": "建议依法起诉。", "version": "1"})
+    assert resp.status_code == 302
+    assert "建议依法起诉。" in c.get(url).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(
+            select(TimelineEntry).where(TimelineEntry.title == "律师出具书面意见")
+        ).scalar()
+    # An unknown number is refused on the form, in Chinese.
+    resp = _consult(c, matter_number="NO-SUCH-NUMBER")
+    assert resp.status_code == 422
+    assert "未找到该信访事项，或您无权查看" in resp.get_data(as_text=True)
+
+
+def test_visitor_phone_is_masked_without_personal_data_permission(app, as_user):
+    setup_legal_aid(app)
+    c = as_user("lawyer")
+    resp = _consult(c, visitor_name="刘小红", visitor_phone="13912345678", route="arbitration")
+    assert resp.status_code == 302
+    url = f"/legal-aid/consultations/{_last_consultation(app).id}"
+    html = c.get(url).get_data(as_text=True)
+    assert "13912345678" not in html and "139＊＊＊＊5678" in html
+    assert "刘小红" not in html
+    # The supervisor holds core.personal_data.view.
+    assert "13912345678" in as_user("supervisor").get(url).get_data(as_text=True)
+    # A free-standing consultation needs the visitor's name.
+    resp = _consult(c)
+    assert resp.status_code == 422
+    assert "未关联信访事项时，请填写来访人姓名" in resp.get_data(as_text=True)
+
+
+def test_other_agency_cannot_open_a_consultation_on_a_matter_it_cannot_see(app, as_user):
+    setup_legal_aid(app)
+    matter_id, number = _matter(app)
+    assert _consult(as_user("lawyer"), matter_number=number).status_code == 302
+    url = f"/legal-aid/consultations/{_last_consultation(app).id}"
+    far = as_user("far_lawyer")
+    assert far.get(url).status_code == 404
+    assert far.get(f"/legal-aid/consultations/new?matter={matter_id}").status_code == 404
+    assert "未找到该信访事项" in _consult(far, matter_number=number).get_data(as_text=True)
+    assert "拆迁补偿款" not in far.get("/legal-aid/consultations?show=all").get_data(as_text=True)
+
+
+def test_stale_edit_is_refused(app, as_user):
+    setup_legal_aid(app)
+    c = as_user("lawyer")
+    assert _consult(c, visitor_name="刘小红").status_code == 302
+    url = f"/legal-aid/consultations/{_last_consultation(app).id}"
+    edit = {"question": "改过的问题", "advice": "改过的建议", "route": "other", "version": "1"}
+    assert post_form(c, url, url + "/edit", edit).status_code == 302
+    stale = post_form(c, url, url + "/edit", {**edit, "question": "迟到的修改"})
+    assert stale.status_code == 409
+    assert "该记录已被他人修改" in stale.get_data(as_text=True)
+    assert _last_consultation(app).question == "改过的问题"
+
+
+def test_forms_carry_csrf_tokens_and_refuse_posts_without(app, as_user):
+    setup_legal_aid(app)
+    sup = as_user("supervisor")
+    assert 'name="csrf_token"' in sup.get("/legal-aid/").get_data(as_text=True)
+    lawyer = as_user("lawyer")
+    html = lawyer.get("/legal-aid/consultations/new").get_data(as_text=True)
+    assert re.search(r'name="csrf_token"[^>]*value="[^"]+"', html)
+    resp = lawyer.post(
+        "/legal-aid/consultations/new", data={"visitor_name": "甲", "question": "问"}
+    )
+    assert resp.status_code in (400, 422)
+    with app.app_context():
+        from modules.legal_aid.models import Consultation
+
+        assert db.session.execute(select(Consultation)).first() is None
