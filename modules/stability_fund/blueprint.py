@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("stability_fund", __name__, template_folder="templates")
+
+from . import views  # noqa: E402,F401
