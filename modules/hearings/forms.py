@@ -22,11 +22,7 @@ def opts(pairs) -> list[SelectChoice]:
     return [SelectChoice(*p) for p in pairs]
 
 
-class ScheduleForm(FlaskForm):
-    matter = StringField(
-        "信访事项（编号或内部序号）",
-        validators=[DataRequired("请填写信访事项编号。"), Length(max=40)],
-    )
+class _ScheduleFields(FlaskForm):
     reason = SelectField("听证理由", choices=opts(REASONS.items()))
     stage = SelectField("所处环节", choices=opts(STAGES.items()))
     scheduled_at = DateTimeLocalField(
@@ -38,6 +34,19 @@ class ScheduleForm(FlaskForm):
     presiding_officer_id = SelectField("主持人", coerce=int, validate_choice=False)
     public = BooleanField("公开听证", default=True)
     closed_reason = StringField("不公开的理由", validators=[Optional(), Length(max=200)])
+
+
+class ScheduleForm(_ScheduleFields):
+    matter = StringField(
+        "信访事项（编号或内部序号）",
+        validators=[DataRequired("请填写信访事项编号。"), Length(max=40)],
+    )
+
+
+class RescheduleForm(_ScheduleFields):
+    """Change the schedule of a planned hearing (the matter stays)."""
+
+    version = HiddenField()
 
 
 class ParticipantForm(FlaskForm):

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from core.api import (
     Matter,
+    StaleEdit,
     User,
     add_timeline_entry,
     check_version,
@@ -29,6 +32,7 @@ from core.api import (
 from .models import REASONS, ROLES, STAGES, Hearing, HearingParticipant
 
 SEALED = "（已保密）"
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 OFFICER_ROLE = "hearing_officer"
 
 
@@ -46,11 +50,21 @@ class Schedule:
 
     reason: str
     stage: str
-    scheduled_at: datetime
+    scheduled_at: datetime  # aware (the pages give UTC)
     venue: str
     presiding_officer_id: int
     public: bool = True
     closed_reason: str = ""
+
+
+def _commit() -> None:
+    # check_version compares with what this request read; two requests that read the same
+    # version can still race to the UPDATE, where the version column catches the second.
+    try:
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise StaleEdit() from exc
 
 
 def find_matter(ref: str) -> Matter | None:
@@ -91,7 +105,7 @@ def participant_name(matter: Matter, p: HearingParticipant) -> str:
     return personal_value(p, "name")
 
 
-def _check_schedule(s: Schedule) -> None:
+def _check_schedule(s: Schedule, matter: Matter) -> None:
     errors = {}
     if s.reason not in REASONS:
         errors["reason"] = "请选择听证理由。"
@@ -101,6 +115,9 @@ def _check_schedule(s: Schedule) -> None:
         errors["venue"] = "请填写听证地点。"
     if s.presiding_officer_id not in {u.id for u in officers()}:
         errors["presiding_officer_id"] = "主持人须为听证主持人角色的有效用户。"
+    elif s.presiding_officer_id == matter.handler_id:
+        # The provincial rules: the presiding officer must not be the case's investigator.
+        errors["presiding_officer_id"] = "主持人不得由该信访事项的承办人担任。"
     if not s.public and not s.closed_reason.strip():
         errors["closed_reason"] = "不公开听证须说明理由（涉及国家秘密或个人隐私）。"
     if errors:
@@ -108,12 +125,12 @@ def _check_schedule(s: Schedule) -> None:
 
 
 def _when(s: Schedule) -> str:
-    return s.scheduled_at.strftime("%Y-%m-%d %H:%M")
+    return s.scheduled_at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
 
 
 def schedule(matter: Matter, s: Schedule) -> Hearing:
     """Decide to hold a hearing on ``matter`` and fix time, venue and presiding officer."""
-    _check_schedule(s)
+    _check_schedule(s, matter)
     if db.session.execute(
         select(Hearing.id).where(
             Hearing.matter_id == matter.id, Hearing.status.in_(("planned", "held"))
@@ -147,7 +164,7 @@ def schedule(matter: Matter, s: Schedule) -> Hearing:
         f"（{hearing.stage_label}环节，{hearing.reason_label}）。",
     )
     record_audit("hearings.schedule", hearing, summary=f"{matter.number}：安排听证 {_when(s)}")
-    db.session.commit()
+    _commit()
     return hearing
 
 
@@ -160,14 +177,14 @@ def _editable(hearing: Hearing, version: int | str | None, *statuses: str) -> No
 def reschedule(hearing: Hearing, version: int | str | None, s: Schedule) -> None:
     """Change the time, venue, presiding officer or publicity of a planned hearing."""
     _editable(hearing, version, "planned")
-    _check_schedule(s)
+    _check_schedule(s, hearing.matter)
     hearing.reason, hearing.stage = s.reason, s.stage
     hearing.scheduled_at, hearing.venue = s.scheduled_at, s.venue.strip()
     hearing.presiding_officer_id, hearing.public = s.presiding_officer_id, s.public
     hearing.closed_reason = None if s.public else s.closed_reason.strip()
     add_timeline_entry(hearing.matter, "note", "变更听证安排", body=f"{_when(s)} 于{hearing.venue}")
     record_audit("hearings.reschedule", hearing, summary=f"{hearing.matter.number}：变更听证安排")
-    db.session.commit()
+    _commit()
 
 
 def add_participant(
@@ -188,7 +205,7 @@ def add_participant(
     # The parent row is touched so that its version moves: forms opened before are stale.
     hearing.updated_at = utcnow()
     record_audit("hearings.participant", hearing, summary=f"增加参加人（{p.role_label}）")
-    db.session.commit()
+    _commit()
     return p
 
 
@@ -207,7 +224,7 @@ def hold(hearing: Hearing, version: int | str | None, heard: str, opinions: str)
     hearing.heard, hearing.opinions = heard.strip(), opinions.strip() or None
     add_timeline_entry(hearing.matter, "note", "举行听证", body=f"听证已于{hearing.venue}举行。")
     record_audit("hearings.hold", hearing, summary=f"{hearing.matter.number}：举行听证")
-    db.session.commit()
+    _commit()
 
 
 def conclude(hearing: Hearing, version: int | str | None, conclusion: str) -> None:
@@ -227,7 +244,7 @@ def conclude(hearing: Hearing, version: int | str | None, conclusion: str) -> No
         f"{hearing.span_until.isoformat()}，共 {hearing.excluded_days} 日，不计入复核期限）",
     )
     record_audit("hearings.conclude", hearing, summary=f"{hearing.matter.number}：听证结论")
-    db.session.commit()
+    _commit()
 
 
 def cancel(hearing: Hearing, version: int | str | None, reason: str) -> None:
@@ -241,7 +258,7 @@ def cancel(hearing: Hearing, version: int | str | None, reason: str) -> None:
     hearing.span_until = max(today(), hearing.span_from)
     add_timeline_entry(hearing.matter, "note", "取消听证", body=hearing.cancel_reason)
     record_audit("hearings.cancel", hearing, summary=f"{hearing.matter.number}：取消听证")
-    db.session.commit()
+    _commit()
 
 
 def listing(tab: str) -> list[Hearing]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import flash, redirect, render_template, request, url_for
@@ -17,7 +18,15 @@ from core.api import (
 
 from . import services
 from .blueprint import bp
-from .forms import CancelForm, ConcludeForm, HoldForm, ParticipantForm, ScheduleForm, opts
+from .forms import (
+    CancelForm,
+    ConcludeForm,
+    HoldForm,
+    ParticipantForm,
+    RescheduleForm,
+    ScheduleForm,
+    opts,
+)
 from .models import Hearing
 from .services import HearingError, Schedule
 
@@ -33,22 +42,29 @@ def _apply(form, errors: dict[str, str]) -> None:
             flash(message, "error")
 
 
-def _officer_choices(form: ScheduleForm) -> None:
+def _officer_choices(form) -> None:
     form.presiding_officer_id.choices = opts(
         (u.id, u.display_name) for u in services.officers()
     ) or opts([(0, "（尚无听证主持人角色的用户）")])
 
 
-def _schedule_of(form: ScheduleForm) -> Schedule:
+def _schedule_of(form) -> Schedule:
     return Schedule(
         reason=form.reason.data,
         stage=form.stage.data,
-        scheduled_at=form.scheduled_at.data.replace(tzinfo=LOCAL_TZ),
+        scheduled_at=form.scheduled_at.data.replace(tzinfo=LOCAL_TZ).astimezone(UTC),
         venue=form.venue.data or "",
         presiding_officer_id=form.presiding_officer_id.data or 0,
         public=bool(form.public.data),
         closed_reason=form.closed_reason.data or "",
     )
+
+
+def _local(at: datetime) -> datetime:
+    """A stored time as the naive Beijing time the datetime-local input shows."""
+    if at.tzinfo is None:  # stored times are UTC
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(LOCAL_TZ).replace(tzinfo=None)
 
 
 def _hearing(hearing_id: int) -> Hearing:
@@ -100,6 +116,19 @@ def _detail(hearing: Hearing, code: int = 200, **forms):
         "cancel_form": CancelForm(formdata=None, version=v),
         **forms,
     }
+    if "reschedule_form" not in forms:
+        made["reschedule_form"] = RescheduleForm(
+            formdata=None,
+            version=v,
+            reason=hearing.reason,
+            stage=hearing.stage,
+            scheduled_at=_local(hearing.scheduled_at),
+            venue=hearing.venue,
+            presiding_officer_id=hearing.presiding_officer_id,
+            public=hearing.public,
+            closed_reason=hearing.closed_reason or "",
+        )
+    _officer_choices(made["reschedule_form"])
     return render_template(
         "hearings/detail.html",
         hearing=hearing,
@@ -137,6 +166,22 @@ def _act(hearing: Hearing, form, form_key: str, action, done: str):
         return _detail(hearing, 422, **{form_key: form})
     flash(done, "success")
     return redirect(url_for("hearings.detail", hearing_id=hearing.id))
+
+
+@bp.route("/hearings/<int:hearing_id>/schedule", methods=["POST"])
+@require("hearings.manage")
+def reschedule(hearing_id: int):
+    """Change the time, venue, presiding officer or publicity of a planned hearing."""
+    hearing = _hearing(hearing_id)
+    form = RescheduleForm()
+    _officer_choices(form)
+    return _act(
+        hearing,
+        form,
+        "reschedule_form",
+        lambda: services.reschedule(hearing, form.version.data, _schedule_of(form)),
+        "已变更听证安排。",
+    )
 
 
 @bp.route("/hearings/<int:hearing_id>/participants", methods=["POST"])

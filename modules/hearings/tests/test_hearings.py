@@ -157,3 +157,58 @@ def test_forms_carry_csrf_and_refuse_without(app, as_user):
     resp = c.post(f"/hearings/{h.id}/cancel", data={"reason": "信访人撤回", "version": "1"})
     assert resp.status_code == 400
     assert _hearing(app).status == "planned"
+
+
+def test_reschedule_and_presiding_officer_rules(app, as_user):
+    officer_id, matter_id, number = _setup(app)
+    c = as_user("supervisor")
+    assert schedule(c, number, officer_id).status_code == 302
+    h = _hearing(app)
+    page = c.get(f"/hearings/{h.id}").get_data(as_text=True)
+    assert "县信访局三楼听证室" in page and 'value="09:30"' not in page  # a datetime-local value
+    resp = post(
+        c,
+        h.id,
+        "schedule",
+        reason="major",
+        stage="review",
+        scheduled_at="2030-01-15T14:00",
+        venue="县政府第二会议室",
+        presiding_officer_id=str(officer_id),
+        public="",
+        closed_reason="涉及个人隐私",
+    )
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:3000]
+    h = _hearing(app)
+    assert (h.venue, h.stage, h.public, h.version) == ("县政府第二会议室", "review", False, 2)
+    assert "2030-01-15 14:00" in c.get(f"/hearings/{h.id}").get_data(as_text=True)
+
+    # The case's investigator may not preside over its hearing.
+    with app.app_context():
+        from core.cases.models import Matter
+
+        db.session.get(Matter, matter_id).handler_id = officer_id
+        db.session.commit()
+    resp = post(
+        c,
+        h.id,
+        "schedule",
+        reason="major",
+        stage="review",
+        scheduled_at="2030-01-15T14:00",
+        venue="县政府第二会议室",
+        presiding_officer_id=str(officer_id),
+        public="y",
+    )
+    assert resp.status_code == 422
+    assert "主持人不得由该信访事项的承办人担任" in resp.get_data(as_text=True)
+    # A user without the hearing-officer role cannot preside.
+    with app.app_context():
+        from tests.cases_support import user
+
+        nobody = user("nobody").id
+    resp = schedule(c, number, nobody)
+    assert resp.status_code == 422
+    assert "该信访事项已有尚未结束的听证" in resp.get_data(as_text=True) or "主持人须为" in (
+        resp.get_data(as_text=True)
+    )
