@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -240,10 +240,16 @@ def save_opinion(c: Consultation, version: str | int | None, text: str) -> None:
     _commit()
 
 
-def consultations(*, mine: bool) -> list[Consultation]:
-    """Consultations the acting user may see, newest first; ``mine``: recorded by them."""
-    stmt = select(Consultation)
+def consultations_query(*, mine: bool) -> Select:
+    """Consultations the acting user may see, newest first; ``mine``: recorded by them.
+
+    A consultation on a matter is listed only to those who may see the matter as well: its
+    question and advice speak about the matter. The subquery on ``Matter`` carries the record
+    rules like every other query.
+    """
+    stmt = select(Consultation).where(
+        or_(Consultation.matter_id.is_(None), Consultation.matter_id.in_(select(Matter.id)))
+    )
     if mine:
         stmt = stmt.where(Consultation.lawyer_id == current_actor().id)
-    stmt = stmt.order_by(Consultation.consulted_on.desc(), Consultation.id.desc()).limit(200)
-    return list(db.session.execute(stmt).scalars())
+    return stmt.order_by(Consultation.consulted_on.desc(), Consultation.id.desc())

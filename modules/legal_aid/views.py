@@ -14,6 +14,7 @@ from core.api import (
     fail,
     get_visible_or_404,
     has_permission,
+    paginate,
     require,
     today,
 )
@@ -107,11 +108,10 @@ def consultations():
     """The consultation list: the lawyer's own, or every one the user may see."""
     show = request.args.get("show") or ("mine" if has_permission("legal_aid.consult") else "all")
     mine = show == "mine"
-    return render_template(
-        "legal_aid/list.html",
-        rows=services.consultations(mine=mine),
-        show="mine" if mine else "all",
+    page = paginate(
+        services.consultations_query(mine=mine), request.args.get("page", 1, type=int), 50
     )
+    return render_template("legal_aid/list.html", page=page, show="mine" if mine else "all")
 
 
 def _input(form: ConsultationForm) -> ConsultationInput:

@@ -160,3 +160,29 @@ def test_forms_carry_csrf_tokens_and_refuse_posts_without(app, as_user):
         from modules.legal_aid.models import Consultation
 
         assert db.session.execute(select(Consultation)).first() is None
+
+
+def test_consultation_of_own_agency_on_a_hidden_matter_stays_hidden(app, as_user):
+    """The consultation's agency is the viewer's, but the matter is not theirs to see."""
+    from modules.legal_aid.models import Consultation
+    from tests.cases_support import agency
+
+    setup_legal_aid(app)
+    matter_id, _number = _matter(app)
+    with app.app_context():
+        c = Consultation(
+            consulted_on=date.today(),
+            lawyer_id=user("far_lawyer").id,
+            matter_id=matter_id,
+            question="不该被看到的问题",
+            advice="",
+            agency_id=agency("OTHER").id,
+        )
+        db.session.add(c)
+        db.session.commit()
+        url = f"/legal-aid/consultations/{c.id}"
+    far = as_user("far_lawyer")
+    assert far.get(url).status_code == 404
+    for show in ("mine", "all"):
+        html = far.get(f"/legal-aid/consultations?show={show}").get_data(as_text=True)
+        assert "不该被看到的问题" not in html

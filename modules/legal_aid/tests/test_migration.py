@@ -1,0 +1,19 @@
+"""The legal_aid_0001 revision builds exactly the tables the models describe."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from core.db import Base
+from core.extensions import db
+
+from .support import setup_legal_aid
+
+
+def test_migration_matches_the_models(app):
+    setup_legal_aid(app)
+    with app.app_context(), db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = [d for d in compare_metadata(context, Base.metadata) if "legal_aid_" in repr(d)]
+    assert diff == []
