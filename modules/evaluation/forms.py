@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 
@@ -30,3 +38,10 @@ class AdjustmentForm(FlaskForm):
         validators=[Optional()],
     )
     reason = TextAreaField("理由", validators=[Optional(), Length(max=2000)])
+
+
+class SchemeForm(FlaskForm):
+    """The 基本满意 rule; the weights are fields ``weight-<indicator id>`` in the template."""
+
+    version = HiddenField()
+    basically_counts = BooleanField("“基本满意”计为满意")

@@ -87,6 +87,45 @@ def default_scheme() -> EvaluationScheme:
     return scheme
 
 
+def update_scheme(
+    scheme: EvaluationScheme,
+    version: int | str | None,
+    weights: dict[int, str | None],
+    basically_counts: bool,
+) -> None:
+    """Change the weights (by indicator id) and the 基本满意 rule; weights must sum to 100."""
+    check_version(scheme, version)
+    errors: dict[str, str] = {}
+    parsed: dict[int, int] = {}
+    for ind in scheme.indicators:
+        raw = (weights.get(ind.id) or "").strip()
+        if not raw.isdigit() or int(raw) > 100:
+            errors[f"weight-{ind.id}"] = f"“{ind.name}”的权重须为 0 至 100 的整数。"
+        else:
+            parsed[ind.id] = int(raw)
+    if not errors and sum(parsed.values()) != 100:
+        errors["weights"] = f"各指标权重之和须为 100，现为 {sum(parsed.values())}。"
+    if errors:
+        raise EvaluationError("考核方案有误，请按提示修改。", errors)
+    before = {ind.code: ind.weight for ind in scheme.indicators}
+    before_rule = scheme.basically_counts
+    for ind in scheme.indicators:
+        ind.weight = parsed[ind.id]
+    scheme.basically_counts = bool(basically_counts)
+    scheme.updated_at = utcnow()  # bumps the version even when only a weight changed
+    record_audit(
+        "evaluation.scheme_changed",
+        scheme,
+        f"修改考核方案“{scheme.name}”",
+        before={"weights": before, "basically_counts": before_rule},
+        after={
+            "weights": {ind.code: ind.weight for ind in scheme.indicators},
+            "basically_counts": scheme.basically_counts,
+        },
+    )
+    _commit()
+
+
 # --- periods ---------------------------------------------------------------------------------
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from core.api import StaleEdit, get_visible_or_404, has_permission, require
 
 from . import services
 from .blueprint import bp
-from .forms import AdjustmentForm, PeriodForm, VersionForm
+from .forms import AdjustmentForm, PeriodForm, SchemeForm, VersionForm
 from .models import EvaluationPeriod
 from .services import EvaluationError
 
@@ -139,3 +139,48 @@ def adjust(period_id: int):
         return _render_period(get_visible_or_404(EvaluationPeriod, period_id), status=409)
     flash("已记录加减分。", "success")
     return redirect(url_for("evaluation.period", period_id=period_id))
+
+
+def _render_scheme(scheme, form=None, errors=None, status: int = 200):
+    form = form or SchemeForm(version=scheme.version, basically_counts=scheme.basically_counts)
+    weights = {ind.id: str(ind.weight) for ind in scheme.indicators}
+    if request.method == "POST":
+        weights = {ind.id: request.form.get(f"weight-{ind.id}", "") for ind in scheme.indicators}
+    return (
+        render_template(
+            "evaluation/scheme.html",
+            scheme=scheme,
+            form=form,
+            weights=weights,
+            errors=errors or {},
+            can_manage=has_permission("evaluation.manage"),
+        ),
+        status,
+    )
+
+
+@bp.route("/evaluation/scheme")
+@require("evaluation.view")
+def scheme():
+    return _render_scheme(services.default_scheme())
+
+
+@bp.route("/evaluation/scheme", methods=["POST"])
+@require("evaluation.manage")
+def edit_scheme():
+    scheme = services.default_scheme()
+    form = SchemeForm()
+    if not form.validate_on_submit():
+        flash(INVALID, "error")
+        return _render_scheme(scheme, form, status=400)
+    weights = {ind.id: request.form.get(f"weight-{ind.id}") for ind in scheme.indicators}
+    try:
+        services.update_scheme(scheme, form.version.data, weights, form.basically_counts.data)
+    except EvaluationError as exc:
+        flash(str(exc), "error")
+        return _render_scheme(scheme, form, exc.errors, 400)
+    except StaleEdit as exc:
+        flash(str(exc), "error")
+        return _render_scheme(services.default_scheme(), status=409)
+    flash("考核方案已保存，此后的计算按新方案进行；已发布的结果不变。", "success")
+    return redirect(url_for("evaluation.scheme"))

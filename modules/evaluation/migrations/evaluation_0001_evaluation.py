@@ -22,6 +22,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("basically_counts", sa.Boolean(), nullable=False),
         sa.Column("is_default", sa.Boolean(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", TZ, nullable=False),
         sa.Column("updated_at", TZ, nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_evaluation_scheme")),

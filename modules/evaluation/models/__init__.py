@@ -31,8 +31,12 @@ INDICATORS = {
 PERIOD_STATES = {"draft": N_("未发布"), "published": N_("已发布")}
 
 
-class EvaluationScheme(TimestampMixin, Base):
-    """An indicator scheme (考核方案): weighted indicators summing to 100 points."""
+class EvaluationScheme(VersionedMixin, TimestampMixin, Base):
+    """An indicator scheme (考核方案): weighted indicators summing to 100 points.
+
+    Changing it affects later computations only: published scores keep the weights they were
+    computed with (each score row stores them).
+    """
 
     __tablename__ = "evaluation_scheme"
 
