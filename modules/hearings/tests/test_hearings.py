@@ -212,3 +212,43 @@ def test_reschedule_and_presiding_officer_rules(app, as_user):
     assert "该信访事项已有尚未结束的听证" in resp.get_data(as_text=True) or "主持人须为" in (
         resp.get_data(as_text=True)
     )
+
+
+def test_sealed_accuser_is_not_shown_to_the_complained_agency(app, as_user):
+    officer_id, matter_id, number = _setup(app)
+    c = as_user("supervisor")
+    assert schedule(c, number, officer_id).status_code == 302
+    h = _hearing(app)
+    assert post(c, h.id, "participants", role="petitioner", name="王大明").status_code == 302
+    assert "王大明" in c.get(f"/hearings/{h.id}").get_data(as_text=True)
+
+    with app.app_context():
+        from core.cases.models import Matter
+        from tests.cases_support import agency
+
+        m = db.session.get(Matter, matter_id)
+        m.accuser_sealed, m.complained_agency_id = True, agency("XFJ").id
+        db.session.commit()
+    page = c.get(f"/hearings/{h.id}").get_data(as_text=True)
+    assert "王大明" not in page
+    assert page.count("（已保密）") == 2  # the matter's petitioner and the participant
+
+
+def test_tabs_and_cancel(app, as_user):
+    officer_id, _, number = _setup(app)
+    c = as_user("supervisor")
+    assert schedule(c, number, officer_id).status_code == 302
+    h = _hearing(app)
+    assert number in c.get("/hearings/").get_data(as_text=True)
+    assert number not in c.get("/hearings/?tab=held").get_data(as_text=True)
+    resp = post(c, h.id, "cancel", reason="")
+    assert resp.status_code == 422 and "请填写取消理由。" in resp.get_data(as_text=True)
+    assert post(c, h.id, "cancel", reason="信访人撤回听证申请").status_code == 302
+    h = _hearing(app)
+    assert h.status == "cancelled" and h.span_until is not None
+    assert number not in c.get("/hearings/").get_data(as_text=True)
+    assert number in c.get("/hearings/?tab=held").get_data(as_text=True)
+    # A cancelled hearing takes no more records, and a new one may now be scheduled.
+    resp = post(c, h.id, "hold", heard="x", version=str(h.version))
+    assert resp.status_code == 422 and "不能再做此操作" in resp.get_data(as_text=True)
+    assert schedule(c, number, officer_id).status_code == 302
