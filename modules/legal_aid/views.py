@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 
@@ -49,15 +49,21 @@ def _duty_form() -> DutyForm:
 
 
 def _render_desk(form: DutyForm | None, status: int = 200):
-    start = today()
-    duties = services.roster(start, start + timedelta(days=ROSTER_DAYS))
+    # The roster shows two weeks from ``?start=`` (today by default), a week back or on a click.
+    start = request.args.get("start", type=date.fromisoformat) or today()
+    duties = services.roster(start, start + timedelta(days=ROSTER_DAYS - 1))
+    actor = current_actor()
     return render_template(
         "legal_aid/desk.html",
-        today_duties=[d for d in duties if d.day == start],
+        today_duties=services.roster(today(), today()),
         duties=duties,
         form=form,
         remove_form=DeleteForm(),
-        days=ROSTER_DAYS,
+        start=start,
+        end=start + timedelta(days=ROSTER_DAYS - 1),
+        earlier=start - timedelta(days=7),
+        later=start + timedelta(days=7),
+        me=actor.id if actor else None,
     ), status
 
 

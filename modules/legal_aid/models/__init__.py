@@ -21,6 +21,7 @@ ROUTES = {
     "arbitration": N_("仲裁"),
     "reconsideration": N_("行政复议"),
     "admin_litigation": N_("行政诉讼"),
+    "legal_aid_referral": N_("转介法律援助"),
     "petition": N_("继续按信访程序办理"),
     "other": N_("其他途径"),
 }

@@ -64,9 +64,24 @@ def test_roster_refuses_double_booking(app, as_user):
     assert "接访大厅" in today_block and "调解室" not in html
     # A lawyer may not plan the roster.
     assert _duty(as_user("lawyer"), "lawyer", day + timedelta(days=2)).status_code == 403
+    # Three weeks ahead is off the first page of the roster, on the page a week later.
+    far_day = day + timedelta(days=20)
+    assert _duty(sup, "lawyer2", far_day, place="调解中心").status_code == 302
+    assert "调解中心" not in sup.get("/legal-aid/").get_data(as_text=True)
+    later = (day + timedelta(days=14)).isoformat()
+    assert "调解中心" in sup.get(f"/legal-aid/?start={later}").get_data(as_text=True)
+    assert sup.get("/legal-aid/?start=not-a-date").status_code == 200
+    # Cancelling a booking frees the day.
+    with app.app_context():
+        from modules.legal_aid.models import Duty
+
+        duty_id = db.session.execute(select(Duty.id).where(Duty.day == far_day)).scalar_one()
+    resp = post_form(sup, "/legal-aid/", f"/legal-aid/roster/{duty_id}/remove", {})
+    assert resp.status_code == 302
+    assert _duty(sup, "lawyer2", far_day).status_code == 302
     with app.app_context():
         actions = set(db.session.execute(select(AuditEvent.action)).scalars())
-    assert "legal_aid.duty.add" in actions
+    assert {"legal_aid.duty.add", "legal_aid.duty.remove"} <= actions
 
 
 def test_consultation_on_a_matter_adds_the_route_to_the_timeline(app, as_user):
@@ -143,6 +158,11 @@ def test_stale_edit_is_refused(app, as_user):
     assert stale.status_code == 409
     assert "该记录已被他人修改" in stale.get_data(as_text=True)
     assert _last_consultation(app).question == "改过的问题"
+    with app.app_context():
+        events = db.session.execute(
+            select(AuditEvent).where(AuditEvent.action == "legal_aid.consultation.update")
+        ).scalars()
+        assert [e.detail["changed"] for e in events] == [["advice", "question", "route"]]
 
 
 def test_forms_carry_csrf_tokens_and_refuse_posts_without(app, as_user):
