@@ -11,7 +11,8 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.api import (
@@ -323,7 +324,10 @@ def set_budget(agency_id: int, year: int, amount_fen: int, note: str = "") -> Fu
     else:
         budget.amount_fen = amount_fen
         budget.note = note.strip()
-        db.session.flush()
+        try:
+            db.session.flush()
+        except IntegrityError as exc:  # someone created the same year's budget just now
+            raise _fail("该单位该年度的额度刚被他人设置，请刷新页面后重试。") from exc
     record_audit(
         "stability_fund.budget",
         budget,
@@ -346,8 +350,6 @@ def budgets(year: int | None = None) -> list[FundBudget]:
 
 def paid_total(budget: FundBudget) -> int:
     """What has actually been paid out of ``budget``."""
-    from sqlalchemy import func
-
     total = db.session.execute(
         select(func.coalesce(func.sum(ReliefApplication.paid_fen), 0)).where(
             ReliefApplication.agency_id == budget.agency_id,

@@ -150,6 +150,10 @@ def test_payment_rules(app, as_user):
     step(as_user("approver"), app_id, "approve", amount="3000")
     day = application(app).created_at.date().isoformat()
     base = {"paid_on": day, "method": "cash", "reference": "收据0001"}
+    resp = step(fin, app_id, "pay", amount="3000", **{**base, "paid_on": "昨天"})
+    assert resp.status_code == 422 and "Traceback" not in resp.get_data(as_text=True)
+    resp = step(fin, app_id, "pay", amount="3000", **{**base, "method": "cheque"})
+    assert resp.status_code == 422
     resp = step(fin, app_id, "pay", amount="3000.01", **base)
     assert resp.status_code == 422 and "不能超过批准金额" in resp.get_data(as_text=True)
     resp = step(fin, app_id, "pay", amount="3000", **base)
