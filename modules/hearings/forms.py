@@ -56,6 +56,10 @@ class ParticipantForm(FlaskForm):
     organisation = StringField("单位或职务", validators=[Optional(), Length(max=200)])
 
 
+class RemoveParticipantForm(FlaskForm):
+    version = HiddenField()
+
+
 class HoldForm(FlaskForm):
     version = HiddenField()
     heard = TextAreaField(

@@ -209,6 +209,18 @@ def add_participant(
     return p
 
 
+def remove_participant(hearing: Hearing, version: int | str | None, participant_id: int) -> None:
+    """Take a participant off a planned hearing (registered by mistake, or withdrew)."""
+    _editable(hearing, version, "planned")
+    p = next((p for p in hearing.participants if p.id == participant_id), None)
+    if p is None:
+        raise HearingError("该参加人不在本次听证中。")
+    hearing.participants.remove(p)
+    hearing.updated_at = utcnow()
+    record_audit("hearings.participant_removed", hearing, summary=f"移除参加人（{p.role_label}）")
+    _commit()
+
+
 def hold(hearing: Hearing, version: int | str | None, heard: str, opinions: str) -> None:
     """Record the hearing as held: what was heard (笔录摘要) and the members' opinions."""
     _editable(hearing, version, "planned")

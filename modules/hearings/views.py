@@ -23,6 +23,7 @@ from .forms import (
     ConcludeForm,
     HoldForm,
     ParticipantForm,
+    RemoveParticipantForm,
     RescheduleForm,
     ScheduleForm,
     opts,
@@ -114,6 +115,7 @@ def _detail(hearing: Hearing, code: int = 200, **forms):
         "hold_form": HoldForm(formdata=None, version=v),
         "conclude_form": ConcludeForm(formdata=None, version=v),
         "cancel_form": CancelForm(formdata=None, version=v),
+        "remove_form": RemoveParticipantForm(formdata=None, version=v),
         **forms,
     }
     if "reschedule_form" not in forms:
@@ -198,6 +200,21 @@ def participant(hearing_id: int):
             hearing, form.version.data, form.role.data, form.name.data, form.organisation.data
         ),
         "已登记参加人。",
+    )
+
+
+@bp.route("/hearings/<int:hearing_id>/participants/<int:participant_id>/remove", methods=["POST"])
+@require("hearings.manage")
+def remove_participant(hearing_id: int, participant_id: int):
+    """Take a participant off a planned hearing."""
+    hearing = _hearing(hearing_id)
+    form = RemoveParticipantForm()
+    return _act(
+        hearing,
+        form,
+        "remove_form",
+        lambda: services.remove_participant(hearing, form.version.data, participant_id),
+        "已移除参加人。",
     )
 
 

@@ -252,3 +252,17 @@ def test_tabs_and_cancel(app, as_user):
     resp = post(c, h.id, "hold", heard="x", version=str(h.version))
     assert resp.status_code == 422 and "不能再做此操作" in resp.get_data(as_text=True)
     assert schedule(c, number, officer_id).status_code == 302
+
+
+def test_remove_participant(app, as_user):
+    officer_id, _, number = _setup(app)
+    c = as_user("supervisor")
+    assert schedule(c, number, officer_id).status_code == 302
+    h = _hearing(app)
+    for role, name in (("member", "李律师"), ("observer", "赵旁听")):
+        assert post(c, h.id, "participants", role=role, name=name).status_code == 302
+    pid = next(p.id for p in _participants(app) if p.name == "赵旁听")
+    assert post(c, h.id, f"participants/{pid}/remove").status_code == 302
+    assert [p.name for p in _participants(app)] == ["李律师"]
+    resp = post(c, h.id, f"participants/{pid}/remove")
+    assert resp.status_code == 422 and "该参加人不在本次听证中" in resp.get_data(as_text=True)
