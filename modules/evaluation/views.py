@@ -76,7 +76,6 @@ def _render_period(period: EvaluationPeriod, adjustment_form=None, status: int =
             indicators=indicators,
             adjustments=services.adjustments(period),
             adjustment_form=form,
-            action_form=VersionForm(version=period.version),
             can_manage=has_permission("evaluation.manage") and not period.published,
         ),
         status,

@@ -91,7 +91,7 @@ def upgrade() -> None:
         sa.Column("agency_name", sa.String(length=100), nullable=False),
         sa.Column("matters", sa.Integer(), nullable=False),
         sa.Column("indicators", sa.JSON(), nullable=False),
-        sa.Column("base_score", sa.Float(), nullable=False),
+        sa.Column("base_score", sa.Double(), nullable=False),
         sa.Column("computed_at", TZ, nullable=False),
         sa.ForeignKeyConstraint(
             ["period_id"],
@@ -115,7 +115,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("period_id", sa.Integer(), nullable=False),
         sa.Column("agency_id", sa.Integer(), nullable=False),
-        sa.Column("points", sa.Float(), nullable=False),
+        sa.Column("points", sa.Double(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", TZ, nullable=False),
