@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from core.registry.installer import install
-from tests.plugin import PASSWORD, csrf_token
+from tests.plugin import PASSWORD, TOKEN_RE, csrf_token
+
+VERSION_RE = re.compile(r'name="version" type="hidden" value="(\d+)"')
 
 
 def install_hearings(app) -> None:
@@ -61,15 +64,11 @@ def schedule(c, matter: str, officer_id: int, **data):
 
 
 def post(c, hearing_id: int, action: str, **data):
-    """Post a form of the hearing page with its CSRF token and the version it shows."""
+    """Post a form of the hearing page with its CSRF token and the version the page shows."""
     html = c.get(f"/hearings/{hearing_id}").get_data(as_text=True)
-    import re
-
-    token = csrf_token(c, f"/hearings/{hearing_id}")
-    version = re.search(
-        r'name="version" type="hidden" value="(\d+)"|id="version"[^>]*value="(\d+)"', html
-    )
-    payload = {"csrf_token": token, **data}
+    token = TOKEN_RE.search(html)
+    payload = {"csrf_token": token.group(1) or token.group(2), **data}
+    version = VERSION_RE.search(html)
     if "version" not in data and version:
-        payload["version"] = version.group(1) or version.group(2)
+        payload["version"] = version.group(1)
     return c.post(f"/hearings/{hearing_id}/{action}", data=payload)
