@@ -184,15 +184,19 @@ def _open(period: EvaluationPeriod, version: int | str | None) -> None:
 
 @dataclass
 class Tally:
-    """Numerators and denominators of one department while counting."""
+    """Numerators, denominators and the matters that counted against, of one department."""
 
     matters: int = 0
     counts: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    misses: dict[str, list[list]] = field(default_factory=lambda: defaultdict(list))
 
-    def add(self, code: str, hit: bool) -> None:
+    def add(self, code: str, matter: Matter, hit: bool) -> None:
         pair = self.counts[code]
         pair[0] += 1 if hit else 0
         pair[1] += 1
+        if not hit:
+            # Kept in the snapshot so a published score can name its cases (通报).
+            self.misses[code].append([matter.id, matter.number])
 
 
 def _newest(matter: Matter, kind: str):
@@ -225,16 +229,16 @@ def tally_matter(tally: Tally, matter: Matter, on: date, basically_counts: bool)
         acceptance = _newest(matter, "disposition")
     hit = _judge_clock(acceptance, on, count_running=False)
     if hit is not None:
-        tally.add("timely_acceptance", hit)
+        tally.add("timely_acceptance", matter, hit)
     hit = _judge_clock(_newest(matter, "handling"), on, count_running=True)
     if hit is not None:
-        tally.add("on_time_completion", hit)
+        tally.add("on_time_completion", matter, hit)
     unit = next(s for s in rating_statuses(matter, on) if s.target == "unit")
     if unit.status in ("rated", "expired"):
-        tally.add("participation", unit.status == "rated")
+        tally.add("participation", matter, unit.status == "rated")
     if unit.status == "rated":
         good = ("satisfied", "basically") if basically_counts else ("satisfied",)
-        tally.add("satisfaction", unit.rating.value in good)
+        tally.add("satisfaction", matter, unit.rating.value in good)
 
 
 def indicator_rows(indicators: list[EvaluationIndicator], tally: Tally) -> tuple[list[dict], float]:
@@ -260,6 +264,7 @@ def indicator_rows(indicators: list[EvaluationIndicator], tally: Tally) -> tuple
                 "denominator": den,
                 "rate": round(rate, 4) if rate is not None else None,
                 "points": points,
+                "misses": tally.misses.get(ind.code, []),
             }
         )
     base = round(100.0 * earned / weights, 2) if weights else 0.0

@@ -9,7 +9,7 @@ from core.api import StaleEdit, get_visible_or_404, has_permission, require
 from . import services
 from .blueprint import bp
 from .forms import AdjustmentForm, PeriodForm, SchemeForm, VersionForm
-from .models import EvaluationPeriod
+from .models import MISS_LABELS, EvaluationPeriod
 from .services import EvaluationError
 
 INVALID = "表单已过期或无效，请刷新页面后重试。"
@@ -74,6 +74,7 @@ def _render_period(period: EvaluationPeriod, adjustment_form=None, status: int =
             period=period,
             ranking=ranking,
             indicators=indicators,
+            miss_labels=MISS_LABELS,
             adjustments=services.adjustments(period),
             adjustment_form=form,
             can_manage=has_permission("evaluation.manage") and not period.published,

@@ -28,6 +28,13 @@ INDICATORS = {
     "satisfaction": N_("群众满意率"),
     "participation": N_("参评率"),
 }
+#: What a matter that counts against an indicator is (the drill-down under the ranking).
+MISS_LABELS = {
+    "timely_acceptance": N_("超期受理或超期未受理"),
+    "on_time_completion": N_("超期答复、未答复或超期未答复"),
+    "satisfaction": N_("未评为满意"),
+    "participation": N_("超期未评价"),
+}
 PERIOD_STATES = {"draft": N_("未发布"), "published": N_("已发布")}
 
 
@@ -104,8 +111,9 @@ class EvaluationPeriod(VersionedMixin, TimestampMixin, Base):
 class EvaluationScore(Base):
     """One department's computed result in a period (snapshot of the last computation).
 
-    ``indicators`` is a list of ``{code, name, weight, numerator, denominator, rate, points}``
-    (``rate`` and ``points`` are ``None`` when the denominator is 0: nothing to judge).
+    ``indicators`` is a list of ``{code, name, weight, numerator, denominator, rate, points,
+    misses}`` (``rate`` and ``points`` are ``None`` when the denominator is 0: nothing to judge;
+    ``misses`` lists ``[matter id, number]`` of the matters that counted against it).
     """
 
     __tablename__ = "evaluation_score"

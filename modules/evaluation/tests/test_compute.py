@@ -113,3 +113,23 @@ def test_basically_satisfied_counts_only_when_the_scheme_says_so(computed):
     with as_("evaluator"):
         services.compute(period, period.version, on=AS_OF)
     assert _rows(period.id)["CJJ"]["satisfaction"] == (0, 2)
+
+
+def test_snapshot_names_the_matters_that_counted_against(computed):
+    from modules.evaluation.models import EvaluationScore
+
+    period, ids = computed
+    score = db.session.execute(
+        select(EvaluationScore).where(EvaluationScore.period_id == period.id)
+    ).scalars()
+    misses = {
+        (s.agency.code, r["code"]): sorted(mid for mid, _number in r["misses"])
+        for s in score
+        for r in s.indicators
+    }
+    assert misses[("CJJ", "timely_acceptance")] == [ids["B"]]
+    assert misses[("CJJ", "on_time_completion")] == [ids["B"]]
+    assert misses[("CJJ", "satisfaction")] == [ids["C"]]
+    assert misses[("CJJ", "participation")] == [ids["D"]]
+    assert misses[("TOWN", "timely_acceptance")] == [ids["F"]]
+    assert misses[("TOWN", "on_time_completion")] == [ids["E"]]

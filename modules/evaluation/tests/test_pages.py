@@ -100,6 +100,8 @@ def test_ranked_table_shows_rates_with_numerator_and_denominator(app, as_user):
     html = c.get(page).get_data(as_text=True)
     assert "县住建局" in html
     assert "(0/1)" in html  # never accepted, acceptance overdue (超期未受理)
+    # The drill-down names the matter and links to it.
+    assert re.search(r'<a href="/cases/\d+">[^<]+</a>', html.split('id="misses"')[1])
     assert "重新计算" in html
 
 
