@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from .models import ROUTES
+from .models import KINDS, ROUTES
 
 
 def opts(pairs) -> list[SelectChoice]:
@@ -32,6 +32,7 @@ class ConsultationForm(FlaskForm):
     visitor_name = StringField("来访人姓名", validators=[Optional(), Length(max=50)])
     visitor_phone = StringField("联系电话", validators=[Optional(), Length(max=20)])
     consulted_on = DateField("咨询日期", validators=[Optional()])
+    kind = SelectField("类别", choices=opts(KINDS.items()), default="consultation")
     question = TextAreaField(
         "咨询的问题", validators=[DataRequired("请填写咨询的问题。"), Length(max=5000)]
     )

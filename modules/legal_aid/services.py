@@ -25,7 +25,7 @@ from core.api import (
     today,
 )
 
-from .models import ROUTES, Consultation, Duty
+from .models import KINDS, ROUTES, Consultation, Duty
 
 LAWYER_ROLE = "lawyer"
 
@@ -142,6 +142,7 @@ class ConsultationInput:
     visitor_name: str = ""
     visitor_phone: str = ""
     consulted_on: date | None = None
+    kind: str = "consultation"
 
 
 def find_matter(number: str) -> Matter | None:
@@ -160,6 +161,10 @@ def _check(data: ConsultationInput, matter: Matter | None) -> None:
         errors["visitor_name"] = "未关联信访事项时，请填写来访人姓名。"
     if not data.question.strip():
         errors["question"] = "请填写咨询的问题。"
+    if data.kind not in KINDS:
+        errors["kind"] = "请选择类别。"
+    if data.kind == "analysis" and matter is None:
+        errors["matter_number"] = "法律论证须关联信访事项。"
     if data.route and data.route not in ROUTES:
         errors["route"] = "请选择建议的途径。"
     if errors:
@@ -185,6 +190,7 @@ def create_consultation(data: ConsultationInput) -> Consultation:
     _check(data, matter)
     c = Consultation(
         consulted_on=data.consulted_on or today(),
+        kind=data.kind,
         lawyer_id=actor.id,
         matter_id=matter.id if matter else None,
         visitor_name=data.visitor_name.strip() or None,
@@ -201,8 +207,9 @@ def create_consultation(data: ConsultationInput) -> Consultation:
     record_audit(
         "legal_aid.consultation.create",
         c,
-        summary="记录法律咨询" + (f"（事项 {matter.number}）" if matter else ""),
+        summary=f"记录{KINDS[c.kind]}" + (f"（事项 {matter.number}）" if matter else ""),
         matter_id=c.matter_id,
+        kind=c.kind,
         route=c.route,
     )
     db.session.commit()
@@ -216,7 +223,8 @@ def update_consultation(c: Consultation, version: str | int | None, data: Consul
     # never shows them, so a masked value can never be saved back over the real one.
     data.visitor_name = c.visitor_name or ""
     _check(data, c.matter)
-    before = {"question": c.question, "advice": c.advice, "route": c.route}
+    before = {"kind": c.kind, "question": c.question, "advice": c.advice, "route": c.route}
+    c.kind = data.kind
     c.question = data.question.strip()
     c.advice = data.advice.strip()
     c.route = data.route or None
@@ -253,3 +261,9 @@ def consultations_query(*, mine: bool) -> Select:
     if mine:
         stmt = stmt.where(Consultation.lawyer_id == current_actor().id)
     return stmt.order_by(Consultation.consulted_on.desc(), Consultation.id.desc())
+
+
+def consultations_on(matter: Matter) -> list[Consultation]:
+    """The consultations on ``matter`` the acting user may see, oldest first."""
+    stmt = select(Consultation).where(Consultation.matter_id == matter.id)
+    return list(db.session.execute(stmt.order_by(Consultation.id)).scalars())

@@ -129,6 +129,7 @@ def _input(form: ConsultationForm) -> ConsultationInput:
         visitor_name=form.visitor_name.data or "",
         visitor_phone=form.visitor_phone.data or "",
         consulted_on=form.consulted_on.data,
+        kind=form.kind.data or "consultation",
     )
 
 
@@ -234,3 +235,11 @@ def save_opinion(consultation_id: int):
         return _render_detail(db.session.get(Consultation, consultation_id), status=409)
     flash("已保存律师意见。", "success")
     return redirect(url_for("legal_aid.consultation", consultation_id=c.id))
+
+
+@bp.route("/legal-aid/matters/<int:matter_id>")
+@require("legal_aid.view")
+def matter(matter_id: int):
+    """Every consultation and lawyer's opinion on one matter (律师意见汇总)."""
+    m = get_visible_or_404(Matter, matter_id)
+    return render_template("legal_aid/matter.html", matter=m, rows=services.consultations_on(m))

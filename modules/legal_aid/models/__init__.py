@@ -27,6 +27,15 @@ ROUTES = {
 }
 
 
+#: What the lawyer was doing: answering a visitor, analysing a case on the petition department's
+#: commission (法律论证, for major or difficult matters), or sitting in at a reception.
+KINDS = {
+    "consultation": N_("法律咨询"),
+    "analysis": N_("法律论证（受委托）"),
+    "reception": N_("参与接访"),
+}
+
+
 class Duty(AgencyScoped, TimestampMixin, Base):
     """One lawyer on duty on one day (值班律师排班); a lawyer is booked at most once a day."""
 
@@ -52,6 +61,7 @@ class Consultation(AgencyScoped, VersionedMixin, TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consulted_on: Mapped[date] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(12), default="consultation")
     lawyer_id: Mapped[int] = mapped_column(ForeignKey("core_user.id"), index=True)
     matter_id: Mapped[int | None] = mapped_column(
         ForeignKey("core_matter.id", ondelete="CASCADE"), index=True
@@ -65,6 +75,10 @@ class Consultation(AgencyScoped, VersionedMixin, TimestampMixin, Base):
 
     lawyer: Mapped[User] = relationship(foreign_keys=[lawyer_id])
     matter: Mapped[Matter | None] = relationship()
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, self.kind)
 
     @property
     def route_label(self) -> str:

@@ -90,10 +90,11 @@ def test_consultation_on_a_matter_adds_the_route_to_the_timeline(app, as_user):
     c = as_user("lawyer")
     form = c.get(f"/legal-aid/consultations/new?matter={matter_id}").get_data(as_text=True)
     assert number in form
-    resp = _consult(c, matter_number=number, route="litigation")
+    resp = _consult(c, matter_number=number, route="litigation", kind="analysis")
     assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
     consultation = _last_consultation(app)
     assert consultation.matter_id == matter_id and consultation.route == "litigation"
+    assert consultation.kind == "analysis"
     with app.app_context():
         titles = list(
             db.session.execute(
@@ -112,6 +113,9 @@ def test_consultation_on_a_matter_adds_the_route_to_the_timeline(app, as_user):
         assert db.session.execute(
             select(TimelineEntry).where(TimelineEntry.title == "律师出具书面意见")
         ).scalar()
+    # The matter's page of the desk gathers its consultations and opinions.
+    html = c.get(f"/legal-aid/matters/{matter_id}").get_data(as_text=True)
+    assert "建议依法起诉。" in html and "诉讼" in html and number in html
     # An unknown number is refused on the form, in Chinese.
     resp = _consult(c, matter_number="NO-SUCH-NUMBER")
     assert resp.status_code == 422
@@ -133,6 +137,10 @@ def test_visitor_phone_is_masked_without_personal_data_permission(app, as_user):
     resp = _consult(c)
     assert resp.status_code == 422
     assert "未关联信访事项时，请填写来访人姓名" in resp.get_data(as_text=True)
+    # A commissioned legal analysis (法律论证) is always about a matter.
+    resp = _consult(c, visitor_name="刘小红", kind="analysis")
+    assert resp.status_code == 422
+    assert "法律论证须关联信访事项" in resp.get_data(as_text=True)
 
 
 def test_other_agency_cannot_open_a_consultation_on_a_matter_it_cannot_see(app, as_user):
@@ -143,6 +151,7 @@ def test_other_agency_cannot_open_a_consultation_on_a_matter_it_cannot_see(app, 
     far = as_user("far_lawyer")
     assert far.get(url).status_code == 404
     assert far.get(f"/legal-aid/consultations/new?matter={matter_id}").status_code == 404
+    assert far.get(f"/legal-aid/matters/{matter_id}").status_code == 404
     assert "未找到该信访事项" in _consult(far, matter_number=number).get_data(as_text=True)
     assert "拆迁补偿款" not in far.get("/legal-aid/consultations?show=all").get_data(as_text=True)
 
