@@ -153,8 +153,23 @@ def submit(app: ReliefApplication, version: Any) -> None:
 
 
 def cancel(app: ReliefApplication, version: Any, note: str = "") -> None:
-    """Draft or submitted → cancelled (撤销); nothing was taken from the budget yet."""
-    _expect(app, version, "draft", "submitted")
+    """Draft, submitted or approved (not yet paid) → cancelled (撤销).
+
+    An approved application gives its amount back to the budget, and needs a reason.
+    """
+    _expect(app, version, "draft", "submitted", "approved")
+    if app.state == "approved":
+        if not note.strip():
+            raise _fail("撤销已批准的申请须说明理由。", "note")
+        db.session.execute(
+            update(FundBudget)
+            .where(FundBudget.agency_id == app.agency_id, FundBudget.year == app.year)
+            .values(
+                committed_fen=FundBudget.committed_fen - (app.approved_fen or 0),
+                updated_at=utcnow(),
+            )
+            .execution_options(synchronize_session=False)
+        )
     app.state = "cancelled"
     app.decision_note = note.strip()
     add_timeline_entry(app.matter, "note", "撤销救助申请", body=note.strip())

@@ -168,3 +168,16 @@ def test_one_live_application_per_matter(app, as_user):
     matter_id, fin, _app_id = _draft(app, as_user)
     resp = create_via_form(fin, matter_number(app, matter_id))
     assert resp.status_code == 422 and "不能重复申请" in resp.get_data(as_text=True)
+
+
+def test_cancelling_an_approved_application_gives_the_budget_back(app, as_user):
+    matter_id, fin, app_id = _draft(app, as_user)
+    step(fin, app_id, "submit")
+    step(as_user("approver"), app_id, "approve", amount="3000")
+    assert _budget(app)[1] == 300000
+    resp = step(fin, app_id, "cancel", note="")
+    assert resp.status_code == 422 and "须说明理由" in resp.get_data(as_text=True)
+    assert step(fin, app_id, "cancel", note="信访人已撤回申请").status_code == 302
+    assert application(app).state == "cancelled" and _budget(app)[1] == 0
+    # The matter may then have a new application.
+    assert create_via_form(fin, matter_number(app, matter_id)).status_code == 302
