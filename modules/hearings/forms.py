@@ -78,4 +78,7 @@ class ConcludeForm(FlaskForm):
 
 class CancelForm(FlaskForm):
     version = HiddenField()
-    reason = StringField("取消理由", validators=[DataRequired("请填写取消理由。"), Length(max=300)])
+    # Not ``reason``: the schedule form on the same page has one (element ids must differ).
+    cancel_reason = StringField(
+        "取消理由", validators=[DataRequired("请填写取消理由。"), Length(max=300)]
+    )

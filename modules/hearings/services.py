@@ -264,7 +264,7 @@ def cancel(hearing: Hearing, version: int | str | None, reason: str) -> None:
     _editable(hearing, version, "planned", "held")
     reason = reason or ""
     if not reason.strip():
-        raise HearingError("请填写取消理由。", {"reason": "请填写取消理由。"})
+        raise HearingError("请填写取消理由。", {"cancel_reason": "请填写取消理由。"})
     hearing.status = "cancelled"
     hearing.cancel_reason = reason.strip()
     hearing.span_until = max(today(), hearing.span_from)

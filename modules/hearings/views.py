@@ -258,6 +258,6 @@ def cancel(hearing_id: int):
         hearing,
         form,
         "cancel_form",
-        lambda: services.cancel(hearing, form.version.data, form.reason.data),
+        lambda: services.cancel(hearing, form.version.data, form.cancel_reason.data),
         "已取消听证。",
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from core.audit import AuditEvent
@@ -142,7 +144,7 @@ def test_permission_required(app, as_user):
     assert schedule(c, number, officer_id).status_code == 302
     h = _hearing(app)
     assert leader.get(f"/hearings/{h.id}").status_code == 200
-    resp = leader.post(f"/hearings/{h.id}/cancel", data={"reason": "x", "version": "1"})
+    resp = leader.post(f"/hearings/{h.id}/cancel", data={"cancel_reason": "x", "version": "1"})
     assert resp.status_code in (400, 403)
 
 
@@ -154,7 +156,9 @@ def test_forms_carry_csrf_and_refuse_without(app, as_user):
     h = _hearing(app)
     html = c.get(f"/hearings/{h.id}").get_data(as_text=True)
     assert html.count('name="csrf_token"') >= 3
-    resp = c.post(f"/hearings/{h.id}/cancel", data={"reason": "信访人撤回", "version": "1"})
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "element ids repeat on the hearing page"
+    resp = c.post(f"/hearings/{h.id}/cancel", data={"cancel_reason": "信访人撤回", "version": "1"})
     assert resp.status_code == 400
     assert _hearing(app).status == "planned"
 
@@ -241,9 +245,9 @@ def test_tabs_and_cancel(app, as_user):
     h = _hearing(app)
     assert number in c.get("/hearings/").get_data(as_text=True)
     assert number not in c.get("/hearings/?tab=held").get_data(as_text=True)
-    resp = post(c, h.id, "cancel", reason="")
+    resp = post(c, h.id, "cancel", cancel_reason="")
     assert resp.status_code == 422 and "请填写取消理由。" in resp.get_data(as_text=True)
-    assert post(c, h.id, "cancel", reason="信访人撤回听证申请").status_code == 302
+    assert post(c, h.id, "cancel", cancel_reason="信访人撤回听证申请").status_code == 302
     h = _hearing(app)
     assert h.status == "cancelled" and h.span_until is not None
     assert number not in c.get("/hearings/").get_data(as_text=True)
