@@ -171,3 +171,27 @@ def test_published_period_refuses_recompute_and_adjustments(app, as_user):
         actions = set(db.session.execute(select(AuditEvent.action)).scalars())
         assert {"evaluation.computed", "evaluation.published"} <= actions
         assert "evaluation.adjusted" not in actions
+
+
+def test_publish_from_a_page_opened_before_an_adjustment_is_refused(app, as_user):
+    c, page, cjj = _computed(app, as_user)
+    html = c.get(page).get_data(as_text=True)
+    m = _version(html)
+    seen = m.group(1) or m.group(2)
+    resp = _post(c, page + "/adjust", page, agency_id=str(cjj), points="-1", reason="材料迟报")
+    assert resp.status_code == 302
+    token = csrf_token(c, page)
+    resp = c.post(page + "/publish", data={"csrf_token": token, "version": seen})
+    assert resp.status_code == 409
+    assert "该记录已被他人修改" in resp.get_data(as_text=True)
+    assert "已发布" not in c.get(page).get_data(as_text=True).split('id="period-state"')[1][:20]
+
+
+def test_leader_reads_the_ranking_without_buttons(app, as_user):
+    _c, page, _cjj = _computed(app, as_user)
+    leader = as_user("leader")
+    html = leader.get(page).get_data(as_text=True)
+    assert "县住建局" in html and "考核排名" in html
+    assert "重新计算" not in html and "记录加减分" not in html and "/publish" not in html
+    token = csrf_token(leader, "/evaluation/")
+    assert leader.post(page + "/compute", data={"csrf_token": token}).status_code == 403
