@@ -104,6 +104,9 @@ def create(matter: Matter, data: ApplicationInput) -> ReliefApplication:
     ).first()
     if existing is not None:
         raise _fail("该信访事项已有救助申请（一事一报、一次性救助），不能重复申请。")
+    if matter.repeat_of_id is not None and _relieved(matter.repeat_of_id):
+        # A repeat petition is the same case: relief is given once (一次性救助).
+        raise _fail("该事项为重复信访，原信访事项已获批准救助，不能再次申请。")
     actor = current_actor()
     app = ReliefApplication(
         matter_id=matter.id,
@@ -130,6 +133,21 @@ def create(matter: Matter, data: ApplicationInput) -> ReliefApplication:
     )
     _commit()
     return app
+
+
+def _relieved(matter_id: int) -> bool:
+    """Whether relief was approved or paid on ``matter_id``, by any agency (a yes/no only)."""
+    return (
+        db.session.execute(
+            select(ReliefApplication.id)
+            .where(
+                ReliefApplication.matter_id == matter_id,
+                ReliefApplication.state.in_(("approved", "paid")),
+            )
+            .execution_options(skip_record_rules=True)  # one-time across agencies
+        ).first()
+        is not None
+    )
 
 
 def _expect(app: ReliefApplication, version: Any, *states: str) -> None:

@@ -181,3 +181,16 @@ def test_cancelling_an_approved_application_gives_the_budget_back(app, as_user):
     assert application(app).state == "cancelled" and _budget(app)[1] == 0
     # The matter may then have a new application.
     assert create_via_form(fin, matter_number(app, matter_id)).status_code == 302
+
+
+def test_repeat_petition_of_a_relieved_matter_gets_no_second_relief(app, as_user):
+    from tests.cases_support import register
+
+    matter_id, fin, app_id = _draft(app, as_user)
+    step(fin, app_id, "submit")
+    step(as_user("approver"), app_id, "approve", amount="3000")
+    with app.app_context():
+        repeat = register(repeat_of_id=matter_id, summary="再次反映补偿款问题，要求救助。")
+        number = repeat.number
+    resp = create_via_form(fin, number)
+    assert resp.status_code == 422 and "原信访事项已获批准救助" in resp.get_data(as_text=True)
