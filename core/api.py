@@ -90,6 +90,19 @@ def get_visible_or_404(model: type[T], ident: Any) -> T:
     return obj
 
 
+def find_visible_matter(number: str) -> Matter | None:
+    """The matter with this 信访件编号 as the acting user may see it; ``None`` if hidden or absent.
+
+    For forms where a user types a number: the answer is the same for a matter that does not
+    exist and one the record rules hide, so the form can say so without a 404.
+    """
+    number = (number or "").strip()
+    if not number:
+        return None
+    stmt = select(Matter).where(Matter.number == number)
+    return db.session.execute(stmt).scalar_one_or_none()
+
+
 __all__ = [
     "CHANNELS",
     "FINAL_STATES",
@@ -130,6 +143,7 @@ __all__ = [
     "db",
     "fail",
     "find_candidates",
+    "find_visible_matter",
     "get_visible_or_404",
     "has_permission",
     "id_number_problem",

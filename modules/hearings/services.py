@@ -22,6 +22,7 @@ from core.api import (
     check_version,
     current_actor,
     db,
+    find_visible_matter,
     identity_sealed_for,
     personal_value,
     record_audit,
@@ -70,12 +71,12 @@ def _commit() -> None:
 def find_matter(ref: str) -> Matter | None:
     """A matter by id or number, through the record rules (``None`` when hidden or absent)."""
     ref = (ref or "").strip()
-    if not ref:
-        return None
-    cond = Matter.number == ref
-    if ref.isdigit():
-        cond = cond | (Matter.id == int(ref))
-    return db.session.execute(select(Matter).where(cond).limit(1)).scalar_one_or_none()
+    matter = find_visible_matter(ref)
+    if matter is None and ref.isdigit():
+        matter = db.session.execute(
+            select(Matter).where(Matter.id == int(ref))
+        ).scalar_one_or_none()
+    return matter
 
 
 def officers() -> list[User]:

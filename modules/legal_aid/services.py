@@ -21,6 +21,7 @@ from core.api import (
     check_version,
     current_actor,
     db,
+    find_visible_matter,
     record_audit,
     today,
 )
@@ -145,14 +146,6 @@ class ConsultationInput:
     kind: str = "consultation"
 
 
-def find_matter(number: str) -> Matter | None:
-    """The matter with this number, if the acting user may see it (record rules apply)."""
-    number = (number or "").strip()
-    if not number:
-        return None
-    return db.session.execute(select(Matter).where(Matter.number == number)).scalar_one_or_none()
-
-
 def _check(data: ConsultationInput, matter: Matter | None) -> None:
     errors = {}
     if data.matter_number.strip() and matter is None:
@@ -186,7 +179,7 @@ def _route_entry(c: Consultation, matter: Matter) -> None:
 def create_consultation(data: ConsultationInput) -> Consultation:
     """Record a consultation by the acting lawyer; a suggested route goes on the matter."""
     actor = current_actor()
-    matter = find_matter(data.matter_number)
+    matter = find_visible_matter(data.matter_number)
     _check(data, matter)
     c = Consultation(
         consulted_on=data.consulted_on or today(),

@@ -12,6 +12,7 @@ from core.api import (
     current_actor,
     db,
     fail,
+    find_visible_matter,
     get_visible_or_404,
     has_permission,
     paginate,
@@ -70,13 +71,6 @@ def index():
     return render_template("stability_fund/index.html", page=page, state=state, states=STATES)
 
 
-def _find_matter(number: str) -> Matter | None:
-    found = db.session.execute(
-        select(Matter.id).where(Matter.number == number.strip())
-    ).scalar_one_or_none()
-    return get_visible_or_404(Matter, found) if found is not None else None
-
-
 @bp.route("/stability-fund/new", methods=["GET", "POST"])
 @require("stability_fund.prepare")
 def new():
@@ -86,7 +80,7 @@ def new():
         matter = get_visible_or_404(Matter, request.args.get("matter_id", type=int))
         form.matter_number.data = matter.number
     if form.validate_on_submit():
-        matter = _find_matter(form.matter_number.data)
+        matter = find_visible_matter(form.matter_number.data)
         if matter is None:
             form.matter_number.errors = ["未找到该信访事项，或无权查看。"]
         else:
