@@ -787,3 +787,82 @@ def test_registration_writes_everything_a_matter_needs(app):
             select(AuditEvent.object_id).where(AuditEvent.action == "matter.register")
         ).scalars()
         assert set(events) == {str(first.id), str(second.id)}
+
+
+def test_registration_writes_a_matter_and_its_rows_together(app, backend):
+    # Two petitioners (one with a name that does not match their ID number's record, which
+    # adds an identity note): every row points at the new matter. On PostgreSQL the matter and
+    # the rows depending on it are one statement (data-modifying CTEs); on SQLite one per table.
+    from sqlalchemy import event
+
+    from core.audit import AuditEvent
+    from core.cases.models.search_index import MatterIndex
+
+    with app.app_context():
+        register(received_on=D(2026, 3, 2))  # 王大明 holds VALID_ID from now on
+        written: list[str] = []
+
+        def note(conn, cursor, statement, params, context, executemany):
+            if statement.lstrip().upper().startswith(("INSERT", "WITH")):
+                written.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", note)
+        try:
+            matter = register(
+                received_on=D(2026, 3, 3),
+                parties=[
+                    PartyInput(name="王大名", id_number=VALID_ID),
+                    PartyInput(name="李小红", mobile="13700000000", is_lead=True),
+                ],
+                head_count=2,
+            )
+        finally:
+            event.remove(db.engine, "before_cursor_execute", note)
+        matter_id = matter.id
+
+        def rows(model, column=None):
+            column = column if column is not None else model.matter_id
+            value = str(matter_id) if column is AuditEvent.object_id else matter_id
+            return db.session.execute(select(model).where(column == value)).scalars().all()
+
+        parties = rows(MatterParty)
+        assert len(parties) == 2
+        # in the order they were entered (PostgreSQL's CTEs would not keep it by themselves)
+        assert [p.is_lead for p in sorted(parties, key=lambda p: p.id)] == [False, True]
+        assert [c.kind for c in rows(Clock)] == ["disposition"]
+        entries = sorted((e.kind, e.title) for e in rows(TimelineEntry))
+        assert entries == [("note", "信访人身份待核对"), ("transition", "登记（走访）")]
+        assert "李小 小红 13700000000" in db.session.get(MatterIndex, matter_id).identity
+        [event_row] = [
+            e for e in rows(AuditEvent, AuditEvent.object_id) if e.object_type == "Matter"
+        ]
+        assert event_row.action == "matter.register"
+        assert matter.number in event_row.summary
+        matter_rows = [s for s in written if "core_matter " in s or "core_matter(" in s]
+        if backend == "postgresql":
+            # one new person (李小红) and one statement for the matter and its dependent rows
+            assert len(written) == 2 and len(matter_rows) == 1
+            assert all(t in matter_rows[0] for t in ("core_matter_party", "core_audit_event"))
+        else:
+            assert len(written) == 7  # the person, the matter, then one INSERT per table
+
+
+def test_a_taken_query_code_is_drawn_again(app, monkeypatch):
+    # The query code is not looked up before the insert: its unique index refuses a duplicate,
+    # and the registration runs again (its number given back and drawn again: no gap).
+    from core.cases import services
+
+    with app.app_context():
+        first = register(received_on=D(2026, 3, 2))
+        codes = iter([first.query_code, "ABCDEFGH23"])
+        monkeypatch.setattr(services, "new_query_code", lambda: next(codes))
+        second = register(received_on=D(2026, 3, 2))
+        assert second.query_code == "ABCDEFGH23"
+        assert second.number[-6:] == "000002"
+        assert db.session.execute(select(func.count()).select_from(Matter)).scalar_one() == 2
+        logged = db.session.execute(
+            select(func.count()).where(
+                TimelineEntry.matter_id == second.id, TimelineEntry.kind == "transition"
+            )
+        ).scalar_one()
+        assert logged == 1

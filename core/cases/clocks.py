@@ -87,7 +87,7 @@ def load_calendar() -> WorkCalendar:
     days = CalendarDay.__table__
     years = CalendarYear.__table__
     stamp = conn.execute(_calendar_stamp()).one()
-    key = (str(conn.engine.url), *stamp)
+    key = (conn.engine.url, *stamp)
     calendar = _CALENDARS.get(key)
     if calendar is None:
         overrides = {

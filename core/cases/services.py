@@ -12,9 +12,9 @@ from datetime import date
 from typing import Any
 
 from flask import current_app, g, has_app_context
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -26,18 +26,18 @@ from core.cases import clocks, documents
 from core.cases import transitions as _core_transitions  # noqa: F401  (registers them)
 from core.cases.idcard import id_number_problem, normalise
 from core.cases.lifecycle import STATES, TRANSITIONS, TransitionContext
-from core.cases.models import Matter, MatterParty, Person
+from core.cases.models import Clock, Matter, MatterParty, Person, TimelineEntry
 from core.cases.models.matter import CHANNELS, FLAGS, HANDLING_TYPES, PURPOSES
 from core.cases.models.search_index import MatterIndex
-from core.cases.numbering import matter_number, new_query_code
+from core.cases.numbering import matter_number, new_query_code, query_code_taken
 from core.cases.pinyin import pinyin_key
 from core.cases.search import index_row
 from core.cases.timeline import add_entry, new_entry
-from core.db import insert_object, utcnow
+from core.db import Children, insert_family, insert_object, row_of, utcnow
 from core.extensions import db
 
 MAX_REPRESENTATIVES = 5  # 条例第20条第3款
-#: How often a registration is retried when SQLite reports another writer (see register_matter).
+#: How often a registration is tried again (another SQLite writer, a taken query code).
 SQLITE_RETRIES = 50
 
 
@@ -128,6 +128,21 @@ def _validate(reg: Registration) -> dict[str, str]:
 
 
 _PERSONS = Person.__table__
+_CONTACT = ("mobile", "address", "region_code")
+_PERSON_CONTACT = (
+    update(_PERSONS)
+    .where(_PERSONS.c.id == bindparam("b_id"))
+    .values(
+        {key: bindparam(f"b_{key}") for key in _CONTACT}
+        | {"version": _PERSONS.c.version + 1, "updated_at": bindparam("b_now")}
+    )
+)
+_MATTERS = Matter.__table__
+_PARTIES = MatterParty.__table__
+_CLOCKS = Clock.__table__
+_TIMELINE = TimelineEntry.__table__
+_INDEX = MatterIndex.__table__
+_AUDIT = audit.AuditEvent.__table__
 _PERSON_BY_NUMBER = (
     select(_PERSONS.c.id, _PERSONS.c.name, _PERSONS.c.mobile, _PERSONS.c.address)
     .add_columns(_PERSONS.c.region_code)
@@ -182,9 +197,9 @@ def _person_for(conn, p: PartyInput, notes: list[str]) -> tuple[int, _Identity]:
     if changed:
         # The version moves on, so an edit of this person open in another page is refused.
         conn.execute(
-            update(_PERSONS)
-            .where(_PERSONS.c.id == row.id)
-            .values(**changed, version=_PERSONS.c.version + 1, updated_at=utcnow())
+            _PERSON_CONTACT,
+            {"b_id": row.id, "b_now": utcnow()}
+            | {f"b_{key}": contact.get(key, getattr(row, key)) for key in _CONTACT},
         )
     return row.id, _Identity(row.name, number, contact.get("mobile", row.mobile))
 
@@ -201,13 +216,16 @@ def _sqlite_busy(exc: OperationalError) -> bool:
 def register_matter(reg: Registration, agency: Agency | None = None) -> Matter:
     """Register a matter for ``agency`` (default: the acting user's), start its first clocks.
 
-    A registration depends on nothing read before it, so when SQLite reports a concurrent
-    writer it is simply tried again in a new transaction (PostgreSQL waits on the row lock of
-    the number counter instead).
+    A registration depends on nothing read before it, so it is simply tried again in a new
+    transaction when SQLite reports a concurrent writer (PostgreSQL waits on the row lock of
+    the number counter instead) or when its random query code was already taken.
     """
     for attempt in range(SQLITE_RETRIES):
         try:
             return _register(reg, agency)
+        except IntegrityError as exc:
+            if not query_code_taken(exc) or attempt == SQLITE_RETRIES - 1:
+                raise
         except OperationalError as exc:
             if not _sqlite_busy(exc) or attempt == SQLITE_RETRIES - 1:
                 raise
@@ -269,7 +287,6 @@ def _register(reg: Registration, agency: Agency | None) -> Matter:
             created_at=now,
             updated_at=now,
         )
-        matter.id = insert_object(conn, matter)
         has_lead = any(p.is_lead for p in reg.parties)
         notes: list[str] = []
         parties, people = [], []
@@ -278,30 +295,35 @@ def _register(reg: Registration, agency: Agency | None) -> Matter:
             people.append(identity)
             parties.append(
                 {
-                    "matter_id": matter.id,
                     "person_id": person_id,
                     "is_lead": p.is_lead or (not has_lead and i == 0),
                     "is_representative": p.is_representative,
                 }
             )
-        if parties:
-            conn.execute(insert(MatterParty.__table__), parties)
         clock = clocks.new_clock(
             "disposition", reg.received_on, responsible_agency_id=agency_id, calendar=calendar
         )
-        clock.matter_id = matter.id
-        insert_object(conn, clock)
         entries = [
-            new_entry(matter.id, "transition", f"登记（{CHANNELS[reg.channel]}）", matter.summary),
-            *(new_entry(matter.id, "note", "信访人身份待核对", note) for note in notes),
+            new_entry(None, "transition", f"登记（{CHANNELS[reg.channel]}）", matter.summary),
+            *(new_entry(None, "note", "信访人身份待核对", note) for note in notes),
         ]
-        for entry in entries:
-            insert_object(conn, entry)
         content, identity = index_row(matter, people)
-        insert_object(conn, MatterIndex(matter_id=matter.id, content=content, identity=identity))
         summary = f"登记信访事项 {matter.number}"
-        event = audit.event_for("matter.register", matter, summary=summary, actor=actor)
-        insert_object(conn, event)
+        event = audit.event_for("matter.register", None, summary=summary, actor=actor)
+        event.object_type = "Matter"
+        # The matter and everything pointing at it: one round trip on PostgreSQL.
+        matter.id = insert_family(
+            conn,
+            _MATTERS,
+            row_of(matter),
+            [
+                Children(_PARTIES, parties, "matter_id"),
+                Children(_CLOCKS, [row_of(clock)], "matter_id"),
+                Children(_TIMELINE, [row_of(e) for e in entries], "matter_id"),
+                Children(_INDEX, [{"content": content, "identity": identity}], "matter_id"),
+                Children(_AUDIT, [row_of(event)], "object_id"),
+            ],
+        )
         session.commit()
     except Exception:
         session.rollback()
