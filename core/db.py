@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import (
-    Boolean,
-    DateTime,
-    Integer,
-    MetaData,
-    Table,
-    bindparam,
-    cast,
-    event,
-    insert,
-    literal,
-    select,
-    union_all,
-)
+from sqlalchemy import DateTime, Integer, MetaData, Table, TypeDecorator, event, insert, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, registry
 
@@ -83,10 +72,15 @@ def insert_family(
 ) -> int:
     """INSERT a row and the rows that reference its new ``id``; return that id.
 
-    On PostgreSQL this is one statement — the parent's INSERT … RETURNING and each child's
-    INSERT as data-modifying CTEs — so a registration's six tables cost one round trip to the
-    server instead of six. Elsewhere (SQLite, in-process) the parent is inserted first and the
-    children after it with its id. Either way the rows are written in the caller's transaction.
+    On PostgreSQL this is one short statement — the parent's INSERT … RETURNING and each
+    child table's INSERT as data-modifying CTEs, the rows passed as JSON — so a registration's
+    six tables cost one round trip instead of six, and the statement stays short and few in
+    parameters, so psycopg caches and prepares it. Elsewhere (SQLite, in-process) the parent is
+    inserted first and the children after it with its id. Either way the rows are written in
+    the caller's transaction, and the rows of one child table in their order.
+
+    The values are plain Python values (str, int, bool, None, date, datetime, dict/list for
+    JSON columns); columns left out get their Python-side defaults, as with ``insert()``.
     """
     children = [c for c in children if c.rows]
     if conn.dialect.name != "postgresql":
@@ -96,28 +90,33 @@ def insert_family(
             rows = [r | {child.key: fk_type(parent_id)} for r in child.rows]
             conn.execute(_insert_of(child.table), rows)
         return parent_id
-    # Python-side column defaults are filled in here: SQLAlchemy would name their parameters
-    # after the column, and two tables of one statement share column names.
+    # The JSON objects are keyed by column name (json_populate_record matches names).
     row = _with_defaults(table, row)
-    children = [
-        Children(c.table, [_with_defaults(c.table, r, c.key) for r in c.rows], c.key)
-        for c in children
-    ]
+    given = [[_with_defaults(c.table, r, c.key) for r in c.rows] for c in children]
     shape = (
         table,
         tuple(row),
-        tuple((c.table, c.key, tuple(tuple(r) for r in c.rows)) for c in children),
+        tuple((c.table, c.key, tuple(rows[0])) for c, rows in zip(children, given, strict=True)),
     )
-    if any(len(set(rows)) > 1 for _, _, rows in shape[2]):
+    if any(set(r) != set(rows[0]) for rows in given for r in rows):
         raise ValueError("the rows of one child table must set the same columns")
     stmt = _FAMILIES.get(shape)
     if stmt is None:
-        stmt = _FAMILIES[shape] = _family_statement(*shape)
-    params = {f"p_{key}": value for key, value in row.items()}
-    for i, child in enumerate(children):
-        for j, r in enumerate(child.rows):
-            params.update({f"c{i}_{j}_{key}": value for key, value in r.items()})
+        stmt = _FAMILIES[shape] = _family_statement(conn.dialect, *shape)
+    params = {"p": _json(row)} | {f"c{i}": _json(rows) for i, rows in enumerate(given)}
     return conn.execute(stmt, params).scalar_one()
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, default=_json_value, ensure_ascii=False)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot pass {type(value).__name__} as JSON")
 
 
 #: One INSERT construct per table (see ``_insert_of``).
@@ -125,24 +124,28 @@ _INSERTS: dict[Any, Any] = {}
 
 
 def _with_defaults(table: Table, row: dict[str, Any], skip: str = "") -> dict[str, Any]:
-    """``row`` without column ``skip``, completed with the Python-side defaults of ``table``."""
-    defaults = _DEFAULTS.get(table)
-    if defaults is None:
-        defaults = _DEFAULTS[table] = [
-            (c.key, c.default)
-            for c in table.columns
-            if c.default is not None and not c.primary_key and not c.default.is_sequence
-        ]
+    """``row`` without ``skip``, with ``table``'s Python-side defaults, keyed by column name."""
+    known = _DEFAULTS.get(table)
+    if known is None:
+        known = _DEFAULTS[table] = (
+            [
+                (c.key, c.default)
+                for c in table.columns
+                if c.default is not None and not c.primary_key and not c.default.is_sequence
+            ],
+            {c.key: c.name for c in table.columns if c.key != c.name},
+        )
+    defaults, renamed = known
     full = {
         key: default.arg(None) if default.is_callable else default.arg
         for key, default in defaults
         if key not in row and key != skip
     }
     full.update((key, value) for key, value in row.items() if key != skip)
-    return full
+    return {renamed.get(key, key): value for key, value in full.items()} if renamed else full
 
 
-_DEFAULTS: dict[Table, list] = {}
+_DEFAULTS: dict[Table, tuple] = {}
 
 
 def _insert_of(table: Table):
@@ -153,50 +156,47 @@ def _insert_of(table: Table):
     return stmt
 
 
-def _family_statement(table: Table, keys: tuple, children: tuple):
-    """``WITH parent AS (INSERT … RETURNING id), c0 AS (INSERT … (SELECT id FROM parent)) …``."""
-    parent = (
-        insert(table)
-        .values({key: bindparam(f"p_{key}", type_=table.c[key].type) for key in keys})
-        .returning(table.c.id)
-        .cte("parent")
-    )
-    parent_id = select(parent.c.id).scalar_subquery()
-    ctes = []
-    for i, (child, fk, rows) in enumerate(children):
-        column = child.c[fk]
-        # The parent's id lands in the child's column type (the audit log keeps it as text).
-        ref = parent_id if isinstance(column.type, Integer) else cast(parent_id, column.type)
-        keys = rows[0]
-        # The rows as a sorted UNION ALL, so they are inserted (and numbered) in their order:
-        # PostgreSQL runs sibling CTEs in no set order, and SQLAlchemy does not cache a
-        # multi-row VALUES.
-        given = union_all(
-            *(
-                select(
-                    *(_typed(f"c{i}_{j}_{key}", child.c[key].type).label(key) for key in keys),
-                    literal(j).label("position_"),
-                )
-                for j in range(len(rows))
-            )
-        ).subquery(f"rows{i}")
-        ordered = select(*(given.c[key] for key in keys), ref).order_by(given.c.position_)
-        ctes.append(insert(child).from_select([*keys, fk], ordered).cte(f"c{i}"))
-    return select(parent.c.id).add_cte(*ctes)
+def _family_statement(dialect, table: Table, keys: tuple, children: tuple):
+    """``WITH parent AS (INSERT … RETURNING id), c0 AS (INSERT … (SELECT id FROM parent)) …``.
 
-
-def _typed(name: str, type_):
-    """A parameter PostgreSQL reads as ``type_`` also inside a SELECT list.
-
-    SQLAlchemy casts most parameters for psycopg (``%(x)s::INTEGER``) but not booleans, and
-    a NULL without a type would be read as text there.
+    Each table's rows come from ``json_populate_record(set)`` over its own row type, so
+    PostgreSQL converts (and checks) every value as the column's type, as an INSERT would.
     """
-    param = bindparam(name, type_=type_)
-    return cast(param, type_) if isinstance(type_, Boolean) else param
+    quote = dialect.identifier_preparer.quote
+    for t in (table, *(child for child, _, _ in children)):
+        if any(isinstance(c.type, TypeDecorator) for c in t.columns):
+            raise TypeError(f"{t.name}: values of custom types cannot be passed as JSON")
+
+    def columns(t: Table, names, prefix=""):
+        unknown = set(names) - {c.name for c in t.columns}
+        if unknown:
+            raise KeyError(f"{t.name} has no columns {sorted(unknown)}")
+        return ", ".join(prefix + quote(name) for name in names)
+
+    # Only identifiers of the mapped tables are formatted into the text; values are parameters.
+    name = quote(table.name)
+    parts = [
+        f"parent AS (INSERT INTO {name} ({columns(table, keys)}) "  # noqa: S608
+        f"SELECT {columns(table, keys)} "
+        f"FROM json_populate_record(NULL::{name}, CAST(:p AS json)) RETURNING id)"
+    ]
+    for i, (child, fk, child_keys) in enumerate(children):
+        # The parent's id lands in the child's column type (the audit log keeps it as text).
+        ref = "(SELECT id FROM parent)"
+        if not isinstance(child.c[fk].type, Integer):
+            ref = f"CAST({ref} AS text)"
+        name = quote(child.name)
+        parts.append(
+            f"c{i} AS (INSERT INTO {name} ({columns(child, child_keys)}, "  # noqa: S608
+            f"{quote(child.c[fk].name)}) "
+            f"SELECT {columns(child, child_keys, 'r.')}, {ref} "
+            f"FROM json_populate_recordset(NULL::{name}, CAST(:c{i} AS json)) "
+            "WITH ORDINALITY AS r ORDER BY r.ordinality)"
+        )
+    return text("WITH " + ",\n".join(parts) + "\nSELECT id FROM parent")
 
 
-#: The family statements already built, by the shape of their rows (their compiled forms are
-#: then found in SQLAlchemy's cache at once).
+#: The family statements already built, by table and columns.
 _FAMILIES: dict[tuple, Any] = {}
 
 
