@@ -68,7 +68,7 @@ class Matter(AgencyScoped, VersionedMixin, TimestampMixin, Base):
     number: Mapped[str] = mapped_column(String(38), unique=True)
     query_code: Mapped[str] = mapped_column(String(16), unique=True)
     external_numbers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    channel: Mapped[str] = mapped_column(String(10), index=True)
+    channel: Mapped[str] = mapped_column(String(10))  # four values: not worth an index
     purpose: Mapped[str] = mapped_column(String(16), default="remedy")
     handling_type: Mapped[str] = mapped_column(String(16), default="complaint")
     category_id: Mapped[int | None] = mapped_column(ForeignKey("core_content_category.id"))
