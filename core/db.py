@@ -75,7 +75,7 @@ def insert_family(
     On PostgreSQL this is one short statement — the parent's INSERT … RETURNING and each
     child table's INSERT as data-modifying CTEs, the rows passed as JSON — so a registration's
     six tables cost one round trip instead of six, and the statement stays short and few in
-    parameters, so psycopg caches and prepares it. Elsewhere (SQLite, in-process) the parent is
+    parameters, so psycopg caches and prepares it. On SQLite (in-process) the parent is
     inserted first and the children after it with its id. Either way the rows are written in
     the caller's transaction, and the rows of one child table in their order.
 
@@ -83,15 +83,20 @@ def insert_family(
     JSON columns); columns left out get their Python-side defaults, as with ``insert()``.
     """
     children = [c for c in children if c.rows]
-    if conn.dialect.name != "postgresql":
-        parent_id = conn.execute(_insert_of(table), row).inserted_primary_key[0]
+    row = _with_defaults(table, row)
+    if conn.dialect.name == "sqlite":
+        # In-process: the statements are cheap, SQLAlchemy's work around each is not, so they
+        # go to the driver as SQL built once per table and columns (still in this transaction).
+        parent_id = _driver_insert(conn, table, [row]).lastrowid
         for child in children:
-            fk_type = child.table.c[child.key].type.python_type
-            rows = [r | {child.key: fk_type(parent_id)} for r in child.rows]
-            conn.execute(_insert_of(child.table), rows)
+            fk = child.table.c[child.key]
+            value = fk.type.python_type(parent_id)
+            rows = [
+                _with_defaults(child.table, r, child.key) | {fk.name: value} for r in child.rows
+            ]
+            _driver_insert(conn, child.table, rows)
         return parent_id
     # The JSON objects are keyed by column name (json_populate_record matches names).
-    row = _with_defaults(table, row)
     given = [[_with_defaults(c.table, r, c.key) for r in c.rows] for c in children]
     shape = (
         table,
@@ -105,6 +110,35 @@ def insert_family(
         stmt = _FAMILIES[shape] = _family_statement(conn.dialect, *shape)
     params = {"p": _json(row)} | {f"c{i}": _json(rows) for i, rows in enumerate(given)}
     return conn.execute(stmt, params).scalar_one()
+
+
+def _driver_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]):
+    """INSERT ``rows`` (keyed by column name, all alike) with the driver's own parameters."""
+    names = tuple(rows[0])
+    known = _DRIVER_INSERTS.get((table, names))
+    if known is None:
+        dialect = conn.dialect
+        by_name = {c.name: c for c in table.columns}
+        quote = dialect.identifier_preparer.quote
+        sql = (
+            f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "  # noqa: S608
+            f"VALUES ({', '.join('?' for _ in names)})"
+        )
+        # Each column type's own conversion (dates, JSON, booleans), as SQLAlchemy applies it.
+        convert = [by_name[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
+        known = _DRIVER_INSERTS[(table, names)] = (sql, convert)
+    sql, convert = known
+    params = [
+        tuple(
+            v if f is None or v is None else f(v) for f, v in zip(convert, r.values(), strict=True)
+        )
+        for r in rows
+    ]
+    return conn.exec_driver_sql(sql, params[0] if len(params) == 1 else params)
+
+
+#: SQL and value conversions of ``_driver_insert``, by table and column names.
+_DRIVER_INSERTS: dict[tuple, tuple] = {}
 
 
 def _json(value: Any) -> str:

@@ -838,6 +838,15 @@ def test_registration_writes_a_matter_and_its_rows_together(app, backend):
         ]
         assert event_row.action == "matter.register"
         assert matter.number in event_row.summary
+        # Values read back as their types: written as JSON (PostgreSQL) or by the driver (SQLite).
+        db.session.expire_all()
+        stored = db.session.get(Matter, matter_id)
+        assert stored.received_on == D(2026, 3, 3) and stored.demands == ["补发拆迁补偿款"]
+        assert stored.first_petition is True and stored.external_numbers == {}
+        assert stored.created_at is not None and stored.flags == []
+        [clock] = rows(Clock)
+        assert clock.paused == [] and clock.start == D(2026, 3, 3) and clock.due > clock.start
+        assert all(e.data == {} and e.at is not None for e in rows(TimelineEntry))
         matter_rows = [s for s in written if "core_matter " in s or "core_matter(" in s]
         if backend == "postgresql":
             # one new person (李小红) and one statement for the matter and its dependent rows
