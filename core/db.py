@@ -54,8 +54,10 @@ def insert_object(conn: Connection, obj: Any) -> Any:
     on ``obj`` are written, the columns' defaults fill the rest; ORM events do not run, and
     ``obj`` stays transient (see ``sqlalchemy.orm.make_transient_to_detached`` to attach it).
     """
-    stmt = _insert_of(obj.__mapper__.local_table)
-    return conn.execute(stmt, row_of(obj)).inserted_primary_key[0]
+    table = obj.__mapper__.local_table
+    if conn.dialect.name == "sqlite":
+        return _driver_insert(conn, table, [_with_defaults(table, row_of(obj))]).lastrowid
+    return conn.execute(_insert_of(table), row_of(obj)).inserted_primary_key[0]
 
 
 @dataclass(frozen=True)
