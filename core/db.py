@@ -8,7 +8,18 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, MetaData, Table, TypeDecorator, event, insert, text
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    MetaData,
+    Row,
+    Select,
+    Table,
+    TypeDecorator,
+    event,
+    insert,
+    text,
+)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, registry
 
@@ -69,10 +80,31 @@ class Children:
     key: str
 
 
+@dataclass(frozen=True)
+class Update:
+    """Set ``values`` on the row ``id`` of ``table`` and add one to each ``increment`` column."""
+
+    table: Table
+    id: int
+    values: dict[str, Any]
+    increment: tuple[str, ...] = ()
+
+
 def insert_family(
-    conn: Connection, table: Table, row: dict[str, Any], children: list[Children]
-) -> int:
-    """INSERT a row and the rows that reference its new ``id``; return that id.
+    conn: Connection,
+    table: Table,
+    row: dict[str, Any],
+    children: list[Children],
+    *,
+    updates: list[Update] = (),
+    check: Select | None = None,
+) -> tuple[int, Row | None]:
+    """INSERT a row and the rows that reference its new ``id``; return that id (and a row).
+
+    ``updates`` (rows changed by id, independent of the new row) are written with it, and the
+    first row of ``check`` (a read without parameters) is returned beside the id: on
+    PostgreSQL all in the same statement, so the caller can confirm what it read before it
+    wrote without another round trip.
 
     On PostgreSQL this is one short statement — the parent's INSERT … RETURNING and each
     child table's INSERT as data-modifying CTEs, the rows passed as JSON — so a registration's
@@ -89,6 +121,8 @@ def insert_family(
     if conn.dialect.name == "sqlite":
         # In-process: the statements are cheap, SQLAlchemy's work around each is not, so they
         # go to the driver as SQL built once per table and columns (still in this transaction).
+        for update in updates:
+            _driver_update(conn, update)
         parent_id = _driver_insert(conn, table, [row]).lastrowid
         for child in children:
             fk = child.table.c[child.key]
@@ -97,13 +131,16 @@ def insert_family(
                 _with_defaults(child.table, r, child.key) | {fk.name: value} for r in child.rows
             ]
             _driver_insert(conn, child.table, rows)
-        return parent_id
+        return parent_id, conn.execute(check).first() if check is not None else None
     # The JSON objects are keyed by column name (json_populate_record matches names).
     given = [[_with_defaults(c.table, r, c.key) for r in c.rows] for c in children]
+    changed = [(u, {"id": u.id} | _with_defaults(u.table, u.values, fill=False)) for u in updates]
     shape = (
         table,
         tuple(row),
         tuple((c.table, c.key, tuple(rows[0])) for c, rows in zip(children, given, strict=True)),
+        tuple((u.table, tuple(values), u.increment) for u, values in changed),
+        check,
     )
     if any(set(r) != set(rows[0]) for rows in given for r in rows):
         raise ValueError("the rows of one child table must set the same columns")
@@ -111,7 +148,9 @@ def insert_family(
     if stmt is None:
         stmt = _FAMILIES[shape] = _family_statement(conn.dialect, *shape)
     params = {"p": _json(row)} | {f"c{i}": _json(rows) for i, rows in enumerate(given)}
-    return conn.execute(stmt, params).scalar_one()
+    params |= {f"u{i}": _json(values) for i, (_, values) in enumerate(changed)}
+    result = conn.execute(stmt, params).one()
+    return result[0], (result[1:] if check is not None else None)
 
 
 def _driver_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]):
@@ -139,7 +178,33 @@ def _driver_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]):
     return conn.exec_driver_sql(sql, params[0] if len(params) == 1 else params)
 
 
-#: SQL and value conversions of ``_driver_insert``, by table and column names.
+def _driver_update(conn: Connection, update: Update):
+    """``update`` with the driver's own parameters (see ``_driver_insert``)."""
+    values = _with_defaults(update.table, update.values, fill=False)
+    names = tuple(values)
+    key = (update.table, names, update.increment)
+    known = _DRIVER_INSERTS.get(key)
+    if known is None:
+        dialect = conn.dialect
+        quote = dialect.identifier_preparer.quote
+        by_name = {c.name: c for c in update.table.columns}
+        assignments = [f"{quote(n)} = ?" for n in names]
+        assignments += [f"{quote(n)} = {quote(n)} + 1" for n in update.increment]
+        sql = (
+            f"UPDATE {quote(update.table.name)} SET {', '.join(assignments)} "  # noqa: S608
+            "WHERE id = ?"
+        )
+        convert = [by_name[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
+        known = _DRIVER_INSERTS[key] = (sql, convert)
+    sql, convert = known
+    params = (
+        *(v if f is None else f(v) for f, v in zip(convert, values.values(), strict=True)),
+        update.id,
+    )
+    return conn.exec_driver_sql(sql, params)
+
+
+#: SQL and value conversions of ``_driver_insert`` and ``_driver_update``.
 _DRIVER_INSERTS: dict[tuple, tuple] = {}
 
 
@@ -159,8 +224,10 @@ def _json_value(value: Any) -> Any:
 _INSERTS: dict[Any, Any] = {}
 
 
-def _with_defaults(table: Table, row: dict[str, Any], skip: str = "") -> dict[str, Any]:
-    """``row`` without ``skip``, with ``table``'s Python-side defaults, keyed by column name."""
+def _with_defaults(
+    table: Table, row: dict[str, Any], skip: str = "", fill: bool = True
+) -> dict[str, Any]:
+    """``row`` keyed by column name, without ``skip``, with ``table``'s defaults if ``fill``."""
     known = _DEFAULTS.get(table)
     if known is None:
         known = _DEFAULTS[table] = (
@@ -174,7 +241,7 @@ def _with_defaults(table: Table, row: dict[str, Any], skip: str = "") -> dict[st
     defaults, renamed = known
     full = {
         key: default.arg(None) if default.is_callable else default.arg
-        for key, default in defaults
+        for key, default in (defaults if fill else ())
         if key not in row and key != skip
     }
     full.update((key, value) for key, value in row.items() if key != skip)
@@ -192,7 +259,9 @@ def _insert_of(table: Table):
     return stmt
 
 
-def _family_statement(dialect, table: Table, keys: tuple, children: tuple):
+def _family_statement(
+    dialect, table: Table, keys: tuple, children: tuple, updates: tuple, check: Select | None
+):
     """``WITH parent AS (INSERT … RETURNING id), c0 AS (INSERT … (SELECT id FROM parent)) …``.
 
     Each table's rows come from ``json_populate_record(set)`` over its own row type, so
@@ -229,7 +298,22 @@ def _family_statement(dialect, table: Table, keys: tuple, children: tuple):
             f"FROM json_populate_recordset(NULL::{name}, CAST(:c{i} AS json)) "
             "WITH ORDINALITY AS r ORDER BY r.ordinality)"
         )
-    return text("WITH " + ",\n".join(parts) + "\nSELECT id FROM parent")
+    for i, (target, names, increment) in enumerate(updates):
+        name = quote(target.name)
+        assignments = [f"{quote(n)} = u.{quote(n)}" for n in names if n != "id"]
+        assignments += [f"{quote(n)} = t.{quote(n)} + 1" for n in increment]
+        columns(target, names)  # refuses unknown names
+        parts.append(
+            f"u{i} AS (UPDATE {name} AS t SET {', '.join(assignments)} "  # noqa: S608
+            f"FROM json_populate_record(NULL::{name}, CAST(:u{i} AS json)) AS u "
+            "WHERE t.id = u.id)"
+        )
+    final = "SELECT id FROM parent"
+    if check is not None:
+        # A fixed read (no parameters), rendered once into the statement.
+        read = check.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+        final = f"SELECT parent.id, checked.* FROM parent, ({read}) AS checked"  # noqa: S608
+    return text("WITH " + ",\n".join(parts) + "\n" + final)
 
 
 #: The family statements already built, by table and columns.

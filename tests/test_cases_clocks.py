@@ -146,3 +146,27 @@ def test_calendar_page_sets_a_day_with_csrf(app, as_user):
     )
     assert bad.status_code == 422
     assert as_user("clerk").get("/admin/calendar").status_code == 403
+
+
+def test_registration_notices_a_calendar_changed_by_another_worker(app):
+    # A registration computes its clock with the calendar this process last loaded and confirms
+    # in the writing statement that the calendar tables did not change since; when another
+    # worker changed them, it registers again with the new calendar (and no number is lost).
+    from sqlalchemy import func, insert
+
+    from core.cases.models import CalendarDay
+
+    with app.app_context():
+        first = register(received_on=date(2026, 7, 6))
+        assert _clock(first.id, "disposition").due == date(2026, 7, 21)
+        # Another worker makes 2026-07-21 a holiday (written here without this process's
+        # calendar functions, so its copy of the calendar is now stale).
+        db.session.execute(
+            insert(CalendarDay).values(day=date(2026, 7, 21), kind="HOLIDAY", name="测试假日")
+        )
+        db.session.commit()
+        second = register(received_on=date(2026, 7, 6))
+        assert _clock(second.id, "disposition").due == date(2026, 7, 22)
+        assert second.number[-6:] == "000002"
+        count = select(func.count()).select_from(Matter)
+        assert db.session.execute(count).scalar_one() == 2

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from core.cases.calendar import DayKind, WorkCalendar, compute_due, days_elapsed
 from core.cases.models import CalendarDay, CalendarYear, Clock, Matter
@@ -75,6 +76,33 @@ def _calendar_stamp():
 _STAMP = None
 
 
+def calendar_stamp() -> Select:
+    """The read whose row changes whenever the calendar tables do (see ``last_calendar``)."""
+    return _calendar_stamp()
+
+
+def last_calendar() -> tuple[WorkCalendar, tuple]:
+    """The calendar this process last loaded for this database, and the stamp it had then.
+
+    Without asking the database (unless nothing was loaded yet): a registration confirms the
+    stamp with ``calendar_stamp()`` in the statement that writes its clock, and registers again
+    after ``forget_calendar()`` when the calendar changed in between.
+    """
+    url = db.session.get_bind().url
+    if url not in _LATEST:
+        load_calendar()
+    return _LATEST[url]
+
+
+def forget_calendar() -> None:
+    """Make the next ``last_calendar()`` ask the database again."""
+    _LATEST.pop(db.session.get_bind().url, None)
+
+
+#: The calendar last loaded and its stamp, by database.
+_LATEST: dict[Any, tuple[WorkCalendar, tuple]] = {}
+
+
 def load_calendar() -> WorkCalendar:
     """The working-day calendar: library data plus the administrator's overrides and imports.
 
@@ -99,6 +127,7 @@ def load_calendar() -> WorkCalendar:
         if len(_CALENDARS) > 16:  # tests use many databases; a server uses one
             _CALENDARS.clear()
         _CALENDARS[key] = calendar
+    _LATEST[conn.engine.url] = (calendar, tuple(stamp))
     return calendar
 
 

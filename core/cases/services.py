@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from flask import current_app, g, has_app_context
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import make_transient_to_detached
@@ -33,7 +33,7 @@ from core.cases.numbering import matter_number, new_query_code, query_code_taken
 from core.cases.pinyin import pinyin_key
 from core.cases.search import index_row
 from core.cases.timeline import add_entry, new_entry
-from core.db import Children, insert_family, insert_object, row_of, utcnow
+from core.db import Children, Update, insert_family, insert_object, row_of, utcnow
 from core.extensions import db
 
 MAX_REPRESENTATIVES = 5  # 条例第20条第3款
@@ -128,15 +128,6 @@ def _validate(reg: Registration) -> dict[str, str]:
 
 
 _PERSONS = Person.__table__
-_CONTACT = ("mobile", "address", "region_code")
-_PERSON_CONTACT = (
-    update(_PERSONS)
-    .where(_PERSONS.c.id == bindparam("b_id"))
-    .values(
-        {key: bindparam(f"b_{key}") for key in _CONTACT}
-        | {"version": _PERSONS.c.version + 1, "updated_at": bindparam("b_now")}
-    )
-)
 _MATTERS = Matter.__table__
 _PARTIES = MatterParty.__table__
 _CLOCKS = Clock.__table__
@@ -160,8 +151,13 @@ class _Identity:
     mobile: str | None
 
 
-def _person_for(conn, p: PartyInput, notes: list[str]) -> tuple[int, _Identity]:
-    """The id of the person ``p`` (found by ID number, or written new) and their identity."""
+def _person_for(
+    conn, p: PartyInput, notes: list[str], updates: list[Update]
+) -> tuple[int, _Identity]:
+    """The id of the person ``p`` (found by ID number, or written new) and their identity.
+
+    A found person's new contact details are added to ``updates`` (written with the matter).
+    """
     number = normalise(p.id_number) if p.id_number else None
     name = p.name.strip()
     # The desk's latest contact details win: people move and change phones.
@@ -196,10 +192,8 @@ def _person_for(conn, p: PartyInput, notes: list[str]) -> tuple[int, _Identity]:
     changed = {key: value for key, value in contact.items() if getattr(row, key) != value}
     if changed:
         # The version moves on, so an edit of this person open in another page is refused.
-        conn.execute(
-            _PERSON_CONTACT,
-            {"b_id": row.id, "b_now": utcnow()}
-            | {f"b_{key}": contact.get(key, getattr(row, key)) for key in _CONTACT},
+        updates.append(
+            Update(_PERSONS, row.id, changed | {"updated_at": utcnow()}, increment=("version",))
         )
     return row.id, _Identity(row.name, number, contact.get("mobile", row.mobile))
 
@@ -218,11 +212,14 @@ def register_matter(reg: Registration, agency: Agency | None = None) -> Matter:
 
     A registration depends on nothing read before it, so it is simply tried again in a new
     transaction when SQLite reports a concurrent writer (PostgreSQL waits on the row lock of
-    the number counter instead) or when its random query code was already taken.
+    the number counter instead), when its random query code was already taken, or when the
+    working-day calendar changed while its clock was computed.
     """
     for attempt in range(SQLITE_RETRIES):
         try:
             return _register(reg, agency)
+        except _CalendarChanged:
+            clocks.forget_calendar()
         except IntegrityError as exc:
             if not query_code_taken(exc) or attempt == SQLITE_RETRIES - 1:
                 raise
@@ -231,6 +228,10 @@ def register_matter(reg: Registration, agency: Agency | None = None) -> Matter:
                 raise
             time.sleep(0.005 * (attempt + 1))
     raise AssertionError("unreachable")
+
+
+class _CalendarChanged(Exception):
+    """The calendar tables changed after the clock was computed with the process's copy."""
 
 
 def _register(reg: Registration, agency: Agency | None) -> Matter:
@@ -251,7 +252,8 @@ def _register(reg: Registration, agency: Agency | None) -> Matter:
     try:
         if session.new or session.dirty or session.deleted:
             session.flush()
-        calendar = clocks.load_calendar()
+        # The calendar as last seen here; confirmed in the statement that writes the clock.
+        calendar, seen = clocks.last_calendar()
         conn = session.connection()
         now = utcnow()
         matter = Matter(
@@ -289,9 +291,10 @@ def _register(reg: Registration, agency: Agency | None) -> Matter:
         )
         has_lead = any(p.is_lead for p in reg.parties)
         notes: list[str] = []
+        updates: list[Update] = []
         parties, people = [], []
         for i, p in enumerate(reg.parties):
-            person_id, identity = _person_for(conn, p, notes)
+            person_id, identity = _person_for(conn, p, notes, updates)
             people.append(identity)
             parties.append(
                 {
@@ -312,7 +315,7 @@ def _register(reg: Registration, agency: Agency | None) -> Matter:
         event = audit.event_for("matter.register", None, summary=summary, actor=actor)
         event.object_type = "Matter"
         # The matter and everything pointing at it: one round trip on PostgreSQL.
-        matter.id = insert_family(
+        matter.id, stamp = insert_family(
             conn,
             _MATTERS,
             row_of(matter),
@@ -323,7 +326,11 @@ def _register(reg: Registration, agency: Agency | None) -> Matter:
                 Children(_INDEX, [{"content": content, "identity": identity}], "matter_id"),
                 Children(_AUDIT, [row_of(event)], "object_id"),
             ],
+            updates=updates,
+            check=clocks.calendar_stamp(),
         )
+        if tuple(stamp) != seen:
+            raise _CalendarChanged
         session.commit()
     except Exception:
         session.rollback()
