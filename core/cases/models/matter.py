@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, or_, select
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, or_, select, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.accounts.models import Agency, User
@@ -63,6 +63,22 @@ class Matter(AgencyScoped, VersionedMixin, TimestampMixin, Base):
     """
 
     __tablename__ = "core_matter"
+    #: 我的 asks for the matters a user handles or follows. Only matters that have one are in
+    #: these indexes (core_0008): a registration, which has neither, writes no entry.
+    __table_args__ = (
+        Index(
+            "ix_core_matter_handler_id",
+            "handler_id",
+            sqlite_where=text("handler_id IS NOT NULL"),
+            postgresql_where=text("handler_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_core_matter_follower_id",
+            "follower_id",
+            sqlite_where=text("follower_id IS NOT NULL"),
+            postgresql_where=text("follower_id IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(38), unique=True)
@@ -92,8 +108,8 @@ class Matter(AgencyScoped, VersionedMixin, TimestampMixin, Base):
     handling_agency_id: Mapped[int | None] = mapped_column(ForeignKey("core_agency.id"))
     review_agency_id: Mapped[int | None] = mapped_column(ForeignKey("core_agency.id"))
     reexam_agency_id: Mapped[int | None] = mapped_column(ForeignKey("core_agency.id"))
-    handler_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"), index=True)
-    follower_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"), index=True)
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
+    follower_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
     received_on: Mapped[date]
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
     accepted_on: Mapped[date | None]
