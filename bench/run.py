@@ -86,6 +86,11 @@ def pct(values: list[float]) -> dict[str, float]:
     }
 
 
+def _share(total: int, rounds: int) -> int:
+    """One round's part of ``total`` (at least one)."""
+    return max(1, -(-total // rounds))
+
+
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -108,6 +113,29 @@ class Bench:
             self.url = pg.url(name)
         self.rng = random.Random(args.seed + 1)
         self.out: dict[str, Any] = {"backend": backend, "size": n}
+        #: Raw times (seconds) of each figure over the rounds, and of the peer's.
+        self.raw: dict[str, list[float]] = {}
+        self.peer_raw: dict[str, list[float]] = {}
+        self.walls: dict[str, list[float]] = {}
+
+    def pool(self, section: str, times: list[float], wall: float | None = None, **extra) -> None:
+        """Add a round's ``times`` to ``section``; its figures are over all rounds so far."""
+        self.raw.setdefault(section, []).extend(times)
+        self.out[section] = pct(self.raw[section]) | extra
+        if wall is not None:
+            self.walls.setdefault(section, []).append(wall)
+            count = len(self.raw[section])
+            self.out[section]["per_s"] = round(count / sum(self.walls[section]), 1)
+
+    def pool_peer(self, section: str, times: list[float], wall: float | None = None) -> None:
+        """The same for the peer's figures (``self.out["peer"]``)."""
+        peer = self.out.setdefault("peer", {})
+        self.peer_raw.setdefault(section, []).extend(times)
+        peer[section] = pct(self.peer_raw[section])
+        if wall is not None:
+            walls = self.walls.setdefault(f"peer:{section}", [])
+            walls.append(wall)
+            peer[section]["per_s"] = round(len(self.peer_raw[section]) / sum(walls), 1)
 
     def log(self, message: str) -> None:
         """Progress on stderr."""
@@ -157,7 +185,7 @@ class Bench:
                 times.append(elapsed)
         return times
 
-    def list_page(self) -> None:
+    def list_page(self, iterations: int) -> None:
         """``/cases/queue?tab=all`` and its next pages (by key) as the bureau-wide supervisor.
 
         The tab badges come from ``/cases/queue/counts``, fetched by the page's script after it
@@ -171,7 +199,7 @@ class Bench:
         assert login(client, "supervisor").status_code == 302
         nxt = re.compile(r'href="[^"]*[?&](?:amp;)?after=(\d+)"')
         times, counts, url = [], [], "/cases/queue?tab=all"
-        for i in range(3 + self.args.iterations):
+        for i in range(3 + iterations):
             t0 = time.perf_counter()
             resp = client.get(url)
             elapsed = time.perf_counter() - t0
@@ -189,11 +217,11 @@ class Bench:
                 t0 = time.perf_counter()
                 assert client.get("/cases/queue/counts").status_code == 200
                 counts.append(time.perf_counter() - t0)
-        self.out["list"] = pct(times)
-        self.out["counts"] = pct(counts[1:] or counts)
+        self.pool("list", times)
+        self.pool("counts", counts[1:] or counts)
         self.log(f"list {self.out['list']} counts {self.out['counts']}")
 
-    def search(self) -> None:
+    def search(self, count: int) -> None:
         """``search`` with a mix of words, names, phones and filters (first page of 50)."""
         from sqlalchemy import select
 
@@ -214,7 +242,7 @@ class Bench:
             today = __import__("core.cases.clocks", fromlist=["today"]).today()
         rng = self.rng
         cases: list[Filters] = []
-        for i in range(self.args.iterations * 2):
+        for i in range(count):
             term = SEARCH_TERMS[i % len(SEARCH_TERMS)]
             kind = i % 6
             if kind == 0:
@@ -240,7 +268,7 @@ class Bench:
             hits.append(len(search(cases[i % len(cases)])))
 
         times = self._timed(run, len(cases), "supervisor")
-        self.out["search"] = pct(times) | {"avg_hits": round(sum(hits) / len(hits), 1)}
+        self.pool("search", times, avg_hits=round(sum(hits) / len(hits), 1))
         self.log(f"search {self.out['search']}")
 
     def repeats(self) -> None:
@@ -278,8 +306,11 @@ class Bench:
         self.out["repeats"] = pct(times) | {"avg_candidates": round(sum(found) / len(found), 2)}
         self.log(f"repeats {self.out['repeats']}")
 
-    def registration(self) -> None:
-        """``register_matter`` as the clerk; sustained rate and per-registration p50/p95."""
+    def registration(self, count: int, round_no: int = 0) -> None:
+        """``register_matter`` as the clerk; sustained rate and per-registration p50/p95.
+
+        ``round_no`` makes each round's petitioners new people (and 30 % known ones again).
+        """
         from sqlalchemy import select
 
         from bench.generate import DEMANDS, Faker
@@ -288,7 +319,7 @@ class Bench:
         from core.cases.services import PartyInput, Registration, register_matter
         from core.extensions import db
 
-        fake = Faker(self.args.seed + 3)
+        fake = Faker(self.args.seed + 3 + round_no)
         with self.app.app_context():
             cats = db.session.execute(
                 select(ContentCategory.id, ContentCategory.name).where(ContentCategory.level == 3)
@@ -301,7 +332,8 @@ class Bench:
             ).all()
             on = today()
         regs = []
-        for i in range(self.args.registrations):
+        first = round_no * count
+        for i in range(first, first + count):
             cat_id, cat_name = cats[i % len(cats)]
             place = fake.place()
             if i % 10 < 3 and known:
@@ -341,7 +373,7 @@ class Bench:
                 if i >= 5:
                     times.append(time.perf_counter() - started)
             total = time.perf_counter() - t0
-        self.out["registration"] = pct(times) | {"per_s": round(len(regs) / total, 1)}
+        self.pool("registration", times, wall=total * len(times) / len(regs))
         self.log(f"registration {self.out['registration']}")
 
     def export(self) -> None:
@@ -397,21 +429,42 @@ class Bench:
         }
         self.log(f"export {self.out['export']}")
 
-    def peer(self) -> None:
-        """django-helpdesk on the same rows (its own virtualenv; see bench/peer)."""
-        from bench.peer import run_peer
+    def start_peer(self):
+        """django-helpdesk filled with the same rows, waiting for its turns (``bench.peer``)."""
+        from bench.peer import Peer
 
-        self.out["peer"] = run_peer(
+        peer = Peer(
             backend=self.backend,
             size=self.n,
             feed=self.feed,
             work=self.work,
             pg=self.pg,
-            iterations=self.args.iterations,
             creations=self.args.peer_creations,
-            terms=SEARCH_TERMS,
             log=self.log,
         )
+        self.out["peer"] = dict(peer.ready)
+        return peer
+
+    def rounds(self, peer) -> None:
+        """List, search and registration in turns with the peer's list, search and creation.
+
+        The machine's speed drifts by 10–20 % within minutes; measuring both in alternating
+        rounds puts the two under the same conditions, so the ratios compare like with like.
+        """
+        n = self.args.rounds
+        for round_no in range(n):
+            self.list_page(_share(self.args.iterations, n))
+            if peer:
+                self.pool_peer("list", peer.list(_share(self.args.iterations, n)))
+            self.search(_share(self.args.iterations * 2, n))
+            if peer:
+                terms = [SEARCH_TERMS[i % len(SEARCH_TERMS)] for i in range(self.args.iterations)]
+                self.pool_peer("search", peer.search(terms[: _share(self.args.iterations, n)]))
+            self.registration(_share(self.args.registrations, n), round_no)
+            if peer:
+                made = peer.create(_share(self.args.peer_creations, n))
+                self.pool_peer("registration", made["times"], made["wall"])
+                self.log(f"peer: round {round_no + 1}/{n} {self.out['peer']}")
 
     def close(self) -> None:
         """Release the database."""
@@ -522,6 +575,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--iterations", type=int, default=40)
     parser.add_argument("--registrations", type=int, default=2000)
     parser.add_argument("--peer-creations", type=int, default=500)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=4,
+        help="turns of list, search and registration (each with the peer's, if any)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the databases")
     args = parser.parse_args(argv)
     os.chdir(ROOT)
@@ -545,17 +604,20 @@ def main(argv: list[str] | None = None) -> int:
         for backend, n in plan:
             bench = Bench(backend, n, pg, args)
             bench.prepare()
+            peer = bench.start_peer() if args.peer and n <= peer_max else None
             # As wsgi.py does once the app is built: long-lived objects out of the collector's way.
             gc.collect()
             gc.freeze()
-            for step in (bench.list_page, bench.search, bench.repeats, bench.registration):
-                step()
+            try:
+                bench.rounds(peer)
+            finally:
+                if peer:
+                    peer.close()
+            bench.repeats()
             bench.export()
             bench.out["maxrss_mb"] = round(_rss_mb(), 1)
             bench.close()
             gc.unfreeze()
-            if args.peer and n <= peer_max:
-                bench.peer()
             results.append(bench.out)
             (RESULTS / f"{stamp}.json").write_text(json.dumps(results, indent=2))
             if not args.keep:

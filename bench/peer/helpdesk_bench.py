@@ -1,7 +1,9 @@
 """The peer's side: django-helpdesk on the same rows. Runs in ``bench/.peer-venv`` only.
 
-``python bench/peer/helpdesk_bench.py FEED --creations N --iterations N --terms JSON``
-with ``PEER_DB`` set (see ``settings.py``). Prints one JSON line with the figures:
+``python bench/peer/helpdesk_bench.py FEED --creations N`` with ``PEER_DB`` set (see
+``settings.py``). Fills, prints one JSON line, then answers requests on stdin (one JSON object
+a line: ``{"do": "create"|"list"|"search", ...}``, ``{"do": "quit"}``) with the raw times, so
+the benchmark can take turns between Minsheng and the peer (``bench.peer.Peer``):
 
 * bulk fill: the feed's matters as ``Ticket`` rows (queue per registering agency, title,
   description = summary and demands, status from the state, created = received day) with the
@@ -20,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import time
 from datetime import UTC, datetime
@@ -58,17 +59,6 @@ QUEUES = {
 FIELDS = (("petitioner_name", "信访人姓名"), ("id_number", "身份证号码"), ("mobile", "手机"))
 CLOSED = {"terminated", "not_accepted", "answered", "referred_legal", "referred_discipline"}
 RESOLVED = {"opinion_issued", "review_window", "review_requested", "reexam_requested"}
-
-
-def pct(values: list[float]) -> dict[str, float]:
-    """p50 and p95 in milliseconds."""
-    ordered = sorted(values)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {
-        "p50_ms": round(statistics.median(ordered) * 1000, 2),
-        "p95_ms": round(p95 * 1000, 2),
-        "n": len(ordered),
-    }
 
 
 def status(state: str) -> int:
@@ -149,11 +139,10 @@ def bulk_fill(rows: list[dict], queues, fields) -> float:
     return time.perf_counter() - t0
 
 
-def create(rows: list[dict], staff, queues) -> dict:
-    """Tickets through ``TicketForm.save`` (its staff new-ticket view's code path)."""
+def create(rows: list[dict], staff, queues) -> list[float]:
+    """Tickets through ``TicketForm.save`` (its staff new-ticket view's code path); the times."""
     choices = [(q.id, q.title) for q in Queue.objects.all()]
     times = []
-    t0 = time.perf_counter()
     for r in rows:
         s = time.perf_counter()
         form = TicketForm(
@@ -175,8 +164,7 @@ def create(rows: list[dict], staff, queues) -> dict:
         with transaction.atomic():
             form.save(user=staff)
         times.append(time.perf_counter() - s)
-    total = time.perf_counter() - t0
-    return pct(times) | {"per_s": round(len(rows) / total, 1)}
+    return times
 
 
 def _list_requests(client: Client, search: str) -> None:
@@ -210,37 +198,41 @@ def timed(fn, items: list, warmup: int = 2) -> list[float]:
 
 
 def main() -> int:
-    """Fill, create, list, search; print the figures as JSON."""
+    """Fill, then answer the benchmark's requests (one JSON object per line) until "quit".
+
+    The benchmark asks in turns — our measurement, then the same of the peer's — so that both
+    run under the same conditions of the machine; each request returns the raw times.
+    """
     parser = argparse.ArgumentParser()
     parser.add_argument("feed")
     parser.add_argument("--creations", type=int, default=500)
-    parser.add_argument("--iterations", type=int, default=30)
-    parser.add_argument("--terms", default="[]")
     args = parser.parse_args()
     rows = [json.loads(line) for line in Path(args.feed).read_text(encoding="utf-8").splitlines()]
     staff, queues, fields = setup()
     split = len(rows) - args.creations
-    out: dict = {"size": len(rows)}
-    out["bulk_load_s"] = round(bulk_fill(rows[:split], queues, fields), 1)
-    print(f"peer: bulk fill {out['bulk_load_s']} s", file=sys.stderr, flush=True)
-    out["registration"] = create(rows[split:], staff, queues)
-    print(f"peer: creation {out['registration']}", file=sys.stderr, flush=True)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("ANALYZE")
-    else:
-        with connection.cursor() as cur:
-            cur.execute("ANALYZE")
+    bulk = round(bulk_fill(rows[:split], queues, fields), 1)
+    print(f"peer: bulk fill {bulk} s", file=sys.stderr, flush=True)
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
     client = Client()
     client.force_login(staff)
-    out["list"] = pct(timed(lambda _: _list_requests(client, ""), list(range(args.iterations))))
-    print(f"peer: list {out['list']}", file=sys.stderr, flush=True)
-    terms = json.loads(args.terms) or ["物业"]
-    items = [terms[i % len(terms)] for i in range(args.iterations)]
-    out["search"] = pct(timed(lambda t: _list_requests(client, t), items))
-    print(f"peer: search {out['search']}", file=sys.stderr, flush=True)
-    out["versions"] = {"django": django.get_version(), "helpdesk": _version("django-helpdesk")}
-    print(json.dumps(out))
+    pending = rows[split:]
+    versions = {"django": django.get_version(), "helpdesk": _version("django-helpdesk")}
+    print(json.dumps({"bulk_load_s": bulk, "versions": versions}), flush=True)
+    for line in sys.stdin:
+        ask = json.loads(line)
+        if ask["do"] == "create":
+            chunk, pending = pending[: ask["n"]], pending[ask["n"] :]
+            t0 = time.perf_counter()
+            times = create(chunk, staff, queues)
+            answer = {"times": times, "wall": time.perf_counter() - t0}
+        elif ask["do"] == "list":
+            answer = {"times": timed(lambda _: _list_requests(client, ""), list(range(ask["n"])))}
+        elif ask["do"] == "search":
+            answer = {"times": timed(lambda t: _list_requests(client, t), ask["terms"])}
+        else:
+            break
+        print(json.dumps(answer), flush=True)
     return 0
 
 

@@ -33,7 +33,8 @@ from core.cases.numbering import matter_number, new_query_code, query_code_taken
 from core.cases.pinyin import pinyin_key
 from core.cases.search import index_row
 from core.cases.timeline import add_entry, new_entry
-from core.db import Children, Update, insert_family, insert_object, row_of, utcnow
+from core.db import utcnow
+from core.direct_writes import Children, Update, insert_family, insert_object, row_of
 from core.extensions import db
 
 MAX_REPRESENTATIVES = 5  # 条例第20条第3款
