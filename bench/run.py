@@ -221,7 +221,7 @@ class Bench:
         self.pool("counts", counts[1:] or counts)
         self.log(f"list {self.out['list']} counts {self.out['counts']}")
 
-    def search(self, count: int) -> None:
+    def search(self, count: int, round_no: int = 0) -> None:
         """``search`` with a mix of words, names, phones and filters (first page of 50)."""
         from sqlalchemy import select
 
@@ -242,7 +242,7 @@ class Bench:
             today = __import__("core.cases.clocks", fromlist=["today"]).today()
         rng = self.rng
         cases: list[Filters] = []
-        for i in range(count):
+        for i in range(round_no * count, (round_no + 1) * count):
             term = SEARCH_TERMS[i % len(SEARCH_TERMS)]
             kind = i % 6
             if kind == 0:
@@ -456,10 +456,12 @@ class Bench:
             self.list_page(_share(self.args.iterations, n))
             if peer:
                 self.pool_peer("list", peer.list(_share(self.args.iterations, n)))
-            self.search(_share(self.args.iterations * 2, n))
+            self.search(_share(self.args.iterations * 2, n), round_no)
             if peer:
-                terms = [SEARCH_TERMS[i % len(SEARCH_TERMS)] for i in range(self.args.iterations)]
-                self.pool_peer("search", peer.search(terms[: _share(self.args.iterations, n)]))
+                share = _share(self.args.iterations, n)
+                first = round_no * share
+                terms = [SEARCH_TERMS[i % len(SEARCH_TERMS)] for i in range(first, first + share)]
+                self.pool_peer("search", peer.search(terms))
             self.registration(_share(self.args.registrations, n), round_no)
             if peer:
                 made = peer.create(_share(self.args.peer_creations, n))
