@@ -10,6 +10,7 @@ with SQL built once per table and columns. ORM events do not run for these rows.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -68,7 +69,7 @@ def insert_family(
     row: dict[str, Any],
     children: list[Children],
     *,
-    updates: list[Update] = (),
+    updates: Sequence[Update] = (),
     check: Select | None = None,
 ) -> tuple[int, Row | None]:
     """INSERT a row and the rows that reference its new ``id``; return that id (and a row).
@@ -128,25 +129,16 @@ def insert_family(
 def _driver_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]):
     """INSERT ``rows`` (keyed by column name, all alike) with the driver's own parameters."""
     names = tuple(rows[0])
-    known = _DRIVER_INSERTS.get((table, names))
+    known = _DRIVER_SQL.get((table, names))
     if known is None:
-        dialect = conn.dialect
-        by_name = {c.name: c for c in table.columns}
-        quote = dialect.identifier_preparer.quote
+        quote = conn.dialect.identifier_preparer.quote
         sql = (
             f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "  # noqa: S608
             f"VALUES ({', '.join('?' for _ in names)})"
         )
-        # Each column type's own conversion (dates, JSON, booleans), as SQLAlchemy applies it.
-        convert = [by_name[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
-        known = _DRIVER_INSERTS[(table, names)] = (sql, convert)
+        known = _DRIVER_SQL[(table, names)] = (sql, _converters(conn.dialect, table, names))
     sql, convert = known
-    params = [
-        tuple(
-            v if f is None or v is None else f(v) for f, v in zip(convert, r.values(), strict=True)
-        )
-        for r in rows
-    ]
+    params = [_bound(convert, r.values()) for r in rows]
     return conn.exec_driver_sql(sql, params[0] if len(params) == 1 else params)
 
 
@@ -155,29 +147,32 @@ def _driver_update(conn: Connection, update: Update):
     values = _with_defaults(update.table, update.values, fill=False)
     names = tuple(values)
     key = (update.table, names, update.increment)
-    known = _DRIVER_INSERTS.get(key)
+    known = _DRIVER_SQL.get(key)
     if known is None:
-        dialect = conn.dialect
-        quote = dialect.identifier_preparer.quote
-        by_name = {c.name: c for c in update.table.columns}
+        quote = conn.dialect.identifier_preparer.quote
         assignments = [f"{quote(n)} = ?" for n in names]
         assignments += [f"{quote(n)} = {quote(n)} + 1" for n in update.increment]
         sql = (
             f"UPDATE {quote(update.table.name)} SET {', '.join(assignments)} "  # noqa: S608
             "WHERE id = ?"
         )
-        convert = [by_name[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
-        known = _DRIVER_INSERTS[key] = (sql, convert)
+        known = _DRIVER_SQL[key] = (sql, _converters(conn.dialect, update.table, names))
     sql, convert = known
-    params = (
-        *(v if f is None else f(v) for f, v in zip(convert, values.values(), strict=True)),
-        update.id,
-    )
-    return conn.exec_driver_sql(sql, params)
+    return conn.exec_driver_sql(sql, (*_bound(convert, values.values()), update.id))
+
+
+def _converters(dialect, table: Table, names: tuple[str, ...]) -> list:
+    """Each column type's own conversion of a value (dates, JSON, booleans), as SQLAlchemy's."""
+    by_name = {c.name: c for c in table.columns}
+    return [by_name[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
+
+
+def _bound(convert: list, values) -> tuple:
+    return tuple(v if f is None else f(v) for f, v in zip(convert, values, strict=True))
 
 
 #: SQL and value conversions of ``_driver_insert`` and ``_driver_update``.
-_DRIVER_INSERTS: dict[tuple, tuple] = {}
+_DRIVER_SQL: dict[tuple, tuple] = {}
 
 
 def _json(value: Any) -> str:
@@ -190,10 +185,6 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     raise TypeError(f"cannot pass {type(value).__name__} as JSON")
-
-
-#: One INSERT construct per table (see ``_insert_of``).
-_INSERTS: dict[Any, Any] = {}
 
 
 def _with_defaults(
@@ -221,6 +212,10 @@ def _with_defaults(
 
 
 _DEFAULTS: dict[Table, tuple] = {}
+
+
+#: One INSERT construct per table (see ``_insert_of``).
+_INSERTS: dict[Any, Any] = {}
 
 
 def _insert_of(table: Table):

@@ -56,7 +56,7 @@ def today() -> date:
 _CALENDARS: dict[tuple, WorkCalendar] = {}
 
 
-def _calendar_stamp():
+def calendar_stamp() -> Select:
     """One row that changes whenever the calendar tables do (built once: it runs per clock)."""
     global _STAMP
     if _STAMP is None:
@@ -74,11 +74,6 @@ def _calendar_stamp():
 
 
 _STAMP = None
-
-
-def calendar_stamp() -> Select:
-    """The read whose row changes whenever the calendar tables do (see ``last_calendar``)."""
-    return _calendar_stamp()
 
 
 def last_calendar() -> tuple[WorkCalendar, tuple]:
@@ -114,7 +109,7 @@ def load_calendar() -> WorkCalendar:
     conn = db.session.connection()  # not session.execute: no autoflush, no ORM machinery
     days = CalendarDay.__table__
     years = CalendarYear.__table__
-    stamp = conn.execute(_calendar_stamp()).one()
+    stamp = conn.execute(calendar_stamp()).one()
     key = (conn.engine.url, *stamp)
     calendar = _CALENDARS.get(key)
     if calendar is None:

@@ -38,8 +38,8 @@ from core.direct_writes import Children, Update, insert_family, insert_object, r
 from core.extensions import db
 
 MAX_REPRESENTATIVES = 5  # 条例第20条第3款
-#: How often a registration is tried again (another SQLite writer, a taken query code).
-SQLITE_RETRIES = 50
+#: How often a registration is tried (another SQLite writer, a taken query code, a new calendar).
+ATTEMPTS = 50
 
 
 class MatterError(ValueError):
@@ -216,16 +216,19 @@ def register_matter(reg: Registration, agency: Agency | None = None) -> Matter:
     the number counter instead), when its random query code was already taken, or when the
     working-day calendar changed while its clock was computed.
     """
-    for attempt in range(SQLITE_RETRIES):
+    last = ATTEMPTS - 1
+    for attempt in range(ATTEMPTS):
         try:
             return _register(reg, agency)
         except _CalendarChanged:
             clocks.forget_calendar()
+            if attempt == last:
+                raise
         except IntegrityError as exc:
-            if not query_code_taken(exc) or attempt == SQLITE_RETRIES - 1:
+            if not query_code_taken(exc) or attempt == last:
                 raise
         except OperationalError as exc:
-            if not _sqlite_busy(exc) or attempt == SQLITE_RETRIES - 1:
+            if not _sqlite_busy(exc) or attempt == last:
                 raise
             time.sleep(0.005 * (attempt + 1))
     raise AssertionError("unreachable")
@@ -313,8 +316,9 @@ def _register(reg: Registration, agency: Agency | None) -> Matter:
         ]
         content, identity = index_row(matter, people)
         summary = f"登记信访事项 {matter.number}"
-        event = audit.event_for("matter.register", None, summary=summary, actor=actor)
-        event.object_type = "Matter"
+        event = audit.event_for(
+            "matter.register", summary=summary, actor=actor, object_type="Matter"
+        )
         # The matter and everything pointing at it: one round trip on PostgreSQL.
         matter.id, stamp = insert_family(
             conn,
