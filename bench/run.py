@@ -95,6 +95,25 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+class Pool:
+    """Raw times (seconds) of each figure over the rounds; the figures over all of them."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, list[float]] = {}
+        self.walls: dict[str, list[float]] = {}
+
+    def add(self, section: str, times: list[float], wall: float | None = None) -> dict:
+        """Add a round's ``times`` (and the wall time of their loop, for a rate)."""
+        pooled = self.times.setdefault(section, [])
+        pooled.extend(times)
+        figures = pct(pooled)
+        if wall is not None:
+            walls = self.walls.setdefault(section, [])
+            walls.append(wall)
+            figures["per_s"] = round(len(pooled) / sum(walls), 1)
+        return figures
+
+
 class Bench:
     """One backend × size."""
 
@@ -113,29 +132,15 @@ class Bench:
             self.url = pg.url(name)
         self.rng = random.Random(args.seed + 1)
         self.out: dict[str, Any] = {"backend": backend, "size": n}
-        #: Raw times (seconds) of each figure over the rounds, and of the peer's.
-        self.raw: dict[str, list[float]] = {}
-        self.peer_raw: dict[str, list[float]] = {}
-        self.walls: dict[str, list[float]] = {}
+        self.ours, self.theirs = Pool(), Pool()
 
     def pool(self, section: str, times: list[float], wall: float | None = None, **extra) -> None:
         """Add a round's ``times`` to ``section``; its figures are over all rounds so far."""
-        self.raw.setdefault(section, []).extend(times)
-        self.out[section] = pct(self.raw[section]) | extra
-        if wall is not None:
-            self.walls.setdefault(section, []).append(wall)
-            count = len(self.raw[section])
-            self.out[section]["per_s"] = round(count / sum(self.walls[section]), 1)
+        self.out[section] = self.ours.add(section, times, wall) | extra
 
     def pool_peer(self, section: str, times: list[float], wall: float | None = None) -> None:
         """The same for the peer's figures (``self.out["peer"]``)."""
-        peer = self.out.setdefault("peer", {})
-        self.peer_raw.setdefault(section, []).extend(times)
-        peer[section] = pct(self.peer_raw[section])
-        if wall is not None:
-            walls = self.walls.setdefault(f"peer:{section}", [])
-            walls.append(wall)
-            peer[section]["per_s"] = round(len(self.peer_raw[section]) / sum(walls), 1)
+        self.out.setdefault("peer", {})[section] = self.theirs.add(section, times, wall)
 
     def log(self, message: str) -> None:
         """Progress on stderr."""
