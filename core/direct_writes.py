@@ -33,24 +33,34 @@ def row_of(obj: Any) -> dict[str, Any]:
 def insert_object(conn: Connection, obj: Any) -> Any:
     """INSERT a new (transient) mapped object with Core and return its primary key.
 
-    For hot paths that write a handful of fresh rows in one transaction (registering a matter):
-    the unit of work's flush costs more than the statements themselves. Only the attributes set
-    on ``obj`` are written, the columns' defaults fill the rest; ORM events do not run, and
-    ``obj`` stays transient (see ``sqlalchemy.orm.make_transient_to_detached`` to attach it).
+    Only the attributes set on ``obj`` are written (see ``insert_row``); ORM events do not run,
+    and ``obj`` stays transient (see ``sqlalchemy.orm.make_transient_to_detached`` to attach it).
     """
-    table = obj.__mapper__.local_table
+    return insert_row(conn, obj.__mapper__.local_table, row_of(obj))
+
+
+def insert_row(conn: Connection, table: Table, row: dict[str, Any]) -> Any:
+    """INSERT one row (values by column name; defaults fill the rest), return its primary key.
+
+    For hot paths that write a handful of fresh rows in one transaction (registering a matter):
+    the unit of work's flush costs more than the statements themselves.
+    """
     if conn.dialect.name == "sqlite":
-        return _driver_insert(conn, table, [_with_defaults(table, row_of(obj))]).lastrowid
-    return conn.execute(_insert_of(table), row_of(obj)).inserted_primary_key[0]
+        return _driver_insert(conn, table, [_with_defaults(table, row)]).lastrowid
+    return conn.execute(_insert_of(table), row).inserted_primary_key[0]
 
 
 @dataclass(frozen=True)
 class Children:
-    """Rows of ``table`` that point at the parent row through column ``key``."""
+    """Rows of ``table`` that point at the parent row through column ``key``.
+
+    With ``key`` None the rows do not point at the parent but are written with it (a new
+    person the parent's other children point at, by an id drawn beforehand).
+    """
 
     table: Table
     rows: list[dict[str, Any]]
-    key: str
+    key: str | None
 
 
 @dataclass(frozen=True)
@@ -96,8 +106,15 @@ def insert_family(
         # go to the driver as SQL built once per table and columns (still in this transaction).
         for update in updates:
             _driver_update(conn, update)
+        for child in children:
+            if child.key is None:
+                _driver_insert(
+                    conn, child.table, [_with_defaults(child.table, r) for r in child.rows]
+                )
         parent_id = _driver_insert(conn, table, [row]).lastrowid
         for child in children:
+            if child.key is None:
+                continue
             fk = child.table.c[child.key]
             value = fk.type.python_type(parent_id)
             rows = [
@@ -188,7 +205,7 @@ def _json_value(value: Any) -> Any:
 
 
 def _with_defaults(
-    table: Table, row: dict[str, Any], skip: str = "", fill: bool = True
+    table: Table, row: dict[str, Any], skip: str | None = None, fill: bool = True
 ) -> dict[str, Any]:
     """``row`` keyed by column name, without ``skip``, with ``table``'s defaults if ``fill``."""
     known = _DEFAULTS.get(table)
@@ -253,15 +270,17 @@ def _family_statement(
         f"FROM json_populate_record(NULL::{name}, CAST(:p AS json)) RETURNING id)"
     ]
     for i, (child, fk, child_keys) in enumerate(children):
-        # The parent's id lands in the child's column type (the audit log keeps it as text).
-        ref = "(SELECT id FROM parent)"
-        if not isinstance(child.c[fk].type, Integer):
-            ref = f"CAST({ref} AS text)"
         name = quote(child.name)
+        target, source = columns(child, child_keys), columns(child, child_keys, "r.")
+        if fk is not None:
+            # The parent's id lands in the child's column type (the audit log keeps it as text).
+            ref = "(SELECT id FROM parent)"
+            if not isinstance(child.c[fk].type, Integer):
+                ref = f"CAST({ref} AS text)"
+            target, source = f"{target}, {quote(child.c[fk].name)}", f"{source}, {ref}"
         parts.append(
-            f"c{i} AS (INSERT INTO {name} ({columns(child, child_keys)}, "  # noqa: S608
-            f"{quote(child.c[fk].name)}) "
-            f"SELECT {columns(child, child_keys, 'r.')}, {ref} "
+            f"c{i} AS (INSERT INTO {name} ({target}) "  # noqa: S608
+            f"SELECT {source} "
             f"FROM json_populate_recordset(NULL::{name}, CAST(:c{i} AS json)) "
             "WITH ORDINALITY AS r ORDER BY r.ordinality)"
         )

@@ -803,8 +803,7 @@ def test_registration_writes_a_matter_and_its_rows_together(app, backend):
         written: list[str] = []
 
         def note(conn, cursor, statement, params, context, executemany):
-            if statement.lstrip().upper().startswith(("INSERT", "WITH")):
-                written.append(statement)
+            written.append(statement)
 
         event.listen(db.engine, "before_cursor_execute", note)
         try:
@@ -847,13 +846,65 @@ def test_registration_writes_a_matter_and_its_rows_together(app, backend):
         [clock] = rows(Clock)
         assert clock.paused == [] and clock.start == D(2026, 3, 3) and clock.due > clock.start
         assert all(e.data == {} and e.at is not None for e in rows(TimelineEntry))
+        # (Leaving out the test's own loading of the acting clerk.)
+        written = [s for s in written if not s.startswith("SELECT core_user.")]
         matter_rows = [s for s in written if "core_matter " in s or "core_matter(" in s]
         if backend == "postgresql":
-            # one new person (李小红) and one statement for the matter and its dependent rows
+            # Two statements in all: the number, the known person and an id for the new one
+            # (李小红); then the matter with her person row and every row pointing at it.
             assert len(written) == 2 and len(matter_rows) == 1
-            assert all(t in matter_rows[0] for t in ("core_matter_party", "core_audit_event"))
+            assert "core_sequence" in written[0] and "core_person" in written[0]
+            tables = ("core_person", "core_matter_party", "core_audit_event")
+            assert all(t in matter_rows[0] for t in tables)
         else:
-            assert len(written) == 7  # the person, the matter, then one INSERT per table
+            inserts = [s for s in written if s.lstrip().upper().startswith("INSERT")]
+            assert len(inserts) == 7  # the person, the matter, then one INSERT per table
+        people = {p.person_id: p.person for p in parties}
+        assert sorted(p.name for p in people.values()) == ["李小红", "王大明"]
+        new = next(p for p in people.values() if p.name == "李小红")
+        assert new.mobile == "13700000000" and new.name_pinyin == "li xiao hong"
+        assert new.version == 1 and new.id_number is None
+
+
+def test_parties_with_one_id_number_are_one_person(app, backend):
+    # Two parties typed with the same ID number (one of them a new person): one person row,
+    # both parties point at it; a petitioner without an ID number is always a new person.
+    with app.app_context():
+        before = db.session.scalar(select(func.count()).select_from(Person))
+        matter = register(
+            received_on=D(2026, 3, 3),
+            parties=[
+                PartyInput(name="赵六", id_number=VALID_ID, mobile="13900000000"),
+                PartyInput(name="赵六", id_number=VALID_ID.lower()),
+                PartyInput(name="钱七"),
+            ],
+            head_count=3,
+        )
+        parties = (
+            db.session.execute(
+                select(MatterParty)
+                .where(MatterParty.matter_id == matter.id)
+                .order_by(MatterParty.id)
+            )
+            .scalars()
+            .all()
+        )
+        assert len(parties) == 3 and parties[0].person_id == parties[1].person_id
+        assert parties[2].person_id != parties[0].person_id
+        assert db.session.scalar(select(func.count()).select_from(Person)) == before + 2
+        assert parties[0].person.mobile == "13900000000"
+        # Registered again: found by the number, not a third person.
+        again = register(
+            received_on=D(2026, 3, 4),
+            parties=[PartyInput(name="赵六", id_number=VALID_ID, mobile="13900000001")],
+        )
+        [party] = (
+            db.session.execute(select(MatterParty).where(MatterParty.matter_id == again.id))
+            .scalars()
+            .all()
+        )
+        assert party.person_id == parties[0].person_id
+        assert party.person.mobile == "13900000001" and party.person.version == 2
 
 
 def test_a_taken_query_code_is_drawn_again(app, monkeypatch):

@@ -46,10 +46,21 @@ def next_value(key: str) -> int:
         return conn.execute(_BUMP, {"counter": key}).scalar_one()
 
 
-def matter_number(region: str, channel: str, on: date, pattern: str = DEFAULT_PATTERN) -> str:
-    """The next 信访件编号: ``{region}{year}{channel}{serial}`` by default (configurable)."""
+def matter_counter(region: str, channel: str, on: date) -> str:
+    """The counter key of the matters numbered by ``region``, ``channel`` and year of ``on``."""
+    return f"matter:{region}:{on.year}:{CHANNEL_CODES.get(channel, 'Q')}"
+
+
+def matter_number(
+    region: str, channel: str, on: date, pattern: str = DEFAULT_PATTERN, serial: int | None = None
+) -> str:
+    """The 信访件编号: ``{region}{year}{channel}{serial}`` by default (configurable).
+
+    ``serial`` is the value already drawn from ``matter_counter`` (default: the next one).
+    """
+    if serial is None:
+        serial = next_value(matter_counter(region, channel, on))
     code = CHANNEL_CODES.get(channel, "Q")
-    serial = next_value(f"matter:{region}:{on.year}:{code}")
     return pattern.format(region=region, year=on.year, channel=code, serial=serial)
 
 

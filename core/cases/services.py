@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any
 
 from flask import current_app, g, has_app_context
-from sqlalchemy import bindparam, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import make_transient_to_detached
@@ -24,17 +23,17 @@ from core.accounts.models import Agency
 from core.accounts.services import StaleEdit, check_version
 from core.cases import clocks, documents
 from core.cases import transitions as _core_transitions  # noqa: F401  (registers them)
-from core.cases.idcard import id_number_problem, normalise
+from core.cases.idcard import id_number_problem
 from core.cases.lifecycle import STATES, TRANSITIONS, TransitionContext
 from core.cases.models import Clock, Matter, MatterParty, Person, TimelineEntry
 from core.cases.models.matter import CHANNELS, FLAGS, HANDLING_TYPES, PURPOSES
 from core.cases.models.search_index import MatterIndex
-from core.cases.numbering import matter_number, new_query_code, query_code_taken
-from core.cases.pinyin import pinyin_key
+from core.cases.numbering import matter_counter, matter_number, new_query_code, query_code_taken
+from core.cases.petitioners import petitioners
 from core.cases.search import index_row
 from core.cases.timeline import add_entry, new_entry
 from core.db import utcnow
-from core.direct_writes import Children, Update, insert_family, insert_object, row_of
+from core.direct_writes import Children, insert_family, row_of
 from core.extensions import db
 
 MAX_REPRESENTATIVES = 5  # 条例第20条第3款
@@ -135,68 +134,6 @@ _CLOCKS = Clock.__table__
 _TIMELINE = TimelineEntry.__table__
 _INDEX = MatterIndex.__table__
 _AUDIT = audit.AuditEvent.__table__
-_PERSON_BY_NUMBER = (
-    select(_PERSONS.c.id, _PERSONS.c.name, _PERSONS.c.mobile, _PERSONS.c.address)
-    .add_columns(_PERSONS.c.region_code)
-    .where(_PERSONS.c.id_number == bindparam("number"))
-    .limit(1)
-)
-
-
-@dataclass
-class _Identity:
-    """What the search index keeps of a petitioner."""
-
-    name: str
-    id_number: str | None
-    mobile: str | None
-
-
-def _person_for(
-    conn, p: PartyInput, notes: list[str], updates: list[Update]
-) -> tuple[int, _Identity]:
-    """The id of the person ``p`` (found by ID number, or written new) and their identity.
-
-    A found person's new contact details are added to ``updates`` (written with the matter).
-    """
-    number = normalise(p.id_number) if p.id_number else None
-    name = p.name.strip()
-    # The desk's latest contact details win: people move and change phones.
-    contact = {
-        key: value.strip()
-        for key, value in (
-            ("mobile", p.mobile),
-            ("address", p.address),
-            ("region_code", p.region_code),
-        )
-        if value and value.strip()
-    }
-    row = conn.execute(_PERSON_BY_NUMBER, {"number": number}).first() if number else None
-    if row is None:
-        person = Person(
-            kind=p.kind,
-            name=name,
-            # The mapper's pinyin hook does not run for a Core insert: keep the key here.
-            name_pinyin=pinyin_key(name) or None,
-            id_type=p.id_type,
-            id_number=number,
-            **contact,
-        )
-        return insert_object(conn, person), _Identity(name, number, contact.get("mobile"))
-    if row.name != name:
-        # The ID number identifies the person; a differently typed name must not rename them
-        # on every earlier matter in every agency. Keep the record and ask the desk to check.
-        notes.append(
-            f"登记的姓名“{name}”与身份证号码 {number[:6]}… 的既有记录“{row.name}”"
-            "不一致，已按既有记录登记，请核对证件。"
-        )
-    changed = {key: value for key, value in contact.items() if getattr(row, key) != value}
-    if changed:
-        # The version moves on, so an edit of this person open in another page is refused.
-        updates.append(
-            Update(_PERSONS, row.id, changed | {"updated_at": utcnow()}, increment=("version",))
-        )
-    return row.id, _Identity(row.name, number, contact.get("mobile", row.mobile))
 
 
 def _sqlite_busy(exc: OperationalError) -> bool:
@@ -259,9 +196,15 @@ def _register(reg: Registration, agency: Agency | None) -> Matter:
         # The calendar as last seen here; confirmed in the statement that writes the clock.
         calendar, seen = clocks.last_calendar()
         conn = session.connection()
+        # The number's serial, the known petitioners and ids for new ones: one round trip.
+        people = petitioners(
+            conn, reg.parties, matter_counter(region[:6], reg.channel, reg.received_on)
+        )
         now = utcnow()
         matter = Matter(
-            number=matter_number(region[:6], reg.channel, reg.received_on, _pattern()),
+            number=matter_number(
+                region[:6], reg.channel, reg.received_on, _pattern(), serial=people.serial
+            ),
             query_code=new_query_code(),
             external_numbers={k: v for k, v in reg.external_numbers.items() if v},
             channel=reg.channel,
@@ -293,28 +236,14 @@ def _register(reg: Registration, agency: Agency | None) -> Matter:
             created_at=now,
             updated_at=now,
         )
-        has_lead = any(p.is_lead for p in reg.parties)
-        notes: list[str] = []
-        updates: list[Update] = []
-        parties, people = [], []
-        for i, p in enumerate(reg.parties):
-            person_id, identity = _person_for(conn, p, notes, updates)
-            people.append(identity)
-            parties.append(
-                {
-                    "person_id": person_id,
-                    "is_lead": p.is_lead or (not has_lead and i == 0),
-                    "is_representative": p.is_representative,
-                }
-            )
         clock = clocks.new_clock(
             "disposition", reg.received_on, responsible_agency_id=agency_id, calendar=calendar
         )
         entries = [
             new_entry(None, "transition", f"登记（{CHANNELS[reg.channel]}）", matter.summary),
-            *(new_entry(None, "note", "信访人身份待核对", note) for note in notes),
+            *(new_entry(None, "note", "信访人身份待核对", note) for note in people.notes),
         ]
-        content, identity = index_row(matter, people)
+        content, identity = index_row(matter, people.identities)
         summary = f"登记信访事项 {matter.number}"
         event = audit.event_for(
             "matter.register", summary=summary, actor=actor, object_type="Matter"
@@ -325,13 +254,14 @@ def _register(reg: Registration, agency: Agency | None) -> Matter:
             _MATTERS,
             row_of(matter),
             [
-                Children(_PARTIES, parties, "matter_id"),
+                Children(_PERSONS, people.new_people, None),
+                Children(_PARTIES, people.parties, "matter_id"),
                 Children(_CLOCKS, [row_of(clock)], "matter_id"),
                 Children(_TIMELINE, [row_of(e) for e in entries], "matter_id"),
                 Children(_INDEX, [{"content": content, "identity": identity}], "matter_id"),
                 Children(_AUDIT, [row_of(event)], "object_id"),
             ],
-            updates=updates,
+            updates=people.updates,
             check=clocks.calendar_stamp(),
         )
         if tuple(stamp) != seen:
