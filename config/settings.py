@@ -41,7 +41,8 @@ class Settings:
 
     def flask_config(self) -> dict[str, Any]:
         """Return the Flask config mapping for these settings."""
-        engine_options: dict[str, Any] = {"pool_pre_ping": True}
+        # Liveness of pooled connections: core.db.ping_idle_connections (not on every checkout).
+        engine_options: dict[str, Any] = {}
         if self.database_url.startswith("sqlite"):
             # One writer at a time: wait for the lock instead of failing at once.
             engine_options = {"connect_args": {"timeout": 30}}

@@ -54,10 +54,14 @@ def _configure(app: Flask, config: dict[str, Any] | None, env: dict[str, str] | 
 
 
 def _init_extensions(app: Flask) -> None:
+    from core.db import ping_idle_connections
     from core.extensions import babel, csrf, db, login_manager
     from core.web.i18n import select_locale
 
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            ping_idle_connections(engine)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)

@@ -1,11 +1,13 @@
-"""Declarative base, naming convention and the mixins every table uses."""
+"""Declarative base, naming convention, the mixins every table uses, how connections behave."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Integer, MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, registry
 
 # Stable constraint names so Alembic can drop and alter them on both SQLite and PostgreSQL.
@@ -75,3 +77,37 @@ def _sqlite_connect(dbapi_connection, connection_record) -> None:
 def _sqlite_begin(conn) -> None:
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN")
+
+
+#: A pooled connection back from use more recently than this is not pinged before it is handed
+#: out again (seconds). A server that restarted within it shows as one failed request.
+PING_WHEN_IDLE_FOR = 1.0
+
+
+def ping_idle_connections(engine: Engine) -> None:
+    """Check that a pooled server connection is alive before use, if it sat idle a while.
+
+    SQLAlchemy's ``pool_pre_ping`` pings on every checkout: a round trip per request or
+    registration even when the connection was used a millisecond ago. A connection that has just
+    come back from use is alive; one that sat idle may have been closed by the server, a
+    restart or a firewall — only those are pinged. (Connection pools of other platforms skip the
+    check the same way for recently used connections.) SQLite is in-process: nothing to check.
+    """
+    if engine.dialect.name == "sqlite":
+        return
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "checkin")
+    def _back(dbapi_connection, record) -> None:
+        record.info["minsheng_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_connection, record, proxy) -> None:
+        since = record.info.get("minsheng_idle_since")
+        if since is not None and time.monotonic() - since < PING_WHEN_IDLE_FOR:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as exc:
+            # The pool discards this connection and hands out a new one (up to three tries).
+            raise DisconnectionError(str(exc)) from exc
