@@ -588,7 +588,11 @@ def main(argv: list[str] | None = None) -> int:
         default=4,
         help="turns of list, search and registration (each with the peer's, if any)",
     )
-    parser.add_argument("--keep", action="store_true", help="keep the databases")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the databases (SQLite files under bench/results, the PostgreSQL server running)",
+    )
     args = parser.parse_args(argv)
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))
@@ -632,7 +636,14 @@ def main(argv: list[str] | None = None) -> int:
                 if backend == "postgresql":
                     pg.execute(f"DROP DATABASE IF EXISTS {bench.url.rsplit('/', 1)[1]}")
     finally:
-        if pg is not None:
+        if pg is not None and args.keep:
+            # Left running for a look at the data; its files go when it is stopped.
+            print(
+                f"PostgreSQL kept running: {pg.url('bench_100k')} (or bench_1m, …); "
+                f"stop it with: kill -INT {pg.process.pid} && rm -rf {pg.data_dir}",
+                file=sys.stderr,
+            )
+        elif pg is not None:
             pg.stop()
     print(table(results))
     print(f"\n(full figures: {RESULTS / (stamp + '.json')})")
