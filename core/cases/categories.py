@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from core.cases.models import ContentCategory
 from core.extensions import db
@@ -62,3 +62,17 @@ def seed_categories() -> None:
                 db.session.add(
                     ContentCategory(code=f"{i:02d}{j:02d}{k:02d}", name=third, level=3, parent=b)
                 )
+
+
+def subtree(category_id: int) -> list[int]:
+    """``category_id`` and the ids of every category below it (the tree has three levels)."""
+    tree = ContentCategory.__table__
+    children = select(tree.c.id).where(tree.c.parent_id == category_id)
+    found = select(tree.c.id).where(
+        or_(
+            tree.c.id == category_id,
+            tree.c.parent_id == category_id,
+            tree.c.parent_id.in_(children),
+        )
+    )
+    return list(db.session.connection().execute(found).scalars())

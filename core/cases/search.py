@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 
 from core.accounts.actor import current_actor
 from core.accounts.masking import may_view_personal
-from core.cases.models import Clock, ContentCategory, Matter, MatterParty
+from core.cases.categories import subtree
+from core.cases.models import Clock, Matter, MatterParty
 from core.cases.models.search_index import MatterIndex
 from core.cases.sealing import sealed_criterion
 from core.extensions import db
@@ -376,17 +377,11 @@ def search_statement(
     if f.channel:
         stmt = stmt.where(Matter.channel == f.channel)
     if f.category_id:
-        # The chosen category and everything under it (the tree has three levels).
-        tree = ContentCategory
-        children = select(tree.id).where(tree.parent_id == f.category_id)
-        grandchildren = select(tree.id).where(tree.parent_id.in_(children))
-        stmt = stmt.where(
-            or_(
-                Matter.category_id == f.category_id,
-                Matter.category_id.in_(children),
-                Matter.category_id.in_(grandchildren),
-            )
-        )
+        # The chosen category and everything under it, written into the SQL as numbers: the
+        # planner then knows how rare they are. Behind a subquery it guessed, and for a rare
+        # category with a state walked back through the matters testing each (~20 ms at 100k).
+        ids = bindparam("categories", subtree(f.category_id), expanding=True, literal_execute=True)
+        stmt = stmt.where(Matter.category_id.in_(ids))
     if f.agency_id:
         stmt = stmt.where(
             or_(Matter.agency_id == f.agency_id, Matter.handling_agency_id == f.agency_id)
