@@ -30,15 +30,6 @@ def row_of(obj: Any) -> dict[str, Any]:
     }
 
 
-def insert_object(conn: Connection, obj: Any) -> Any:
-    """INSERT a new (transient) mapped object with Core and return its primary key.
-
-    Only the attributes set on ``obj`` are written (see ``insert_row``); ORM events do not run,
-    and ``obj`` stays transient (see ``sqlalchemy.orm.make_transient_to_detached`` to attach it).
-    """
-    return insert_row(conn, obj.__mapper__.local_table, row_of(obj))
-
-
 def insert_row(conn: Connection, table: Table, row: dict[str, Any]) -> Any:
     """INSERT one row (values by column name; defaults fill the rest), return its primary key.
 
