@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from core.accounts.actor import acting_as
 from core.accounts.models import Agency, User
-from core.cases.models import Matter
+from core.cases.models import ContentCategory, Matter
 from core.cases.services import PartyInput, Registration, perform, register_matter
 from core.extensions import db
 
@@ -22,6 +22,19 @@ def user(username: str) -> User:
 
 def agency(code: str) -> Agency:
     return db.session.execute(select(Agency).where(Agency.code == code)).scalar_one()
+
+
+def category(name: str) -> ContentCategory:
+    """The content category called ``name`` (the highest level, if a name repeats)."""
+    return (
+        db.session.execute(
+            select(ContentCategory)
+            .where(ContentCategory.name == name)
+            .order_by(ContentCategory.level)
+        )
+        .scalars()
+        .first()
+    )
 
 
 @contextmanager

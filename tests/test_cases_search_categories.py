@@ -6,30 +6,17 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
 
 from core.cases import search as search_module
 from core.cases.models import ContentCategory, Matter
 from core.cases.search import Filters, search
 from core.extensions import db
-from tests.cases_support import agency, as_, register, step
-
-
-def _category(name: str) -> ContentCategory:
-    return (
-        db.session.execute(
-            select(ContentCategory)
-            .where(ContentCategory.name == name)
-            .order_by(ContentCategory.level)
-        )
-        .scalars()
-        .first()
-    )
+from tests.cases_support import agency, as_, category, register, step
 
 
 def _tree(leaf_name: str) -> tuple[int, int, int]:
     """(leaf, middle, top) ids of a level-3 category."""
-    leaf = _category(leaf_name)
+    leaf = category(leaf_name)
     middle = db.session.get(ContentCategory, leaf.parent_id)
     return leaf.id, middle.id, middle.parent_id
 
@@ -118,13 +105,13 @@ def test_a_category_search_pages_by_key(app, monkeypatch, text):
     monkeypatch.setattr(search_module, "WINDOWS", (1, 2, 3))
     with app.app_context():
         leaf, middle, top = _tree("物业服务")
-        other = _category("维修资金").id  # same parents, another leaf
-        wages = _category("拖欠工资").id
+        other = category("维修资金").id  # same parents, another leaf
+        wages = category("拖欠工资").id
         wanted = []
         for i in range(9):
-            category = (leaf, other, wages, None)[i % 4]
-            m = register(summary=f"反映问题第{i}次，要求处理。", category_id=category)
-            if category in (leaf, other):
+            filed = (leaf, other, wages, None)[i % 4]
+            m = register(summary=f"反映问题第{i}次，要求处理。", category_id=filed)
+            if filed in (leaf, other):
                 wanted.append(m.id)
         for _ in range(3):
             register(summary="工地拖欠工资。", category_id=wages)

@@ -8,11 +8,11 @@ from contextlib import contextmanager
 from sqlalchemy import select
 
 from core.accounts.actor import acting_as
-from core.accounts.models import Agency, Role, User
+from core.accounts.models import Role, User
 from core.accounts.passwords import hash_password
-from core.cases.models import ContentCategory
 from core.extensions import db
 from core.registry.installer import install
+from tests.cases_support import agency, category, user  # noqa: F401  (the tests use them from here)
 from tests.plugin import PASSWORD
 
 
@@ -46,26 +46,6 @@ def id_number(seq: int) -> str:
 
     first = f"11010519800101{seq:03d}"
     return first + check_digit(first)
-
-
-def agency(code: str) -> Agency:
-    return db.session.execute(select(Agency).where(Agency.code == code)).scalar_one()
-
-
-def user(username: str) -> User:
-    return db.session.execute(select(User).where(User.username == username)).scalar_one()
-
-
-def category(name: str) -> ContentCategory:
-    return (
-        db.session.execute(
-            select(ContentCategory)
-            .where(ContentCategory.name == name)
-            .order_by(ContentCategory.level)
-        )
-        .scalars()
-        .first()
-    )
 
 
 def setup_hall() -> None:
