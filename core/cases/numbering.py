@@ -52,14 +52,12 @@ def matter_counter(region: str, channel: str, on: date) -> str:
 
 
 def matter_number(
-    region: str, channel: str, on: date, pattern: str = DEFAULT_PATTERN, serial: int | None = None
+    region: str, channel: str, on: date, serial: int, pattern: str = DEFAULT_PATTERN
 ) -> str:
-    """The 信访件编号: ``{region}{year}{channel}{serial}`` by default (configurable).
+    """The 信访件编号 for value ``serial`` of ``matter_counter`` (pattern configurable).
 
-    ``serial`` is the value already drawn from ``matter_counter`` (default: the next one).
+    By default ``{region}{year}{channel}{serial:06d}``.
     """
-    if serial is None:
-        serial = next_value(matter_counter(region, channel, on))
     code = CHANNEL_CODES.get(channel, "Q")
     return pattern.format(region=region, year=on.year, channel=code, serial=serial)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.engine import Connection
@@ -25,6 +25,9 @@ from core.cases.numbering import next_value
 from core.cases.pinyin import pinyin_key
 from core.db import utcnow
 from core.direct_writes import Update, insert_row
+
+if TYPE_CHECKING:  # services imports this module
+    from core.cases.services import PartyInput
 
 _PERSONS = Person.__table__
 _KNOWN_COLUMNS = ("id", "name", "mobile", "address", "region_code", "id_number")
@@ -56,20 +59,6 @@ FROM generate_series(1, :wanted - (SELECT count(*) FROM known))"""  # noqa: S608
 del _columns
 
 
-class Party(Protocol):
-    """A petitioner as entered at the desk (``core.cases.services.PartyInput``)."""
-
-    name: str
-    id_number: str
-    id_type: str
-    mobile: str
-    address: str
-    region_code: str
-    kind: str
-    is_lead: bool
-    is_representative: bool
-
-
 @dataclass
 class Identity:
     """What the search index keeps of a petitioner."""
@@ -96,7 +85,7 @@ class Petitioners:
     notes: list[str] = field(default_factory=list)
 
 
-def petitioners(conn: Connection, parties: Sequence[Party], counter: str) -> Petitioners:
+def petitioners(conn: Connection, parties: Sequence[PartyInput], counter: str) -> Petitioners:
     """Draw the next value of ``counter`` and find or make the person of each of ``parties``.
 
     A person is found by ID number; a name that differs from the one on file keeps the record
@@ -143,7 +132,7 @@ def petitioners(conn: Connection, parties: Sequence[Party], counter: str) -> Pet
 
 def _person(
     conn: Connection,
-    p: Party,
+    p: PartyInput,
     number: str | None,
     row: Any,
     drawn: Iterator[int] | None,

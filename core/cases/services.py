@@ -203,7 +203,7 @@ def _register(reg: Registration, agency: Agency | None) -> Matter:
         now = utcnow()
         matter = Matter(
             number=matter_number(
-                region[:6], reg.channel, reg.received_on, _pattern(), serial=people.serial
+                region[:6], reg.channel, reg.received_on, people.serial, _pattern()
             ),
             query_code=new_query_code(),
             external_numbers={k: v for k, v in reg.external_numbers.items() if v},
