@@ -99,7 +99,7 @@ def load_demo() -> list[str]:
     return [f"演示账户（密码均为 {password}）:", *lines]
 
 
-# (days ago, channel, name, 17 digits of the ID number, mobile, summary, demand, route)
+# (days ago, channel, name, 17 digits of the ID number, mobile, summary, demand, route, category)
 # route: "" stays at the desk; "forward"/"assign" to the housing bureau; "accept": also accepted.
 MATTERS = (
     (
@@ -111,6 +111,7 @@ MATTERS = (
         "反映小东社区老旧小区改造后楼道漏水，多次找物业未解决。",
         "尽快维修楼道防水",
         "accept",
+        "物业服务",
     ),
     (
         16,
@@ -121,6 +122,7 @@ MATTERS = (
         "反映大东街道某拆迁项目补偿款至今未按协议支付。",
         "按协议支付补偿款",
         "assign",
+        "拆迁补偿",
     ),
     (
         12,
@@ -131,6 +133,7 @@ MATTERS = (
         "反映某建筑公司拖欠农民工工资三个月，共计四万余元。",
         "督促支付拖欠工资",
         "forward",
+        "拖欠农民工工资",
     ),
     (
         9,
@@ -141,6 +144,7 @@ MATTERS = (
         "反映小区夜间施工噪声扰民，影响休息。",
         "限制夜间施工",
         "forward",
+        "噪声污染",
     ),
     (
         6,
@@ -151,6 +155,7 @@ MATTERS = (
         "反映申请最低生活保障未获批准，要求说明理由。",
         "重新审核低保申请",
         "",
+        "最低生活保障",
     ),
     (
         4,
@@ -161,6 +166,7 @@ MATTERS = (
         "反映小区物业公司擅自提高物业费标准。",
         "恢复原收费标准",
         "forward",
+        "物业服务",
     ),
     (
         2,
@@ -171,6 +177,7 @@ MATTERS = (
         "反映安置房交付延期一年，过渡费停发。",
         "尽快交房并补发过渡费",
         "",
+        "安置房",
     ),
     (
         1,
@@ -181,6 +188,7 @@ MATTERS = (
         "反映维修资金使用不公开，要求公示账目。",
         "公示维修资金账目",
         "",
+        "维修资金",
     ),
 )
 
@@ -196,7 +204,7 @@ def load_demo_matters() -> None:
     from core.accounts.actor import acting_as
     from core.cases.clocks import today
     from core.cases.idcard import check_digit
-    from core.cases.models import Matter
+    from core.cases.models import ContentCategory, Matter
     from core.cases.services import PartyInput, Registration, perform, register_matter
 
     if db.session.execute(select(Matter.id).limit(1)).first():
@@ -207,7 +215,12 @@ def load_demo_matters() -> None:
         return
     housing = db.session.execute(select(Agency).where(Agency.code == "SH-ZJJ")).scalar_one()
     on_day = today()
-    for days, channel, name, digits, mobile, summary, demand, route in MATTERS:
+    categories = dict(
+        db.session.execute(
+            select(ContentCategory.name, ContentCategory.id).where(ContentCategory.level == 3)
+        ).all()
+    )
+    for days, channel, name, digits, mobile, summary, demand, route, category in MATTERS:
         received = on_day - timedelta(days=days)
         with acting_as(users["registration_clerk"]):
             matter = register_matter(
@@ -216,6 +229,7 @@ def load_demo_matters() -> None:
                     summary=summary,
                     received_on=received,
                     demands=[demand],
+                    category_id=categories.get(category),
                     place_text="沈河区大东街道",
                     parties=[
                         PartyInput(name=name, id_number=digits + check_digit(digits), mobile=mobile)

@@ -256,6 +256,17 @@ def test_demo_data_has_one_local_user_per_role_and_loads_once(bare_app):
     login(handler, "case_handler", password)
     page = handler.get("/cases/queue?tab=all").get_data(as_text=True)
     assert len(re.findall(r'href="/cases/\d+">210103', page)) == 5
+    # Filed under categories, so the search page's category filter shows something: five of
+    # the eight are below 城乡建设 (物业服务 ×2, 维修资金, 拆迁补偿, 安置房); the handler sees
+    # the three of them routed to the housing bureau.
+    with bare_app.app_context():
+        from core.cases.models import ContentCategory
+
+        urban = db.session.execute(
+            select(ContentCategory.id).where(ContentCategory.name == "城乡建设")
+        ).scalar_one()
+    page = handler.get(f"/cases/search?category={urban}").get_data(as_text=True)
+    assert len(re.findall(r'href="/cases/\d+">210103', page)) == 3
     admin = bare_app.test_client()
     assert login(admin, "admin", password).status_code == 302
     assert admin.get("/admin/users").status_code == 200
