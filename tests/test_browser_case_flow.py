@@ -5,6 +5,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import log_in, log_out
 
@@ -20,7 +21,9 @@ def test_desk_to_assignment_slip_to_acceptance(page):
     pg = page
     log_in(pg, "clerk")
     pg.goto(pg.base + "/cases/new")
-    # Keyboard only: the name field has the focus.
+    # Keyboard only: the name field has the focus (waited for: on a busy machine the typing
+    # could start before the page has applied autofocus, and the name went nowhere).
+    expect(pg.locator("[data-repeat=name]")).to_be_focused()
     pg.keyboard.type("王大明")
     pg.fill("[data-history]", "11010519491231002X")
     pg.fill("[data-repeat=mobile]", "13800138000")
