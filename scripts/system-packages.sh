@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Minsheng needs: Pango for WeasyPrint, a CJK font for official
-# documents, PostgreSQL and OpenLDAP servers that the tests start themselves, Chromium for the
+# documents, the time-zone data (deadlines are counted in Beijing's dates), PostgreSQL and OpenLDAP servers that the tests start themselves, Chromium for the
 # browser tests (Playwright's driver needs libatomic1), and poppler-utils so tests can read text back out of generated PDFs.
 # Idempotent: does nothing when everything is present. Needs root (or sudo) only when installing.
 #
@@ -8,7 +8,7 @@
 #   scripts/system-packages.sh test   that plus the servers and tools the tests start
 set -euo pipefail
 
-pkgs=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
+pkgs=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk tzdata)
 if [ "${1:-test}" = "test" ]; then
   pkgs+=(poppler-utils postgresql slapd ldap-utils openssl chromium libatomic1)
 fi

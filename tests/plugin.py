@@ -8,14 +8,21 @@ commit for real and still cannot see each other's data.
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from tests.postgres_server import PostgresServer, start_postgres
+
+# The tests' "today" (date.today()) is Beijing's, like the application's (``clocks.today``):
+# from 16:00 to 24:00 UTC the two dates differ, and a test comparing them would fail then.
+os.environ["TZ"] = "Asia/Shanghai"
+time.tzset()
 
 SAMPLE_MODULES = ("tests.sample_modules.notebook", "tests.sample_modules.notebook_extra")
 PASSWORD = "Test-Pass-123!"
