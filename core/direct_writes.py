@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Integer, Row, Select, Table, TypeDecorator, insert, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 
 def row_of(obj: Any) -> dict[str, Any]:
@@ -146,8 +147,9 @@ def _driver_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]):
         )
         known = _DRIVER_SQL[(table, names)] = (sql, _converters(conn.dialect, table, names))
     sql, convert = known
-    params = [_bound(convert, r.values()) for r in rows]
-    return conn.exec_driver_sql(sql, params[0] if len(params) == 1 else params)
+    if len(rows) == 1:
+        return _on_driver(conn, sql, _bound(convert, rows[0].values()))
+    return _on_driver(conn, sql, [_bound(convert, r.values()) for r in rows], many=True)
 
 
 def _driver_update(conn: Connection, update: Update):
@@ -166,7 +168,27 @@ def _driver_update(conn: Connection, update: Update):
         )
         known = _DRIVER_SQL[key] = (sql, _converters(conn.dialect, update.table, names))
     sql, convert = known
-    return conn.exec_driver_sql(sql, (*_bound(convert, values.values()), update.id))
+    _on_driver(conn, sql, (*_bound(convert, values.values()), update.id))
+
+
+def _on_driver(conn: Connection, sql: str, params, many: bool = False):
+    """Execute ``sql`` on a cursor of the driver's own connection, in ``conn``'s transaction.
+
+    The driver's errors are raised as SQLAlchemy's, as ``conn.execute`` would raise them.
+    """
+    # Not exec_driver_sql: SQLAlchemy's execution context around it cost more than SQLite's
+    # execution of such an INSERT (~0.05 ms a registration, alternating blocks at 20k).
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        if many:
+            cursor.executemany(sql, params)
+        else:
+            cursor.execute(sql, params)
+    except conn.dialect.loaded_dbapi.Error as exc:
+        # e.g. IntegrityError (a taken query code) or OperationalError (database locked),
+        # which the callers tell apart and retry.
+        raise DBAPIError.instance(sql, params, exc, conn.dialect.loaded_dbapi.Error) from exc
+    return cursor
 
 
 def _converters(dialect, table: Table, names: tuple[str, ...]) -> list:
