@@ -789,7 +789,7 @@ def test_registration_writes_everything_a_matter_needs(app):
         assert set(events) == {str(first.id), str(second.id)}
 
 
-def test_registration_writes_a_matter_and_its_rows_together(app, backend):
+def test_registration_writes_a_matter_and_its_rows_together(app, backend, monkeypatch):
     # Two petitioners (one with a name that does not match their ID number's record, which
     # adds an identity note): every row points at the new matter. On PostgreSQL the matter and
     # the rows depending on it are one statement (data-modifying CTEs); on SQLite one per table.
@@ -802,21 +802,26 @@ def test_registration_writes_a_matter_and_its_rows_together(app, backend):
         register(received_on=D(2026, 3, 2))  # 王大明 holds VALID_ID from now on
         written: list[str] = []
 
-        def note(conn, cursor, statement, params, context, executemany):
-            written.append(statement)
-
+        # What reaches the driver: the registration writes through the driver's own cursors.
         def trace(dbapi_connection, record, proxy):
-            # SQLite's rows go to the driver's own cursor, past SQLAlchemy's events.
             dbapi_connection.set_trace_callback(written.append)
 
         def untrace(dbapi_connection, record):
             dbapi_connection.set_trace_callback(None)
 
-        hooks = (
-            [("checkout", trace), ("checkin", untrace)]
-            if backend == "sqlite"
-            else [("before_cursor_execute", note)]
-        )
+        if backend == "sqlite":
+            hooks = [("checkout", trace), ("checkin", untrace)]
+        else:
+            import psycopg
+
+            hooks = []
+            execute = psycopg.Cursor.execute
+
+            def note(cursor, query, *args, **kwargs):
+                written.append(query if isinstance(query, str) else str(query))
+                return execute(cursor, query, *args, **kwargs)
+
+            monkeypatch.setattr(psycopg.Cursor, "execute", note)
         for name, hook in hooks:
             event.listen(db.engine, name, hook)
         try:
@@ -831,6 +836,7 @@ def test_registration_writes_a_matter_and_its_rows_together(app, backend):
         finally:
             for name, hook in hooks:
                 event.remove(db.engine, name, hook)
+            monkeypatch.undo()
         matter_id = matter.id
 
         def rows(model, column=None):

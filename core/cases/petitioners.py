@@ -24,7 +24,7 @@ from core.cases.models import Sequence as Counter
 from core.cases.numbering import next_value
 from core.cases.pinyin import pinyin_key
 from core.db import utcnow
-from core.direct_writes import Update, insert_row
+from core.direct_writes import Update, compiled_sql, insert_row, on_driver
 
 if TYPE_CHECKING:  # services imports this module
     from core.cases.services import PartyInput
@@ -102,9 +102,12 @@ def petitioners(conn: Connection, parties: Sequence[PartyInput], counter: str) -
     drawn: Iterator[int] | None = None
     if conn.dialect.name == "postgresql":
         wanted = len(distinct) + sum(1 for n in numbers if not n)
-        rows = conn.execute(
-            _FIRST_READ, {"counter": counter, "numbers": distinct, "wanted": wanted}
-        ).all()
+        from psycopg.rows import namedtuple_row
+
+        params = {"counter": counter, "numbers": distinct, "wanted": wanted}
+        rows = on_driver(
+            conn, compiled_sql(conn, _FIRST_READ), params, row_factory=namedtuple_row
+        ).fetchall()
         serial = next((r.id for r in rows if r.what == "serial"), None)
         known = {r.id_number: r for r in rows if r.what == "known"}
         drawn = iter([r.id for r in rows if r.what == "new"])
