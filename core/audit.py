@@ -21,9 +21,11 @@ class AuditEvent(Base):
     __tablename__ = "core_audit_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    user_id: Mapped[int | None] = mapped_column(index=True)
-    username: Mapped[str] = mapped_column(String(128), default="")
+    # Indexed as the audit page filters: by action, user name and object; newest first by id
+    # (the order of ``at``), so ``at`` and ``user_id`` have no index to write (core_0009).
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None]
+    username: Mapped[str] = mapped_column(String(128), default="", index=True)
     address: Mapped[str] = mapped_column(String(64), default="")
     action: Mapped[str] = mapped_column(String(100), index=True)
     object_type: Mapped[str] = mapped_column(String(100), default="")
