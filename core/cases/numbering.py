@@ -11,6 +11,7 @@ import secrets
 from datetime import date
 
 from sqlalchemy import bindparam, insert, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from core.cases.models import Sequence
@@ -31,9 +32,12 @@ _BUMP = (
 )
 
 
-def next_value(key: str) -> int:
-    """Increment the counter ``key`` in the current transaction and return the new value."""
-    conn = db.session.connection()
+def next_value(key: str, conn: Connection | None = None) -> int:
+    """Increment the counter ``key`` in the current transaction and return the new value.
+
+    ``conn``: the session's connection, when the caller holds it already.
+    """
+    conn = conn if conn is not None else db.session.connection()
     value = conn.execute(_BUMP, {"counter": key}).scalar_one_or_none()
     if value is not None:
         return value

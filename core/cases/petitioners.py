@@ -112,12 +112,12 @@ def petitioners(conn: Connection, parties: Sequence[PartyInput], counter: str) -
         known = {r.id_number: r for r in rows if r.what == "known"}
         drawn = iter([r.id for r in rows if r.what == "new"])
     else:
-        serial = next_value(counter)
+        serial = next_value(counter, conn)
         found = conn.execute(_KNOWN, {"numbers": distinct}).all() if distinct else []
         known = {}
         for r in found:
             known.setdefault(r.id_number, r)
-    out = Petitioners(serial if serial is not None else next_value(counter))
+    out = Petitioners(serial if serial is not None else next_value(counter, conn))
     has_lead = any(p.is_lead for p in parties)
     seen: dict[str, tuple[int, Identity]] = {}
     for i, (p, number) in enumerate(zip(parties, numbers, strict=True)):
