@@ -11,11 +11,12 @@ registration costs the same round trips whether its petitioners are known or not
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from core.cases.idcard import normalise
@@ -34,12 +35,13 @@ _KNOWN_COLUMNS = ("id", "name", "mobile", "address", "region_code", "id_number")
 #: Contact details the desk's latest entry replaces on a person already on file.
 _CONTACT = ("mobile", "address", "region_code")
 
-# SQLite: the look-up on its own (the earliest person of each ID number is the one kept).
-_KNOWN = (
-    select(*(_PERSONS.c[name] for name in _KNOWN_COLUMNS))
-    .where(_PERSONS.c.id_number.in_(bindparam("numbers", expanding=True)))
-    .order_by(_PERSONS.c.id)
+# SQLite: the look-up on its own (the earliest person of each ID number is the one kept), as
+# driver SQL per count of numbers (SQLAlchemy re-renders an expanding IN on every execution).
+_KNOWN_SQL = (
+    f"SELECT {', '.join(_KNOWN_COLUMNS)} FROM {_PERSONS.name} "  # noqa: S608
+    "WHERE id_number IN ({}) ORDER BY id"
 )
+_Known = namedtuple("_Known", _KNOWN_COLUMNS)
 # PostgreSQL: counter, look-up and new ids in one statement. A data-modifying CTE runs whether
 # or not the query reads it; each branch is tagged so the rows can be told apart. The numbers
 # reach the look-up through ``ARRAY(SELECT unnest(…))``, which the planner cannot see into: with
@@ -113,10 +115,12 @@ def petitioners(conn: Connection, parties: Sequence[PartyInput], counter: str) -
         drawn = iter([r.id for r in rows if r.what == "new"])
     else:
         serial = next_value(counter, conn)
-        found = conn.execute(_KNOWN, {"numbers": distinct}).all() if distinct else []
         known = {}
-        for r in found:
-            known.setdefault(r.id_number, r)
+        if distinct:
+            sql = _KNOWN_SQL.format(", ".join("?" * len(distinct)))
+            for values in on_driver(conn, sql, distinct).fetchall():
+                row = _Known(*values)
+                known.setdefault(row.id_number, row)
     out = Petitioners(serial if serial is not None else next_value(counter, conn))
     has_lead = any(p.is_lead for p in parties)
     seen: dict[str, tuple[int, Identity]] = {}
