@@ -66,3 +66,33 @@ def test_without_the_ping_a_closed_connection_fails_once_then_the_pool_recovers(
         _backend_pid()
     db.session.rollback()
     assert _backend_pid() != dead
+
+
+def test_a_registration_on_a_closed_connection_fails_once_then_the_pool_recovers(
+    pings, monkeypatch
+):
+    # The registration writes on the driver's own cursor (core.direct_writes.on_driver): a
+    # connection the server dropped still leaves the pool (the session's rollback finds it
+    # closed), as after conn.execute.
+    from core.accounts.actor import acting_as
+    from core.cases.services import PartyInput, Registration, register_matter
+    from tests.cases_support import register, user
+
+    monkeypatch.setattr(core.db, "PING_WHEN_IDLE_FOR", 3600)
+    register()  # the agency's region and the calendar are known from now on
+    clerk = user("clerk")
+    db.session.commit()
+    reg = Registration(
+        channel="visit",
+        summary="反映噪音扰民",
+        received_on=register().received_on,
+        parties=[PartyInput(name="李四", mobile="13900000001")],
+    )
+    with acting_as(clerk):
+        dead = _backend_pid()
+        _kill(dead)
+        # Its first statement is the driver's: the dead connection fails there.
+        with pytest.raises(OperationalError):
+            register_matter(reg)
+        matter = register_matter(reg)
+    assert matter.id and _backend_pid() != dead
