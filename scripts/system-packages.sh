@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Minsheng needs: Pango for WeasyPrint, a CJK font for official
-# documents, the time-zone data (deadlines are counted in Beijing's dates), PostgreSQL and OpenLDAP servers that the tests start themselves, Chromium for the
-# browser tests (Playwright's driver needs libatomic1), and poppler-utils so tests can read text back out of generated PDFs.
+# documents, the time-zone data (deadlines are counted in Beijing's dates), PostgreSQL and
+# OpenLDAP servers that the tests start themselves, Chromium for the browser tests (Playwright's
+# driver needs libatomic1), and poppler-utils so tests can read text back out of generated PDFs.
 # Idempotent: does nothing when everything is present. Needs root (or sudo) only when installing.
 #
 #   scripts/system-packages.sh run    what running the suite needs

@@ -10,7 +10,7 @@ from core.extensions import db
 
 def _events(app) -> None:
     with app.app_context():
-        record("matter.register", summary="登记一", actor=None, object_type="Matter", object_id=7)
+        record("matter.register", summary="登记一", object_type="Matter", object_id=7)
         record("matter.assign", summary="交办一", object_type="Matter", object_id=7)
         record("matter.register", summary="登记二", object_type="Matter", object_id=8)
         db.session.commit()

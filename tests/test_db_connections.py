@@ -79,13 +79,13 @@ def test_a_registration_on_a_closed_connection_fails_once_then_the_pool_recovers
     from tests.cases_support import register, user
 
     monkeypatch.setattr(core.db, "PING_WHEN_IDLE_FOR", 3600)
-    register()  # the agency's region and the calendar are known from now on
+    first = register()  # the agency's region and the calendar are known from now on
     clerk = user("clerk")
     db.session.commit()
     reg = Registration(
         channel="visit",
         summary="反映噪音扰民",
-        received_on=register().received_on,
+        received_on=first.received_on,
         parties=[PartyInput(name="李四", mobile="13900000001")],
     )
     with acting_as(clerk):
