@@ -14,10 +14,18 @@ Reading records
     ``get_visible_or_404`` (record rules on a fetch by id), ``paginate``/``Page``.
 Personal data
     ``present`` (dict for API/export, masked), ``personal_value``, ``mask``.
-Writing
-    ``record_audit`` (append-only audit log), ``check_version``/``StaleEdit``.
+Writing (one desk action, one transaction)
+    ``transactional`` (decorator: a service joins the caller's unit of work; the outermost
+    commits once, rolls everything back on any error, turns a lost optimistic lock into
+    ``StaleEdit`` and runs the action again after a conflict that says nothing about what the
+    user saw), ``after_commit``; ``record_audit`` (append-only audit log),
+    ``check_version``/``StaleEdit``; ``ActionRefused`` (base of a module's refusals: a Chinese
+    message and ``errors`` by form field).
 Output
     ``render_pdf`` (locked-down WeasyPrint), ``fail`` (4xx with a reason).
+Forms and labels (the module kit)
+    ``apply_errors`` (a refusal's messages onto the form's fields), ``opts`` (select choices
+    from pairs), ``N_`` (marks a label for the translation extractor).
 Hooks
     ``signals`` (``module_installed``, ``module_uninstalled``, ``user_provisioned``).
 The case file (信访事项)
@@ -27,18 +35,14 @@ The case file (信访事项)
     ``MatterError`` or ``StaleEdit``); adding steps with ``Transition``, ``TransitionContext``,
     ``register_transition``, ``add_guard``; ``STATES``, ``FINAL_STATES``, ``CHANNELS``;
     ``add_timeline_entry``; files with ``store_attachment``/``AttachmentRefused``;
-    ``find_candidates`` (repeat detection), ``search_matters``/``SearchFilters``;
+    ``find_candidates`` (repeat detection), ``matters_of_person`` (a petitioner's history),
+    ``search_matters``/``SearchFilters``;
     ``identity_sealed_for`` (the accuser-sealing rule); ``today`` (Beijing date);
     ``id_number_problem`` (GB 11643 resident ID check, message in Chinese);
     satisfaction with ``rating_statuses`` and ``rate_by_petitioner``/``RatingError``.
 """
 
 from __future__ import annotations
-
-from typing import Any, TypeVar
-
-from flask import abort
-from sqlalchemy import inspect, select
 
 from core import signals
 from core.accounts.actor import acting_as, current_actor, has_permission
@@ -50,6 +54,8 @@ from core.audit import record as record_audit
 from core.cases.attachments import AttachmentRefused
 from core.cases.attachments import store_bytes as store_attachment
 from core.cases.clocks import today
+from core.cases.forms import apply_errors, opts
+from core.cases.history import find_visible_matter, matters_of_person
 from core.cases.idcard import id_number_problem
 from core.cases.lifecycle import (
     FINAL_STATES,
@@ -70,43 +76,20 @@ from core.cases.search import search as search_matters
 from core.cases.services import MatterError, PartyInput, Registration, perform, register_matter
 from core.cases.timeline import add_entry as add_timeline_entry
 from core.db import Base, TimestampMixin, VersionedMixin, utcnow
+from core.errors import ActionRefused
 from core.extensions import db
 from core.pdf import render_pdf
 from core.registry.manifest import Job, Manifest, ManifestError, MenuItem, PdfTemplate
-from core.web.http import Page, fail, paginate, require
-
-T = TypeVar("T")
-
-
-def get_visible_or_404(model: type[T], ident: Any) -> T:
-    """Fetch ``model`` by primary key through a query, so record rules apply; 404 if hidden.
-
-    (``Session.get`` may answer from the identity map without a query, skipping the rules.)
-    """
-    pk = inspect(model).primary_key[0]
-    obj = db.session.execute(select(model).where(pk == ident)).scalar_one_or_none()
-    if obj is None:
-        abort(404)
-    return obj
-
-
-def find_visible_matter(number: str) -> Matter | None:
-    """The matter with this 信访件编号 as the acting user may see it; ``None`` if hidden or absent.
-
-    For forms where a user types a number: the answer is the same for a matter that does not
-    exist and one the record rules hide, so the form can say so without a 404.
-    """
-    number = (number or "").strip()
-    if not number:
-        return None
-    stmt = select(Matter).where(Matter.number == number)
-    return db.session.execute(stmt).scalar_one_or_none()
-
+from core.unit_of_work import after_commit, transactional
+from core.web.http import Page, fail, get_visible_or_404, paginate, require
+from core.web.i18n import N_
 
 __all__ = [
     "CHANNELS",
     "FINAL_STATES",
+    "N_",
     "STATES",
+    "ActionRefused",
     "Agency",
     "AgencyScoped",
     "AttachmentRefused",
@@ -138,6 +121,8 @@ __all__ = [
     "acting_as",
     "add_guard",
     "add_timeline_entry",
+    "after_commit",
+    "apply_errors",
     "check_version",
     "current_actor",
     "db",
@@ -149,6 +134,8 @@ __all__ = [
     "id_number_problem",
     "identity_sealed_for",
     "mask",
+    "matters_of_person",
+    "opts",
     "paginate",
     "perform",
     "personal_value",
@@ -164,6 +151,7 @@ __all__ = [
     "signals",
     "store_attachment",
     "today",
+    "transactional",
     "utcnow",
     "visible_agency_ids",
 ]

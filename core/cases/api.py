@@ -20,7 +20,6 @@ from sqlalchemy import select
 
 from core.accounts.actor import actor_permissions, has_permission
 from core.accounts.services import StaleEdit, check_version
-from core.api import get_visible_or_404
 from core.cases import queue as work_queue
 from core.cases import rating as ratings
 from core.cases import reading, search_results
@@ -43,7 +42,7 @@ from core.cases.search_results import explain, parse_paging
 from core.cases.services import MatterError, perform, register_matter
 from core.extensions import db
 from core.web.blueprint import bp
-from core.web.http import fail, paginate
+from core.web.http import fail, get_visible_or_404, paginate
 
 PREFIX = "/api/v1"
 MAX_PER_PAGE = 100

@@ -25,6 +25,7 @@ from core.cases.clocks import today
 from core.cases.models import Matter, Rating
 from core.cases.timeline import add_entry
 from core.extensions import db
+from core.unit_of_work import transactional
 
 PERMISSION = "core.cases.rate"
 DEFAULT_WINDOW_DAYS = 30
@@ -154,6 +155,7 @@ def rate_by_petitioner(
     return rate_many(matter, values, reason, "online", on=on)
 
 
+@transactional
 def rate_many(
     matter: Matter,
     values: dict[str, str],
@@ -227,12 +229,8 @@ def rate_many(
                 method=method,
             )
             written.append(rating)
-        db.session.commit()
     except IntegrityError:
-        # Two people entering the same rating at once: the unique key keeps the first.
-        db.session.rollback()
+        # Two people entering the same rating at once: the unique key keeps the first (the
+        # unit of work rolls the action back).
         raise RatingError("该对象已评价，不能重复评价。") from None
-    except Exception:
-        db.session.rollback()
-        raise
     return written

@@ -1,26 +1,24 @@
 """Services of the case file: registering matters and running lifecycle transitions.
 
-Each public function is one transaction: it validates, changes the models, writes the timeline
-and the audit log, and commits — or raises ``MatterError`` having changed nothing.
+Each public function is a unit of work (``core.unit_of_work.transactional``): it validates,
+changes the models, writes the timeline and the audit log inside the caller's transaction, and
+commits when it is the whole action — or raises ``MatterError`` having changed nothing.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from flask import current_app, g, has_app_context
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.exc import StaleDataError
 
 from core import audit
 from core.accounts.actor import actor_card, actor_permissions, current_actor
 from core.accounts.models import Agency
-from core.accounts.services import StaleEdit, check_version
+from core.accounts.services import check_version
 from core.cases import clocks, documents
 from core.cases import transitions as _core_transitions  # noqa: F401  (registers them)
 from core.cases.idcard import id_number_problem
@@ -34,19 +32,25 @@ from core.cases.search import index_row
 from core.cases.timeline import add_entry, new_entry
 from core.db import utcnow
 from core.direct_writes import Children, insert_family, row_of
+from core.errors import ActionRefused
 from core.extensions import db
+from core.unit_of_work import (
+    TryAgain,
+    after_commit,
+    attach_on_rollback_expunge,
+    depth,
+    retry_on_integrity,
+    transactional,
+)
 
 MAX_REPRESENTATIVES = 5  # 条例第20条第3款
-#: How often a registration is tried (another SQLite writer, a taken query code, a new calendar).
-ATTEMPTS = 50
+
+# A random query code that another registration took first: register again with a new one.
+retry_on_integrity(query_code_taken)
 
 
-class MatterError(ValueError):
+class MatterError(ActionRefused):
     """A refused registration or step. ``errors`` maps form fields to Chinese messages."""
-
-    def __init__(self, message: str, errors: dict[str, str] | None = None):
-        super().__init__(message)
-        self.errors = errors or {}
 
 
 @dataclass
@@ -136,43 +140,32 @@ _INDEX = MatterIndex.__table__
 _AUDIT = audit.AuditEvent.__table__
 
 
-def _sqlite_busy(exc: OperationalError) -> bool:
-    """SQLite refused a write because another connection wrote first ("database is locked").
-
-    In WAL mode a transaction that has read and then wants to write fails at once when another
-    connection committed in between (SQLITE_BUSY_SNAPSHOT): busy_timeout does not wait for it.
-    """
-    return db.session.get_bind().dialect.name == "sqlite" and "locked" in str(exc.orig).lower()
-
-
+@transactional
 def register_matter(reg: Registration, agency: Agency | None = None) -> Matter:
     """Register a matter for ``agency`` (default: the acting user's), start its first clocks.
 
-    A registration depends on nothing read before it, so it is simply tried again in a new
-    transaction when SQLite reports a concurrent writer (PostgreSQL waits on the row lock of
-    the number counter instead), when its random query code was already taken, or when the
-    working-day calendar changed while its clock was computed.
+    Joins the caller's unit of work (a desk action that registers and then records its own
+    rows commits once). A registration depends on nothing read before it, so when it is the
+    whole action it is simply made again in a new transaction when SQLite reports a concurrent
+    writer (PostgreSQL waits on the row lock of the number counter instead), when its random
+    query code was already taken, or when the working-day calendar changed while its clock was
+    computed (``core.unit_of_work``).
     """
-    last = ATTEMPTS - 1
-    for attempt in range(ATTEMPTS):
-        try:
-            return _register(reg, agency)
-        except _CalendarChanged:
-            clocks.forget_calendar()
-            if attempt == last:
-                raise
-        except IntegrityError as exc:
-            if not query_code_taken(exc) or attempt == last:
-                raise
-        except OperationalError as exc:
-            if not _sqlite_busy(exc) or attempt == last:
-                raise
-            time.sleep(0.005 * (attempt + 1))
-    raise AssertionError("unreachable")
+    matter = _register(reg, agency)
+    if depth() > 1:
+        # The action goes on with the matter (a step, the module's rows): attach it now.
+        _attach(matter)
+        attach_on_rollback_expunge(matter)
+    else:
+        after_commit(lambda: _attach(matter))
+    return matter
 
 
-class _CalendarChanged(Exception):
-    """The calendar tables changed after the clock was computed with the process's copy."""
+def _attach(matter: Matter) -> None:
+    # Hand the caller a persistent matter without reading it back: the columns set by the
+    # registration are what was written; the rest (its relationships) load on first use.
+    make_transient_to_detached(matter)
+    db.session.add(matter)
 
 
 def _register(reg: Registration, agency: Agency | None) -> Matter:
@@ -190,90 +183,77 @@ def _register(reg: Registration, agency: Agency | None) -> Matter:
     # hooks and relationship bookkeeping) cost several times the inserts themselves. Anything
     # the caller changed before is flushed first, so it is written before, and in the same
     # transaction as, the matter.
-    try:
-        if session.new or session.dirty or session.deleted:
-            session.flush()
-        # The calendar as last seen here; confirmed in the statement that writes the clock.
-        calendar, seen = clocks.last_calendar()
-        conn = session.connection()
-        # The number's serial, the known petitioners and ids for new ones: one round trip.
-        people = petitioners(
-            conn, reg.parties, matter_counter(region[:6], reg.channel, reg.received_on)
-        )
-        now = utcnow()
-        matter = Matter(
-            number=matter_number(
-                region[:6], reg.channel, reg.received_on, people.serial, _pattern()
-            ),
-            query_code=new_query_code(),
-            external_numbers={k: v for k, v in reg.external_numbers.items() if v},
-            channel=reg.channel,
-            purpose=reg.purpose,
-            handling_type=reg.handling_type,
-            category_id=reg.category_id,
-            hot_topic=reg.hot_topic or None,
-            summary=reg.summary.strip(),
-            demands=[d.strip() for d in reg.demands if d.strip()],
-            place_region_code=reg.place_region_code or None,
-            place_text=reg.place_text or None,
-            complained_party=reg.complained_party or None,
-            complained_post=reg.complained_post or None,
-            complained_agency_id=reg.complained_agency_id,
-            people_involved=max(reg.people_involved, reg.head_count),
-            head_count=reg.head_count,
-            flags=sorted(set(reg.flags)),
-            repeat_of_id=reg.repeat_of_id,
-            first_petition=reg.repeat_of_id is None,
-            # An accuser's identity is sealed from the unit complained about (条例第30条第3款).
-            accuser_sealed=reg.purpose == "accusation" or reg.handling_type == "accusation",
-            state="registered",
-            received_on=reg.received_on,
-            registered_by_id=actor.id if actor else None,
-            agency_id=agency_id,
-            extended_days=0,
-            supervised=False,
-            version=1,
-            created_at=now,
-            updated_at=now,
-        )
-        clock = clocks.new_clock(
-            "disposition", reg.received_on, responsible_agency_id=agency_id, calendar=calendar
-        )
-        entries = [
-            new_entry(None, "transition", f"登记（{CHANNELS[reg.channel]}）", matter.summary),
-            *(new_entry(None, "note", "信访人身份待核对", note) for note in people.notes),
-        ]
-        content, identity = index_row(matter, people.identities)
-        summary = f"登记信访事项 {matter.number}"
-        event = audit.event_for(
-            "matter.register", summary=summary, actor=actor, object_type="Matter"
-        )
-        # The matter and everything pointing at it: one round trip on PostgreSQL.
-        matter.id, stamp = insert_family(
-            conn,
-            _MATTERS,
-            row_of(matter),
-            [
-                Children(_PERSONS, people.new_people, None),
-                Children(_PARTIES, people.parties, "matter_id"),
-                Children(_CLOCKS, [row_of(clock)], "matter_id"),
-                Children(_TIMELINE, [row_of(e) for e in entries], "matter_id"),
-                Children(_INDEX, [{"content": content, "identity": identity}], "matter_id"),
-                Children(_AUDIT, [row_of(event)], "object_id"),
-            ],
-            updates=people.updates,
-            check=clocks.calendar_stamp(),
-        )
-        if tuple(stamp) != seen:
-            raise _CalendarChanged
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    # Hand the caller a persistent matter without reading it back: the columns set above are
-    # what was written; the rest (its relationships) load on first use.
-    make_transient_to_detached(matter)
-    session.add(matter)
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    # The calendar as last seen here; confirmed in the statement that writes the clock.
+    calendar, seen = clocks.last_calendar()
+    conn = session.connection()
+    # The number's serial, the known petitioners and ids for new ones: one round trip.
+    people = petitioners(
+        conn, reg.parties, matter_counter(region[:6], reg.channel, reg.received_on)
+    )
+    now = utcnow()
+    matter = Matter(
+        number=matter_number(region[:6], reg.channel, reg.received_on, people.serial, _pattern()),
+        query_code=new_query_code(),
+        external_numbers={k: v for k, v in reg.external_numbers.items() if v},
+        channel=reg.channel,
+        purpose=reg.purpose,
+        handling_type=reg.handling_type,
+        category_id=reg.category_id,
+        hot_topic=reg.hot_topic or None,
+        summary=reg.summary.strip(),
+        demands=[d.strip() for d in reg.demands if d.strip()],
+        place_region_code=reg.place_region_code or None,
+        place_text=reg.place_text or None,
+        complained_party=reg.complained_party or None,
+        complained_post=reg.complained_post or None,
+        complained_agency_id=reg.complained_agency_id,
+        people_involved=max(reg.people_involved, reg.head_count),
+        head_count=reg.head_count,
+        flags=sorted(set(reg.flags)),
+        repeat_of_id=reg.repeat_of_id,
+        first_petition=reg.repeat_of_id is None,
+        # An accuser's identity is sealed from the unit complained about (条例第30条第3款).
+        accuser_sealed=reg.purpose == "accusation" or reg.handling_type == "accusation",
+        state="registered",
+        received_on=reg.received_on,
+        registered_by_id=actor.id if actor else None,
+        agency_id=agency_id,
+        extended_days=0,
+        supervised=False,
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
+    clock = clocks.new_clock(
+        "disposition", reg.received_on, responsible_agency_id=agency_id, calendar=calendar
+    )
+    entries = [
+        new_entry(None, "transition", f"登记（{CHANNELS[reg.channel]}）", matter.summary),
+        *(new_entry(None, "note", "信访人身份待核对", note) for note in people.notes),
+    ]
+    content, identity = index_row(matter, people.identities)
+    summary = f"登记信访事项 {matter.number}"
+    event = audit.event_for("matter.register", summary=summary, actor=actor, object_type="Matter")
+    # The matter and everything pointing at it: one round trip on PostgreSQL.
+    matter.id, stamp = insert_family(
+        conn,
+        _MATTERS,
+        row_of(matter),
+        [
+            Children(_PERSONS, people.new_people, None),
+            Children(_PARTIES, people.parties, "matter_id"),
+            Children(_CLOCKS, [row_of(clock)], "matter_id"),
+            Children(_TIMELINE, [row_of(e) for e in entries], "matter_id"),
+            Children(_INDEX, [{"content": content, "identity": identity}], "matter_id"),
+            Children(_AUDIT, [row_of(event)], "object_id"),
+        ],
+        updates=people.updates,
+        check=clocks.calendar_stamp(),
+    )
+    if tuple(stamp) != seen:
+        raise TryAgain(clocks.forget_calendar)
     return matter
 
 
@@ -300,6 +280,7 @@ def _pattern() -> str:
     return DEFAULT_PATTERN
 
 
+@transactional
 def perform(
     matter: Matter,
     name: str,
@@ -308,7 +289,7 @@ def perform(
     version: int | str | None,
     on: date | None = None,
 ):
-    """Run transition ``name`` on ``matter`` as the acting user; one transaction.
+    """Run transition ``name`` on ``matter`` as the acting user, in the caller's unit of work.
 
     ``version`` is the matter version the user saw (optimistic locking: a stale one is refused
     and nothing is written). ``on`` is the event date (default today; e.g. the day a
@@ -341,48 +322,34 @@ def perform(
         if problem:
             raise MatterError(problem)
     before = matter.state
-    try:
-        if transition.effect:
-            transition.effect(matter, ctx)
-        if transition.target:
-            matter.state = transition.target
-        text = data.get("text") or data.get("reason") or data.get("answer") or ""
-        add_entry(
-            matter,
-            "transition",
-            transition.label,
-            body=str(text),
-            transition=name,
-            before=before,
-            after=matter.state,
-        )
-        doc = None
-        if transition.document:
-            doc = documents.issue(matter, transition.document, on, actor, ctx.document_context)
-        # Touch the row even when only related rows changed, so the version moves on and a
-        # concurrent step from the same page fails (the UPDATE … WHERE version = n finds no row).
-        matter.updated_at = utcnow()
-        db.session.flush()
-        audit.record(
-            f"matter.{name}",
-            matter,
-            summary=f"{matter.number}：{transition.label}",
-            before=before,
-            after=matter.state,
-        )
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise StaleEdit() from None
-    except OperationalError as exc:
-        db.session.rollback()
-        if _sqlite_busy(exc):
-            # SQLite's form of the same conflict: someone else wrote since this page was read.
-            raise StaleEdit() from None
-        raise
-    except Exception:
-        db.session.rollback()
-        raise
+    if transition.effect:
+        transition.effect(matter, ctx)
+    if transition.target:
+        matter.state = transition.target
+    text = data.get("text") or data.get("reason") or data.get("answer") or ""
+    add_entry(
+        matter,
+        "transition",
+        transition.label,
+        body=str(text),
+        transition=name,
+        before=before,
+        after=matter.state,
+    )
+    doc = None
+    if transition.document:
+        doc = documents.issue(matter, transition.document, on, actor, ctx.document_context)
+    # Touch the row even when only related rows changed, so the version moves on and a
+    # concurrent step from the same page fails (the UPDATE … WHERE version = n finds no row).
+    matter.updated_at = utcnow()
+    db.session.flush()
+    audit.record(
+        f"matter.{name}",
+        matter,
+        summary=f"{matter.number}：{transition.label}",
+        before=before,
+        after=matter.state,
+    )
     return doc
 
 

@@ -20,7 +20,6 @@ from core import audit
 from core.accounts.actor import actor_permissions, has_permission
 from core.accounts.masking import may_view_personal
 from core.accounts.services import StaleEdit, check_version
-from core.api import get_visible_or_404
 from core.cases import queue as work_queue
 from core.cases import rating as ratings
 from core.cases import reading
@@ -35,9 +34,10 @@ from core.cases.forms import (
     remap_party_errors,
     transition_form,
 )
+from core.cases.history import matters_of_person
 from core.cases.idcard import id_number_problem, normalise
 from core.cases.lifecycle import FINAL_STATES, TRANSITIONS, available
-from core.cases.models import Attachment, Matter, MatterParty, Person
+from core.cases.models import Attachment, Matter
 from core.cases.models.matter import FLAGS, HANDLING_TYPES, PURPOSES
 from core.cases.repeats import find_candidates
 from core.cases.sealing import attachment_visible, identity_sealed_for
@@ -45,7 +45,7 @@ from core.cases.services import MatterError, perform, register_matter
 from core.cases.timeline import add_entry
 from core.extensions import db
 from core.web.blueprint import bp
-from core.web.http import fail, require
+from core.web.http import fail, get_visible_or_404, require
 
 HISTORY_LIMIT = 20
 STALE_MESSAGE = "该记录已被他人修改，请刷新页面后重新编辑（您的修改未保存）"
@@ -112,21 +112,8 @@ def matter_history():
     if not number and not (name and mobile):
         fail(400, "请提供身份证号码，或姓名和手机号码。")
     problem = id_number_problem(number) if len(number) == 18 else None
-    visible: list[Matter] = []
-    if number:
-        person_matters = (
-            select(MatterParty.matter_id)
-            .join(Person, MatterParty.person_id == Person.id)
-            .where(Person.id_number == number)
-        )
-        rows = db.session.execute(
-            select(Matter)
-            .where(Matter.id.in_(person_matters))
-            .order_by(Matter.received_on.desc(), Matter.id.desc())
-            .limit(HISTORY_LIMIT + 1)
-        ).scalars()
-        # The unit an accuser complained about must not learn that this person accused it.
-        visible = [m for m in rows if not identity_sealed_for(m, current_user)]
+    # The unit an accuser complained about must not learn that this person accused it.
+    visible = matters_of_person(number, current_user, HISTORY_LIMIT + 1)
     candidates = find_candidates(
         id_number=number if not problem else "",
         name=name,

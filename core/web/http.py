@@ -9,11 +9,13 @@ from typing import Any, TypeVar
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, inspect, select
 from werkzeug.exceptions import HTTPException
 
 from core.accounts.actor import has_permission
 from core.extensions import db
+
+T = TypeVar("T")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -124,3 +126,15 @@ def page_without_count(
     total = len(items) if page == 1 and after is None and not more else None
     next_after = getattr(items[-1], keyset.key) if keyset is not None and more else None
     return Page(items, page, per_page, total, more=more, after=after, next_after=next_after)
+
+
+def get_visible_or_404(model: type[T], ident: Any) -> T:
+    """Fetch ``model`` by primary key through a query, so record rules apply; 404 if hidden.
+
+    (``Session.get`` may answer from the identity map without a query, skipping the rules.)
+    """
+    pk = inspect(model).primary_key[0]
+    obj = db.session.execute(select(model).where(pk == ident)).scalar_one_or_none()
+    if obj is None:
+        abort(404)
+    return obj

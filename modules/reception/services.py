@@ -23,9 +23,7 @@ from core.api import (
     ContentCategory,
     Matter,
     MatterError,
-    MatterParty,
     PartyInput,
-    Person,
     Registration,
     User,
     add_timeline_entry,
@@ -34,7 +32,7 @@ from core.api import (
     find_candidates,
     has_permission,
     id_number_problem,
-    identity_sealed_for,
+    matters_of_person,
     perform,
     record_audit,
     register_matter,
@@ -341,20 +339,7 @@ def history(id_number: str, name: str = "", mobile: str = "", text: str = "") ->
     """
     number = _norm(id_number)
     actor = current_actor()
-    matters: list[Matter] = []
-    if number:
-        person_matters = (
-            select(MatterParty.matter_id)
-            .join(Person, MatterParty.person_id == Person.id)
-            .where(Person.id_number == number)
-        )
-        rows = db.session.execute(
-            select(Matter)
-            .where(Matter.id.in_(person_matters))
-            .order_by(Matter.received_on.desc(), Matter.id.desc())
-            .limit(20)
-        ).scalars()
-        matters = [m for m in rows if not identity_sealed_for(m, actor)]
+    matters = matters_of_person(number, actor)
     candidates = find_candidates(
         id_number=number if not id_number_problem(number) else "",
         name=name,
