@@ -7,19 +7,15 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     HiddenField,
-    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from core.api import opts
+
 from .models import REASONS, ROLES, STAGES
-
-
-def opts(pairs) -> list[SelectChoice]:
-    """Choices in the form wtforms 3.3 wants."""
-    return [SelectChoice(*p) for p in pairs]
 
 
 class _ScheduleFields(FlaskForm):

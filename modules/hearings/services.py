@@ -1,8 +1,9 @@
 """Hearing cases (信访听证): schedule, participants, record, conclusion, cancellation.
 
-Every function that changes something checks the form's version (optimistic lock), writes the
-matter's timeline and the audit log, and commits in one transaction; a refused request raises
-``HearingError`` (Chinese messages by form field) or ``StaleEdit`` having changed nothing.
+Every function that changes something is one unit of work (``transactional``): it checks the
+form's version (optimistic lock), writes the matter's timeline and the audit log, and commits
+with them, or joins the action that called it; a refused request raises ``HearingError``
+(Chinese messages by form field) or ``StaleEdit``, and the unit of work rolls everything back.
 """
 
 from __future__ import annotations
@@ -12,11 +13,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from core.api import (
+    ActionRefused,
     Matter,
-    StaleEdit,
     User,
     add_timeline_entry,
     check_version,
@@ -27,6 +27,7 @@ from core.api import (
     personal_value,
     record_audit,
     today,
+    transactional,
     utcnow,
 )
 
@@ -37,12 +38,8 @@ LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 OFFICER_ROLE = "hearing_officer"
 
 
-class HearingError(ValueError):
+class HearingError(ActionRefused):
     """A refused request; ``errors`` maps form fields to Chinese messages."""
-
-    def __init__(self, message: str, errors: dict[str, str] | None = None):
-        super().__init__(message)
-        self.errors = errors or {}
 
 
 @dataclass
@@ -56,16 +53,6 @@ class Schedule:
     presiding_officer_id: int
     public: bool = True
     closed_reason: str = ""
-
-
-def _commit() -> None:
-    # check_version compares with what this request read; two requests that read the same
-    # version can still race to the UPDATE, where the version column catches the second.
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise StaleEdit() from exc
 
 
 def find_matter(ref: str) -> Matter | None:
@@ -129,6 +116,7 @@ def _when(s: Schedule) -> str:
     return s.scheduled_at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
 
 
+@transactional
 def schedule(matter: Matter, s: Schedule) -> Hearing:
     """Decide to hold a hearing on ``matter`` and fix time, venue and presiding officer."""
     _check_schedule(s, matter)
@@ -165,7 +153,6 @@ def schedule(matter: Matter, s: Schedule) -> Hearing:
         f"（{hearing.stage_label}环节，{hearing.reason_label}）。",
     )
     record_audit("hearings.schedule", hearing, summary=f"{matter.number}：安排听证 {_when(s)}")
-    _commit()
     return hearing
 
 
@@ -175,6 +162,7 @@ def _editable(hearing: Hearing, version: int | str | None, *statuses: str) -> No
         raise HearingError(f"听证{hearing.status_label}，不能再做此操作。")
 
 
+@transactional
 def reschedule(hearing: Hearing, version: int | str | None, s: Schedule) -> None:
     """Change the time, venue, presiding officer or publicity of a planned hearing."""
     _editable(hearing, version, "planned")
@@ -185,9 +173,9 @@ def reschedule(hearing: Hearing, version: int | str | None, s: Schedule) -> None
     hearing.closed_reason = None if s.public else s.closed_reason.strip()
     add_timeline_entry(hearing.matter, "note", "变更听证安排", body=f"{_when(s)} 于{hearing.venue}")
     record_audit("hearings.reschedule", hearing, summary=f"{hearing.matter.number}：变更听证安排")
-    _commit()
 
 
+@transactional
 def add_participant(
     hearing: Hearing, version: int | str | None, role: str, name: str, organisation: str = ""
 ) -> HearingParticipant:
@@ -206,10 +194,10 @@ def add_participant(
     # The parent row is touched so that its version moves: forms opened before are stale.
     hearing.updated_at = utcnow()
     record_audit("hearings.participant", hearing, summary=f"增加参加人（{p.role_label}）")
-    _commit()
     return p
 
 
+@transactional
 def remove_participant(hearing: Hearing, version: int | str | None, participant_id: int) -> None:
     """Take a participant off a planned hearing (registered by mistake, or withdrew)."""
     _editable(hearing, version, "planned")
@@ -219,9 +207,9 @@ def remove_participant(hearing: Hearing, version: int | str | None, participant_
     hearing.participants.remove(p)
     hearing.updated_at = utcnow()
     record_audit("hearings.participant_removed", hearing, summary=f"移除参加人（{p.role_label}）")
-    _commit()
 
 
+@transactional
 def hold(hearing: Hearing, version: int | str | None, heard: str, opinions: str) -> None:
     """Record the hearing as held: what was heard (笔录摘要) and the members' opinions."""
     _editable(hearing, version, "planned")
@@ -237,9 +225,9 @@ def hold(hearing: Hearing, version: int | str | None, heard: str, opinions: str)
     hearing.heard, hearing.opinions = heard.strip(), opinions.strip() or None
     add_timeline_entry(hearing.matter, "note", "举行听证", body=f"听证已于{hearing.venue}举行。")
     record_audit("hearings.hold", hearing, summary=f"{hearing.matter.number}：举行听证")
-    _commit()
 
 
+@transactional
 def conclude(hearing: Hearing, version: int | str | None, conclusion: str) -> None:
     """Give the hearing's conclusion (听证结论); it ends the span excluded from the clock."""
     _editable(hearing, version, "held")
@@ -257,9 +245,9 @@ def conclude(hearing: Hearing, version: int | str | None, conclusion: str) -> No
         f"{hearing.span_until.isoformat()}，共 {hearing.excluded_days} 日，不计入复核期限）",
     )
     record_audit("hearings.conclude", hearing, summary=f"{hearing.matter.number}：听证结论")
-    _commit()
 
 
+@transactional
 def cancel(hearing: Hearing, version: int | str | None, reason: str) -> None:
     """Call off a planned hearing (e.g. the petitioner withdrew or failed to attend)."""
     _editable(hearing, version, "planned", "held")
@@ -271,7 +259,6 @@ def cancel(hearing: Hearing, version: int | str | None, reason: str) -> None:
     hearing.span_until = max(today(), hearing.span_from)
     add_timeline_entry(hearing.matter, "note", "取消听证", body=hearing.cancel_reason)
     record_audit("hearings.cancel", hearing, summary=f"{hearing.matter.number}：取消听证")
-    _commit()
 
 
 def listing(tab: str) -> list[Hearing]:

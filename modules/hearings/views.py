@@ -10,9 +10,10 @@ from flask import flash, redirect, render_template, request, url_for
 from core.api import (
     Matter,
     StaleEdit,
-    db,
+    apply_errors,
     get_visible_or_404,
     has_permission,
+    opts,
     require,
 )
 
@@ -26,7 +27,6 @@ from .forms import (
     RemoveParticipantForm,
     RescheduleForm,
     ScheduleForm,
-    opts,
 )
 from .models import Hearing
 from .services import HearingError, Schedule
@@ -34,13 +34,11 @@ from .services import HearingError, Schedule
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")  # the form's local time is Beijing time
 
 
-def _apply(form, errors: dict[str, str]) -> None:
-    for key, message in errors.items():
-        field = getattr(form, key, None)
-        if field is not None:
-            field.errors = [*field.errors, message]
-        else:
-            flash(message, "error")
+def _refused(form, exc: HearingError) -> None:
+    """Show a refusal: its messages next to their fields, the others (or itself) flashed."""
+    left = apply_errors(form, exc.errors)
+    for message in left.values() if exc.errors else [str(exc)]:
+        flash(message, "error")
 
 
 def _officer_choices(form) -> None:
@@ -99,8 +97,7 @@ def new():
             try:
                 hearing = services.schedule(matter, _schedule_of(form))
             except HearingError as exc:
-                db.session.rollback()
-                _apply(form, exc.errors)
+                _refused(form, exc)
             else:
                 flash("已安排听证。", "success")
                 return redirect(url_for("hearings.detail", hearing_id=hearing.id))
@@ -156,15 +153,10 @@ def _act(hearing: Hearing, form, form_key: str, action, done: str):
     try:
         action()
     except StaleEdit as exc:
-        db.session.rollback()
         flash(str(exc), "error")
         return _detail(hearing, 409)
     except HearingError as exc:
-        db.session.rollback()
-        if exc.errors:
-            _apply(form, exc.errors)
-        else:
-            flash(str(exc), "error")
+        _refused(form, exc)
         return _detail(hearing, 422, **{form_key: form})
     flash(done, "success")
     return redirect(url_for("hearings.detail", hearing_id=hearing.id))

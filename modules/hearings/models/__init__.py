@@ -7,13 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.api import AgencyScoped, Base, Matter, TimestampMixin, User, VersionedMixin
-
-
-def N_(message: str) -> str:
-    """Mark a label for the catalog; templates translate it at render time."""
-    return message
-
+from core.api import N_, AgencyScoped, Base, Matter, TimestampMixin, User, VersionedMixin
 
 #: Why a matter goes to a hearing (条例第31条第6项: 重大、复杂、疑难).
 REASONS = {"major": N_("重大"), "complex": N_("复杂"), "difficult": N_("疑难")}
