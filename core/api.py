@@ -32,9 +32,16 @@ The case file (信访事项)
     ``Matter``, ``MatterParty``, ``Person``, ``ContentCategory``, ``Opinion``, ``Delivery``;
     registering with
     ``Registration``/``PartyInput``/``register_matter``; steps with ``perform`` (raises
-    ``MatterError`` or ``StaleEdit``); adding steps with ``Transition``, ``TransitionContext``,
-    ``register_transition``, ``add_guard``; ``STATES``, ``FINAL_STATES``, ``CHANNELS``;
-    ``add_timeline_entry``; files with ``store_attachment``/``AttachmentRefused``;
+    ``MatterError`` or ``StaleEdit``).
+Adding to the lifecycle (declared in ``Manifest.lifecycle``, active while installed)
+    ``Lifecycle`` of ``Transition`` (effects and guards get a ``TransitionContext``),
+    ``StepGuard`` (a guard on another module's or core's step), ``ClockPause`` (a clock that
+    does not count between two steps), ``ClockKind``, ``DocumentKind``, states and timeline
+    entry kinds; ``acts_for`` (guard: only the organ in charge of a step); module roles with
+    ``RoleSpec`` in ``Manifest.roles``.
+The case file, continued
+    ``STATES``, ``FINAL_STATES``, ``CHANNELS``; ``add_timeline_entry``; files with
+    ``store_attachment``/``AttachmentRefused``;
     ``find_candidates`` (repeat detection), ``matters_of_person`` (a petitioner's history),
     ``search_matters``/``SearchFilters``;
     ``identity_sealed_for`` (the accuser-sealing rule); ``today`` (Beijing date);
@@ -53,17 +60,19 @@ from core.accounts.services import StaleEdit, check_version
 from core.audit import record as record_audit
 from core.cases.attachments import AttachmentRefused
 from core.cases.attachments import store_bytes as store_attachment
-from core.cases.clocks import today
+from core.cases.clocks import ClockKind, today
 from core.cases.forms import apply_errors, opts
 from core.cases.history import find_visible_matter, matters_of_person
 from core.cases.idcard import id_number_problem
 from core.cases.lifecycle import (
     FINAL_STATES,
     STATES,
+    ClockPause,
+    DocumentKind,
+    Lifecycle,
+    StepGuard,
     Transition,
     TransitionContext,
-    add_guard,
-    register_transition,
 )
 from core.cases.models import ContentCategory, Delivery, Matter, MatterParty, Opinion, Person
 from core.cases.models.matter import CHANNELS
@@ -75,11 +84,12 @@ from core.cases.search import Filters as SearchFilters
 from core.cases.search import search as search_matters
 from core.cases.services import MatterError, PartyInput, Registration, perform, register_matter
 from core.cases.timeline import add_entry as add_timeline_entry
+from core.cases.transitions import acts_for
 from core.db import Base, TimestampMixin, VersionedMixin, utcnow
 from core.errors import ActionRefused
 from core.extensions import db
 from core.pdf import render_pdf
-from core.registry.manifest import Job, Manifest, ManifestError, MenuItem, PdfTemplate
+from core.registry.manifest import Job, Manifest, ManifestError, MenuItem, PdfTemplate, RoleSpec
 from core.unit_of_work import after_commit, transactional
 from core.web.http import Page, fail, get_visible_or_404, paginate, require
 from core.web.i18n import N_
@@ -94,9 +104,13 @@ __all__ = [
     "AgencyScoped",
     "AttachmentRefused",
     "Base",
+    "ClockKind",
+    "ClockPause",
     "ContentCategory",
     "Delivery",
+    "DocumentKind",
     "Job",
+    "Lifecycle",
     "Manifest",
     "ManifestError",
     "Matter",
@@ -111,15 +125,17 @@ __all__ = [
     "RatingError",
     "Registration",
     "Role",
+    "RoleSpec",
     "SearchFilters",
     "StaleEdit",
+    "StepGuard",
     "TimestampMixin",
     "Transition",
     "TransitionContext",
     "User",
     "VersionedMixin",
     "acting_as",
-    "add_guard",
+    "acts_for",
     "add_timeline_entry",
     "after_commit",
     "apply_errors",
@@ -144,7 +160,6 @@ __all__ = [
     "rating_statuses",
     "record_audit",
     "register_matter",
-    "register_transition",
     "render_pdf",
     "require",
     "search_matters",

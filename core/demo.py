@@ -13,7 +13,6 @@ from core.accounts.models import Agency, Role, User
 from core.accounts.passwords import hash_password
 from core.accounts.services import save_agency
 from core.extensions import db
-from core.seed import ROLES
 
 # (code, name, level, region, parent code)
 AGENCIES = (
@@ -79,7 +78,9 @@ def load_demo() -> list[str]:
     existing = {u.lower() for u in db.session.execute(select(User.username)).scalars()}
     password_hash = None  # argon2 is slow on purpose: hash once for every demo user
     lines = []
-    for code, name, _desc in ROLES:
+    # Every role there is: core's and those the installed modules brought.
+    for role in sorted(roles.values(), key=lambda r: r.id):
+        code, name = role.code, role.name
         username = code
         if username.lower() not in existing and code in roles:
             password_hash = password_hash or hash_password(password)

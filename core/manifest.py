@@ -76,7 +76,6 @@ manifest = Manifest(
         "letters_clerk": ("core.personal_data.view", "core.cases.register", "core.cases.triage"),
         "case_handler": ("core.personal_data.view", "core.cases.handle"),
         "unit_leader": ("core.cases.handle", "core.cases.approve"),
-        "evaluator": ("core.records.bureau",),
     },
     jobs=(
         Job(

@@ -1,4 +1,7 @@
-"""Core's seed data: the roles every site starts with (administrators may edit them later)."""
+"""Core's seed data: the roles every site starts with (administrators may edit them later).
+
+Modules bring their own roles (``Manifest.roles``), created when they are installed.
+"""
 
 from __future__ import annotations
 
@@ -15,11 +18,6 @@ ROLES: tuple[tuple[str, str, str], ...] = (
     ("unit_leader", "单位负责人", "审批处理意见、延期申请"),
     ("supervisor", "信访局督查员", "督办、审核办结报告、退回重办"),
     ("leader", "领导", "阅批、领导接访、包案"),
-    ("hearing_officer", "听证主持人", "安排并主持信访听证"),
-    ("lawyer", "律师", "律师参与接访、法律咨询与论证"),
-    ("finance_officer", "财务人员", "救助资金拨付与记账"),
-    ("fund_approver", "救助金审批人", "联席会议办公室审核、审批救助申请"),
-    ("evaluator", "考核员", "部门考核评分"),
     ("auditor", "审计员", "查看审计日志与全部记录"),
     ("admin", "系统管理员", "模块、用户、角色、机构与代码表"),
 )

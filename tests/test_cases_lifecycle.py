@@ -27,6 +27,7 @@ from core.cases.models import (
 )
 from core.cases.services import MatterError, PartyInput, perform
 from core.extensions import db
+from core.registry.installer import install
 from tests.cases_support import VALID_ID, agency, as_, register, step, user
 from tests.lifecycle_support import (
     OPINION,
@@ -43,6 +44,9 @@ D = date  # short dates read better in the long walks below
 
 def test_full_path_from_registration_to_three_level_termination(app):
     """处理 → 复查 → 复核 → 终结, with 拟办/阅批/督办/延期/退回修改 on the way."""
+    # The hearing during re-review is the hearings module's step (its manifest declares it).
+    with app.app_context():
+        install(["hearings"])
     with app.app_context():
         add_user("comm_handler", "社区承办人", "case_handler", "COMM")
         m = register(received_on=D(2026, 6, 1))

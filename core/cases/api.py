@@ -33,7 +33,8 @@ from core.cases.forms import (
     transition_fields,
     transition_form,
 )
-from core.cases.lifecycle import STATES, TRANSITIONS, available
+from core.cases.lifecycle import STATES, available
+from core.cases.lifecycle import find as find_transition
 from core.cases.models import Matter
 from core.cases.models.matter import CHANNELS
 from core.cases.sealing import identity_sealed_for
@@ -301,7 +302,7 @@ def api_matter(matter_id: int):
 def api_transition(matter_id: int, name: str):
     """Run a step: 200 with the matter; 409 stale version; 422 refused; 403; 404."""
     matter = get_visible_or_404(Matter, matter_id)
-    transition = TRANSITIONS.get(name)
+    transition = find_transition(name)
     if transition is None:
         fail(404, f"没有名为 {name} 的操作。")
     if transition.permission not in actor_permissions():

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app, has_app_context
 from sqlalchemy import Select, func, select
 
+from core import signals
 from core.cases.calendar import DayKind, WorkCalendar, compute_due, days_elapsed
 from core.cases.models import CalendarDay, CalendarYear, Clock, Matter
 from core.extensions import db
@@ -208,6 +209,7 @@ def start(
         kind, on, responsible_agency_id=responsible_agency_id, due=due, calendar=calendar
     )
     matter.clocks.append(clock)
+    signals.send(signals.clock_changed, clock=clock, change="started")
     return clock
 
 
@@ -237,6 +239,7 @@ def pause(clock: Clock, on: date) -> None:
     """Pause a clock (a hearing during re-review): the days until it resumes do not count."""
     clock.paused = [*clock.paused, [on.isoformat(), None]]
     clock.state = "paused"
+    signals.send(signals.clock_changed, clock=clock, change="paused")
 
 
 def resume(clock: Clock, on: date) -> None:
@@ -246,12 +249,14 @@ def resume(clock: Clock, on: date) -> None:
     clock.paused = spans
     clock.state = "running"
     compute(clock)
+    signals.send(signals.clock_changed, clock=clock, change="resumed")
 
 
 def extend(clock: Clock, days: int) -> None:
     """Lengthen a clock (an approved extension)."""
     clock.extension_days += days
     compute(clock)
+    signals.send(signals.clock_changed, clock=clock, change="extended")
 
 
 def within(clock: Clock, when: date) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core import signals
 from core.cases.attachments import store_bytes
 from core.cases.lifecycle import DOCUMENTS
 from core.cases.models import Document, Matter
@@ -48,4 +49,5 @@ def issue(matter: Matter, kind: str, on, actor: Any, context: dict[str, Any]) ->
     db.session.add(doc)
     db.session.flush()
     add_entry(matter, "document", f"出具{spec.title}（{number}）", document_id=doc.id)
+    signals.send(signals.document_issued, matter=matter, document=doc)
     return doc

@@ -460,8 +460,6 @@ TRANSITION_FIELDS: dict[str, tuple[str, ...]] = {
     "issue_review_opinion": ("demands", "facts", "basis", "decision"),
     "record_review_delivery": ("method", "deliverer", "delivered_on", "signed"),
     "request_reexam": ("on",),
-    "suspend_for_hearing": ("text",),
-    "resume_after_hearing": ("text",),
     "issue_reexam_opinion": ("demands", "facts", "basis", "decision", "hearing_held"),
     "supervise": ("follower_id", "text"),
 }

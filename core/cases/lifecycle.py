@@ -2,8 +2,12 @@
 
 Each ``Transition`` names the states it leaves, the state it reaches, the permission it needs,
 the fields it requires, its guard (a function returning a refusal in Chinese, or ``None``), its
-effect, and the official document it issues. Modules add transitions and guards with
-``register_transition`` / ``add_guard``; ``core.cases.services.perform`` runs them.
+effect, and the official document it issues. ``core.cases.services.perform`` runs them.
+
+Modules declare what they add to the lifecycle in their manifest (``Lifecycle``: states, steps,
+guards on other steps, clock kinds, clock pauses, documents, timeline entry kinds); core adds
+them when the module's code is loaded (``core.cases.module_steps``) and they act only while the
+module is installed (``is_active``), so uninstalling a module takes its steps and guards away.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from flask import current_app, has_app_context
 
 STATES: dict[str, str] = {
     "registered": "已登记",
@@ -68,6 +74,7 @@ class Transition:
     guards: list[Guard] = field(default_factory=list)
     effect: Effect | None = None
     document: str | None = None
+    #: The module that declared the step (set from its manifest).
     module: str = "core"
 
     def target_for(self, matter: Any) -> str:
@@ -99,22 +106,99 @@ DOCUMENTS: dict[str, DocumentKind] = {
     "reexam_opinion": DocumentKind("信访事项复核意见书", "复核", "core/pdf/opinion.html"),
 }
 
+#: The kinds of timeline entries and their labels; modules add theirs (``Lifecycle``).
+TIMELINE_KINDS: dict[str, str] = {
+    "transition": "办理步骤",
+    "note": "备注",
+    "document": "文书",
+    "field": "信息修改",
+    "clock": "期限",
+}
+
 TRANSITIONS: dict[str, Transition] = {}
 
 
 def register_transition(transition: Transition) -> Transition:
-    """Add (or replace, for the same name) a transition; modules call this at import."""
+    """Add (or replace, for the same name) one of core's transitions.
+
+    Modules do not call this: they declare their steps in ``Manifest.lifecycle``.
+    """
     TRANSITIONS[transition.name] = transition
     return transition
 
 
 def add_guard(name: str, guard: Guard) -> None:
-    """Add a guard to an existing transition (e.g. a module forbidding a step in a case)."""
+    """Add a guard to an existing transition (modules: ``StepGuard`` in their ``Lifecycle``)."""
     TRANSITIONS[name].guards.append(guard)
 
 
+@dataclass(frozen=True)
+class StepGuard:
+    """A module's guard on a step it did not declare (e.g. no termination before a hearing)."""
+
+    transition: str
+    guard: Guard
+
+
+@dataclass(frozen=True)
+class ClockPause:
+    """A clock that does not count between two steps of a module.
+
+    E.g. 条例第36条第2款: the days of a hearing do not count toward the re-review period.
+    ``pause`` stops the running clock of kind ``clock`` on the event day; ``resume`` starts it
+    again (refused with a date before the pause) and moves its due date by the paused days.
+    """
+
+    clock: str
+    pause: str
+    resume: str
+    #: How the paused span is named in refusals (e.g. "听证").
+    span: str = "中止"
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """What a module adds to the matter's lifecycle; declared in ``Manifest.lifecycle``.
+
+    ``clock_kinds`` maps a kind to a ``ClockKind`` (label, article, length, unit);
+    ``documents`` maps a kind to a ``DocumentKind``; ``timeline_kinds`` a kind to its label.
+    """
+
+    states: dict[str, str] = field(default_factory=dict)
+    transitions: tuple[Transition, ...] = ()
+    guards: tuple[StepGuard, ...] = ()
+    clock_kinds: dict[str, Any] = field(default_factory=dict)
+    clock_pauses: tuple[ClockPause, ...] = ()
+    documents: dict[str, DocumentKind] = field(default_factory=dict)
+    timeline_kinds: dict[str, str] = field(default_factory=dict)
+
+
+def installed_modules() -> frozenset[str] | None:
+    """Names of the installed modules in this request, or ``None`` outside an app."""
+    if not has_app_context():
+        return None
+    registry = current_app.extensions.get("minsheng.registry")
+    return registry.installed_names() if registry is not None else None
+
+
+def is_active(transition: Transition) -> bool:
+    """Whether the step can be taken now: core's always, a module's while it is installed."""
+    if transition.module == "core":
+        return True
+    installed = installed_modules()
+    return installed is None or transition.module in installed
+
+
+def find(name: str) -> Transition | None:
+    """The active transition called ``name`` (a module's only while it is installed)."""
+    transition = TRANSITIONS.get(name)
+    return transition if transition is not None and is_active(transition) else None
+
+
 def available(matter: Any, permissions: frozenset[str]) -> list[Transition]:
-    """Transitions that leave the matter's state and that ``permissions`` allow."""
+    """Active transitions that leave the matter's state and that ``permissions`` allow."""
     return [
-        t for t in TRANSITIONS.values() if matter.state in t.sources and t.permission in permissions
+        t
+        for t in TRANSITIONS.values()
+        if matter.state in t.sources and t.permission in permissions and is_active(t)
     ]

@@ -15,14 +15,15 @@ from flask import current_app, g, has_app_context
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import make_transient_to_detached
 
-from core import audit
+from core import audit, signals
 from core.accounts.actor import actor_card, actor_permissions, current_actor
 from core.accounts.models import Agency
 from core.accounts.services import check_version
 from core.cases import clocks, documents
 from core.cases import transitions as _core_transitions  # noqa: F401  (registers them)
 from core.cases.idcard import id_number_problem
-from core.cases.lifecycle import STATES, TRANSITIONS, TransitionContext
+from core.cases.lifecycle import STATES, TransitionContext
+from core.cases.lifecycle import find as find_transition
 from core.cases.models import Clock, Matter, MatterParty, Person, TimelineEntry
 from core.cases.models.matter import CHANNELS, FLAGS, HANDLING_TYPES, PURPOSES
 from core.cases.models.search_index import MatterIndex
@@ -152,6 +153,7 @@ def register_matter(reg: Registration, agency: Agency | None = None) -> Matter:
     computed (``core.unit_of_work``).
     """
     matter = _register(reg, agency)
+    signals.send(signals.matter_registered, matter=matter)
     if depth() > 1:
         # The action goes on with the matter (a step, the module's rows): attach it now.
         _attach(matter)
@@ -296,7 +298,7 @@ def perform(
     request arrived by post). Returns the issued document, if any.
     """
     data = dict(data or {})
-    transition = TRANSITIONS.get(name)
+    transition = find_transition(name)
     if transition is None:
         raise MatterError("未知的操作。")
     actor = current_actor()
@@ -350,6 +352,14 @@ def perform(
         before=before,
         after=matter.state,
     )
+    if matter.state != before:
+        signals.send(
+            signals.matter_state_changed,
+            matter=matter,
+            transition=name,
+            before=before,
+            after=matter.state,
+        )
     return doc
 
 

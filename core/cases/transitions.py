@@ -195,14 +195,7 @@ def _issued_on(matter: Matter, clock_kind: str) -> date | None:
     return stopped[-1].stopped_on if stopped else None
 
 
-def _hearing_ends_after_start(matter: Matter, ctx: TransitionContext) -> str | None:
-    clock = clocks.running(matter, "reexam")
-    if clock is not None and clock.paused and ctx.on < date.fromisoformat(clock.paused[-1][0]):
-        return f"听证结束日期不能早于听证开始日期（{clock.paused[-1][0]}）。"
-    return None
-
-
-def _acts_for(field: str, organ: str):
+def acts_for(field: str, organ: str):
     """Only staff of the organ in charge of this step (or of an organ above it) may take it.
 
     Record rules decide who may *see* a matter; an agency that saw it once (e.g. a unit whose
@@ -222,9 +215,9 @@ def _acts_for(field: str, organ: str):
     return guard
 
 
-_handling_organ = _acts_for("handling_agency_id", "承办单位")
-_review_organ = _acts_for("review_agency_id", "复查机关")
-_reexam_organ = _acts_for("reexam_agency_id", "复核机关")
+_handling_organ = acts_for("handling_agency_id", "承办单位")
+_review_organ = acts_for("review_agency_id", "复查机关")
+_reexam_organ = acts_for("reexam_agency_id", "复核机关")
 
 
 # --- effects -------------------------------------------------------------------------------
@@ -458,15 +451,6 @@ def _request_reexam(matter: Matter, ctx: TransitionContext) -> None:
     matter.reexam_agency_id = higher.id
     _grant(matter, higher.id, "reexam")
     clocks.start(matter, "reexam", ctx.on, responsible_agency_id=higher.id)
-
-
-def _suspend(matter: Matter, ctx: TransitionContext) -> None:
-    clocks.pause(clocks.running(matter, "reexam"), ctx.on)
-
-
-def _resume(matter: Matter, ctx: TransitionContext) -> None:
-    clock = clocks.running(matter, "reexam")
-    clocks.resume(clock, ctx.on)
 
 
 def _reexam_opinion_done(matter: Matter, ctx: TransitionContext) -> None:
@@ -766,24 +750,6 @@ for t in (
             _has_higher_organ("review_agency_id"),
         ],
         effect=_request_reexam,
-    ),
-    Transition(
-        "suspend_for_hearing",
-        "举行听证（复核期限中止）",
-        ("reexam_requested",),
-        "suspended",
-        "core.cases.review",
-        guards=[_reexam_organ],
-        effect=_suspend,
-    ),
-    Transition(
-        "resume_after_hearing",
-        "听证结束（复核期限恢复）",
-        ("suspended",),
-        "reexam_requested",
-        "core.cases.review",
-        guards=[_reexam_organ, _hearing_ends_after_start],
-        effect=_resume,
     ),
     Transition(
         "issue_reexam_opinion",

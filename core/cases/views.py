@@ -36,7 +36,8 @@ from core.cases.forms import (
 )
 from core.cases.history import matters_of_person
 from core.cases.idcard import id_number_problem, normalise
-from core.cases.lifecycle import FINAL_STATES, TRANSITIONS, available
+from core.cases.lifecycle import FINAL_STATES, available
+from core.cases.lifecycle import find as find_transition
 from core.cases.models import Attachment, Matter
 from core.cases.models.matter import FLAGS, HANDLING_TYPES, PURPOSES
 from core.cases.repeats import find_candidates
@@ -244,7 +245,7 @@ def matter_action(matter_id: int, name: str):
     """Run one step of the lifecycle from its form on the matter page."""
     perms = require_case_view()
     matter = get_visible_or_404(Matter, matter_id)
-    transition = TRANSITIONS.get(name)
+    transition = find_transition(name)
     if transition is None:
         abort(404)
     if transition.permission not in perms:

@@ -155,6 +155,11 @@ def load(
         blueprint = resolve(manifest.blueprint)
         if not isinstance(blueprint, Blueprint) or blueprint.name != name:
             raise ManifestError(f"module {name!r}: blueprint must be a Blueprint named {name!r}")
+    if manifest.lifecycle is not None:
+        # Its steps, guards and clock pauses join core's, acting only while it is installed.
+        from core.cases.module_steps import declare
+
+        declare(name, manifest.lifecycle)
     return blueprint, tables
 
 

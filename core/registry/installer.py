@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import func, inspect, select, text
 
 from core import audit, signals
-from core.accounts.models import Permission
+from core.accounts.models import Permission, Role, User
 from core.db import utcnow
 from core.extensions import db
 from core.registry.manifest import ManifestError, resolve
@@ -62,21 +62,68 @@ def sync_permissions(registry: Registry, name: str) -> None:
             db.session.delete(perm)
 
 
-def _grant_defaults(registry: Registry, name: str) -> None:
-    from core.accounts.models import Role
-
-    grants = registry.get(name).default_grants
-    if not grants:
+def _grant(grants: dict[str, tuple[str, ...]], roles: list[Role]) -> None:
+    """Give each role the permissions ``grants`` names for its code (known permissions only)."""
+    wanted = {p for r in roles for p in grants.get(r.code, ())}
+    if not wanted:
         return
     db.session.flush()
     perms = {
         p.name: p
-        for p in db.session.execute(select(Permission).where(Permission.module == name)).scalars()
+        for p in db.session.execute(select(Permission).where(Permission.name.in_(wanted))).scalars()
     }
-    for role in db.session.execute(select(Role).where(Role.code.in_(grants))).scalars():
-        for perm_name in grants[role.code]:
-            if perms[perm_name] not in role.permissions:
-                role.permissions.append(perms[perm_name])
+    for role in roles:
+        for perm_name in grants.get(role.code, ()):
+            perm = perms.get(perm_name)
+            if perm is not None and perm not in role.permissions:
+                role.permissions.append(perm)
+
+
+def _grant_defaults(registry: Registry, name: str) -> None:
+    grants = registry.get(name).default_grants
+    if grants:
+        roles = db.session.execute(select(Role).where(Role.code.in_(grants))).scalars().all()
+        _grant(grants, list(roles))
+
+
+def _create_roles(registry: Registry, name: str) -> None:
+    """Create the module's roles that do not exist yet.
+
+    Each gets the default grants every installed module declares for it (reception grants its
+    hall board to the lawyers that legal_aid brings).
+    """
+    specs = registry.get(name).roles
+    if not specs:
+        return
+    existing = set(db.session.execute(select(Role.code)).scalars())
+    created = []
+    for spec in specs:
+        if spec.code not in existing:
+            role = Role(code=spec.code, name=spec.name, description=spec.description)
+            db.session.add(role)
+            created.append(role)
+    for other in {*registry.installed_names(), name}:
+        if other in registry.manifests:
+            _grant(registry.get(other).default_grants, created)
+
+
+def _drop_roles(registry: Registry, name: str) -> None:
+    """Drop the roles only this module declares; their holders' open sessions end."""
+    kept = {
+        spec.code
+        for other, manifest in registry.manifests.items()
+        if other != name and other in registry.installed_names()
+        for spec in manifest.roles
+    }
+    codes = [spec.code for spec in registry.get(name).roles if spec.code not in kept]
+    if not codes:
+        return
+    for role in db.session.execute(select(Role).where(Role.code.in_(codes))).scalars():
+        holders = db.session.execute(select(User).where(User.roles.contains(role))).scalars()
+        for user in holders:
+            user.roles.remove(role)
+            user.session_epoch += 1
+        db.session.delete(role)
 
 
 def _end_transaction_before_ddl() -> None:
@@ -96,6 +143,7 @@ def _activate(registry: Registry, name: str) -> None:
     state = _state(name)
     sync_permissions(registry, name)
     if state.seeded_at is None:
+        _create_roles(registry, name)
         if manifest.seed:
             resolve(manifest.seed)()
         _grant_defaults(registry, name)
@@ -293,6 +341,7 @@ def purge(name: str, *, registry: Registry | None = None, backup_dir: Path | Non
     db.session.execute(text("DELETE FROM core_module WHERE name = :n"), {"n": name})
     for perm in db.session.execute(select(Permission).where(Permission.module == name)).scalars():
         db.session.delete(perm)
+    _drop_roles(registry, name)
     audit.record(
         "module.purge",
         summary=f"清除模块 {name} 的数据表，备份于 {path.name}",

@@ -57,6 +57,18 @@ class PdfTemplate:
 
 
 @dataclass(frozen=True)
+class RoleSpec:
+    """A role the module brings (e.g. 听证主持人): created on install, dropped on purge.
+
+    Its grants come from ``default_grants`` of every installed module naming its ``code``.
+    """
+
+    code: str
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Manifest:
     """A module's declaration (清单).
 
@@ -77,8 +89,14 @@ class Manifest:
     pdf_templates: tuple[PdfTemplate, ...] = ()
     settings: dict[str, Any] = field(default_factory=dict)
     #: Role code → permissions granted when the module is first installed (never re-applied,
-    #: so an administrator's later edits of the role matrix stand).
+    #: so an administrator's later edits of the role matrix stand). The permissions are the
+    #: module's own or core's.
     default_grants: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Roles the module brings (created on install, dropped on purge).
+    roles: tuple[RoleSpec, ...] = ()
+    #: What the module adds to the matter's lifecycle (``core.api.Lifecycle``): states, steps,
+    #: guards, clock kinds and pauses, documents, timeline entry kinds.
+    lifecycle: Any = None
     blueprint: str | None = None
     models: str | None = None
     seed: str | None = None
@@ -107,12 +125,15 @@ class Manifest:
         for perm in self.permissions:
             if not perm.startswith(f"{name}."):
                 problems.append(f"permission {perm!r} must start with '{name}.'")
+        for role in self.roles:
+            if not NAME_RE.match(role.code):
+                problems.append(f"role code {role.code!r} must look like a module name")
         for role, perms in self.default_grants.items():
             for perm in perms:
-                if perm not in self.permissions:
+                if perm not in self.permissions and not perm.startswith("core."):
                     problems.append(
                         f"default grant {perm!r} for role {role!r} is not a "
-                        "permission this module declares"
+                        "permission this module (or core) declares"
                     )
         for job in self.jobs:
             if not job.id.startswith(f"{name}."):

@@ -1,11 +1,6 @@
 """Manifest of the evaluation module (考核): department performance per period."""
 
-from core.api import Manifest, MenuItem
-
-
-def N_(message: str) -> str:
-    return message
-
+from core.api import N_, Manifest, MenuItem, RoleSpec
 
 manifest = Manifest(
     name="evaluation",
@@ -20,10 +15,11 @@ manifest = Manifest(
     },
     menu=(MenuItem(N_("部门考核"), "evaluation.periods", "evaluation.view", order=90),),
     default_grants={
-        "evaluator": ("evaluation.view", "evaluation.manage"),
+        "evaluator": ("evaluation.view", "evaluation.manage", "core.records.bureau"),
         "leader": ("evaluation.view",),
         "supervisor": ("evaluation.view",),
     },
+    roles=(RoleSpec("evaluator", "考核员", "部门考核评分"),),
     blueprint="modules.evaluation.blueprint:bp",
     models="modules.evaluation.models",
     seed="modules.evaluation.services:seed",

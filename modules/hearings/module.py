@@ -1,11 +1,8 @@
 """Manifest of the hearings module (信访听证, 信访工作条例第31条第6项、第36条第2款)."""
 
-from core.api import Manifest, MenuItem
+from core.api import N_, Manifest, MenuItem, RoleSpec
 
-
-def N_(message: str) -> str:
-    return message
-
+from .lifecycle import LIFECYCLE
 
 manifest = Manifest(
     name="hearings",
@@ -23,6 +20,8 @@ manifest = Manifest(
         "supervisor": ("hearings.view", "hearings.manage"),
         "leader": ("hearings.view",),
     },
+    roles=(RoleSpec("hearing_officer", "听证主持人", "安排并主持信访听证"),),
+    lifecycle=LIFECYCLE,
     blueprint="modules.hearings.blueprint:bp",
     models="modules.hearings.models",
 )

@@ -1,11 +1,6 @@
 """Manifest of legal_aid (律师参与信访): duty roster, consultations, lawyers' opinions."""
 
-from core.api import Manifest, MenuItem
-
-
-def N_(message: str) -> str:
-    return message
-
+from core.api import N_, Manifest, MenuItem, RoleSpec
 
 manifest = Manifest(
     name="legal_aid",
@@ -24,6 +19,7 @@ manifest = Manifest(
         "supervisor": ("legal_aid.view", "legal_aid.roster"),
         "reception_officer": ("legal_aid.view",),
     },
+    roles=(RoleSpec("lawyer", "律师", "律师参与接访、法律咨询与论证"),),
     blueprint="modules.legal_aid.blueprint:bp",
     models="modules.legal_aid.models",
     seed="modules.legal_aid.services:seed",

@@ -1,11 +1,6 @@
 """Manifest of the relief-fund module (信访救助 / 稳定基金)."""
 
-from core.api import Manifest, MenuItem
-
-
-def N_(message: str) -> str:
-    return message
-
+from core.api import N_, Manifest, MenuItem, RoleSpec
 
 manifest = Manifest(
     name="stability_fund",
@@ -36,6 +31,10 @@ manifest = Manifest(
         "leader": ("stability_fund.view",),
         "auditor": ("stability_fund.view",),
     },
+    roles=(
+        RoleSpec("finance_officer", "财务人员", "救助资金拨付与记账"),
+        RoleSpec("fund_approver", "救助金审批人", "联席会议办公室审核、审批救助申请"),
+    ),
     blueprint="modules.stability_fund.blueprint:bp",
     models="modules.stability_fund.models",
     seed="modules.stability_fund.services:seed",
