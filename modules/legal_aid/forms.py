@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from core.api import opts
+
 from .models import KINDS, ROUTES
-
-
-def opts(pairs) -> list[SelectChoice]:
-    """Choices in the form wtforms 3.3 wants."""
-    return [SelectChoice(*p) for p in pairs]
 
 
 class DutyForm(FlaskForm):

@@ -1,7 +1,8 @@
 """The rules of the lawyers' desk; views only parse forms and call these.
 
-Every write happens in one transaction with its audit event (and, for a consultation on a
-matter, its timeline entry), so the case file never shows half of a change.
+Every write is one unit of work (``transactional``) with its audit event (and, for a
+consultation on a matter, its timeline entry), so the case file never shows half of a change:
+a refusal (``LegalAidError``, ``StaleEdit``) rolls all of it back.
 """
 
 from __future__ import annotations
@@ -11,11 +12,10 @@ from datetime import date
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from core.api import (
+    ActionRefused,
     Matter,
-    StaleEdit,
     User,
     add_timeline_entry,
     check_version,
@@ -24,6 +24,7 @@ from core.api import (
     find_visible_matter,
     record_audit,
     today,
+    transactional,
 )
 
 from .models import KINDS, ROUTES, Consultation, Duty
@@ -31,25 +32,12 @@ from .models import KINDS, ROUTES, Consultation, Duty
 LAWYER_ROLE = "lawyer"
 
 
-class LegalAidError(ValueError):
+class LegalAidError(ActionRefused):
     """A refused request; ``errors`` maps form fields to Chinese messages."""
-
-    def __init__(self, message: str, errors: dict[str, str] | None = None):
-        super().__init__(message)
-        self.errors = errors or {}
 
 
 def seed() -> None:
     """Nothing to seed: the ``lawyer`` role comes with core."""
-
-
-def _commit() -> None:
-    # check_version compares with what this request read; the version column catches the rest.
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise StaleEdit() from exc
 
 
 def is_lawyer(user: User | None) -> bool:
@@ -72,6 +60,7 @@ def roster(start: date, end: date) -> list[Duty]:
     return list(db.session.execute(stmt.order_by(Duty.day, Duty.id)).scalars())
 
 
+@transactional
 def add_duty(day: date, lawyer_id: int, place: str, note: str = "") -> Duty:
     """Put a lawyer on duty for a day, in the acting user's agency; one booking per lawyer a day."""
     actor = current_actor()
@@ -102,7 +91,7 @@ def add_duty(day: date, lawyer_id: int, place: str, note: str = "") -> Duty:
     try:
         db.session.flush()
     except IntegrityError as exc:  # two schedulers at once: the unique constraint decides
-        db.session.rollback()
+        # (the unit of work rolls the action back)
         raise LegalAidError(message, {"lawyer_id": message}) from exc
     record_audit(
         "legal_aid.duty.add",
@@ -112,10 +101,10 @@ def add_duty(day: date, lawyer_id: int, place: str, note: str = "") -> Duty:
         lawyer_id=lawyer.id,
         place=place,
     )
-    db.session.commit()
     return duty
 
 
+@transactional
 def remove_duty(duty: Duty) -> None:
     """Take a duty off the roster (audited; the row goes, the audit event stays)."""
     record_audit(
@@ -126,7 +115,6 @@ def remove_duty(duty: Duty) -> None:
         lawyer_id=duty.lawyer_id,
     )
     db.session.delete(duty)
-    db.session.commit()
 
 
 # --- consultations ---------------------------------------------------------------------------
@@ -176,6 +164,7 @@ def _route_entry(c: Consultation, matter: Matter) -> None:
     )
 
 
+@transactional
 def create_consultation(data: ConsultationInput) -> Consultation:
     """Record a consultation by the acting lawyer; a suggested route goes on the matter."""
     actor = current_actor()
@@ -205,10 +194,10 @@ def create_consultation(data: ConsultationInput) -> Consultation:
         kind=c.kind,
         route=c.route,
     )
-    db.session.commit()
     return c
 
 
+@transactional
 def update_consultation(c: Consultation, version: str | int | None, data: ConsultationInput):
     """Edit the question, advice and route; refused when the form is older than the record."""
     check_version(c, version)
@@ -225,9 +214,9 @@ def update_consultation(c: Consultation, version: str | int | None, data: Consul
     if c.matter is not None and c.route and before["route"] != c.route:
         _route_entry(c, c.matter)
     record_audit("legal_aid.consultation.update", c, summary="修改法律咨询记录", changed=changed)
-    _commit()
 
 
+@transactional
 def save_opinion(c: Consultation, version: str | int | None, text: str) -> None:
     """The lawyer's written opinion (律师意见), kept on the record and noted on the matter."""
     check_version(c, version)
@@ -238,7 +227,6 @@ def save_opinion(c: Consultation, version: str | int | None, text: str) -> None:
     if c.matter is not None:
         add_timeline_entry(c.matter, "note", "律师出具书面意见", text, legal_aid_consultation=c.id)
     record_audit("legal_aid.consultation.opinion", c, summary="出具律师意见")
-    _commit()
 
 
 def consultations_query(*, mine: bool) -> Select:

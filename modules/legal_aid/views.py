@@ -9,11 +9,13 @@ from flask import flash, redirect, render_template, request, url_for
 from core.api import (
     Matter,
     StaleEdit,
+    apply_errors,
     current_actor,
     db,
     fail,
     get_visible_or_404,
     has_permission,
+    opts,
     paginate,
     require,
     today,
@@ -29,22 +31,18 @@ ROSTER_DAYS = 14
 STALE = "该记录已被他人修改，请刷新页面后重新编辑（您的修改未保存）。"
 
 
-def _apply(form, exc: LegalAidError) -> None:
-    """Put the service's messages next to their fields (others as a flash)."""
-    for key, message in exc.errors.items():
-        field = getattr(form, key, None)
-        if field is not None:
-            field.errors = [*field.errors, message]
-        else:
-            flash(message, "error")
+def _refused(form, exc: LegalAidError) -> None:
+    """Put the service's messages next to their fields (others as a flash), and say why."""
+    for message in apply_errors(form, exc.errors).values():
+        flash(message, "error")
     flash(str(exc), "error")
 
 
 def _duty_form() -> DutyForm:
     form = DutyForm()
-    form.lawyer_id.choices = [(0, "（请选择）")] + [
-        (u.id, u.display_name) for u in services.lawyers()
-    ]
+    form.lawyer_id.choices = opts(
+        [(0, "（请选择）"), *((u.id, u.display_name) for u in services.lawyers())]
+    )
     return form
 
 
@@ -89,8 +87,7 @@ def add_duty():
             form.day.data, form.lawyer_id.data or 0, form.place.data or "", form.note.data or ""
         )
     except LegalAidError as exc:
-        db.session.rollback()
-        _apply(form, exc)
+        _refused(form, exc)
         return _render_desk(form, 422)
     flash(f"已排班：{duty.day.isoformat()} {duty.lawyer.display_name}。", "success")
     return redirect(url_for("legal_aid.desk"))
@@ -149,8 +146,7 @@ def new_consultation():
     try:
         c = services.create_consultation(_input(form))
     except LegalAidError as exc:
-        db.session.rollback()
-        _apply(form, exc)
+        _refused(form, exc)
         return render_template("legal_aid/new.html", form=form), 422
     flash("已记录法律咨询。", "success")
     return redirect(url_for("legal_aid.consultation", consultation_id=c.id))
@@ -202,11 +198,9 @@ def edit_consultation(consultation_id: int):
     try:
         services.update_consultation(c, form.version.data, _input(form))
     except LegalAidError as exc:
-        db.session.rollback()
-        _apply(form, exc)
+        _refused(form, exc)
         return _render_detail(c, form=form, status=422)
     except StaleEdit:
-        db.session.rollback()
         flash(STALE, "error")
         return _render_detail(db.session.get(Consultation, consultation_id), status=409)
     flash("已保存。", "success")
@@ -226,11 +220,9 @@ def save_opinion(consultation_id: int):
     try:
         services.save_opinion(c, form.version.data, form.opinion.data or "")
     except LegalAidError as exc:
-        db.session.rollback()
-        _apply(form, exc)
+        _refused(form, exc)
         return _render_detail(c, opinion_form=form, status=422)
     except StaleEdit:
-        db.session.rollback()
         flash(STALE, "error")
         return _render_detail(db.session.get(Consultation, consultation_id), status=409)
     flash("已保存律师意见。", "success")

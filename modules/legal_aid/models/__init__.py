@@ -7,13 +7,7 @@ from datetime import date
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.api import Agency, AgencyScoped, Base, Matter, TimestampMixin, User, VersionedMixin
-
-
-def N_(message: str) -> str:
-    """Mark a label for the catalog; the templates translate it when they show it."""
-    return message
-
+from core.api import N_, Agency, AgencyScoped, Base, Matter, TimestampMixin, User, VersionedMixin
 
 #: Routes a lawyer may suggest (诉访分离: lead what belongs to a legal procedure into it).
 ROUTES = {
