@@ -83,7 +83,7 @@ def _build_registry(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from core.web.blueprint import bp as core_bp
+    from core.web.routes import bp as core_bp
 
     app.register_blueprint(core_bp)
     for blueprint in app.extensions["minsheng.registry"].blueprints.values():
