@@ -8,20 +8,16 @@ from wtforms import (
     DateField,
     HiddenField,
     IntegerField,
-    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from core.api import opts
+
 from .models import KINDS, METHODS
 from .money import AmountError, parse_yuan
-
-
-def opts(pairs) -> list[SelectChoice]:
-    """Choices in the form wtforms 3.3 wants."""
-    return [SelectChoice(*p) for p in pairs]
 
 
 class AmountField(StringField):

@@ -1,7 +1,8 @@
 """Business rules of the relief fund (信访救助).
 
-Each public function is one transaction: it changes the rows, writes the matter's timeline and
-the audit log, and commits — or raises ``FundError`` / ``StaleEdit`` having written nothing.
+Each public function that writes is one unit of work (``transactional``): it changes the rows,
+writes the matter's timeline and the audit log, and commits with them (or joins the action that
+called it) — or raises ``FundError`` / ``StaleEdit``, and the unit of work rolls everything back.
 """
 
 from __future__ import annotations
@@ -13,17 +14,17 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from core.api import (
+    ActionRefused,
     Matter,
-    StaleEdit,
     add_timeline_entry,
     check_version,
     current_actor,
     db,
     record_audit,
     today,
+    transactional,
     utcnow,
 )
 
@@ -34,12 +35,8 @@ from .money import yuan
 LIVE_STATES = ("draft", "submitted", "approved", "paid")
 
 
-class FundError(Exception):
+class FundError(ActionRefused):
     """A refused action; ``errors`` maps form fields to Chinese messages."""
-
-    def __init__(self, message: str, errors: dict[str, str] | None = None):
-        super().__init__(message)
-        self.errors = errors or {}
 
 
 def setting(key: str) -> Any:
@@ -53,18 +50,8 @@ def seed() -> None:
     """Nothing to seed: budgets are set by finance officers on the budget page."""
 
 
-def _commit() -> None:
-    # check_version compares with what this request read; two requests that read the same
-    # version can still race to the UPDATE, where the version column catches the second.
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise StaleEdit() from exc
-
-
 def _fail(message: str, field: str | None = None) -> FundError:
-    db.session.rollback()
+    """The refusal to raise (the unit of work rolls back whatever the action wrote)."""
     return FundError(message, {field: message} if field else {})
 
 
@@ -85,6 +72,7 @@ class ApplicationInput:
     undertaking: bool = False
 
 
+@transactional
 def create(matter: Matter, data: ApplicationInput) -> ReliefApplication:
     """A draft application for ``matter`` (already fetched through the record rules)."""
     if data.kind not in KINDS:
@@ -131,7 +119,6 @@ def create(matter: Matter, data: ApplicationInput) -> ReliefApplication:
         summary=f"{matter.number}：填写救助申请 {yuan(app.requested_fen)}",
         amount_fen=app.requested_fen,
     )
-    _commit()
     return app
 
 
@@ -151,15 +138,12 @@ def _relieved(matter_id: int) -> bool:
 
 
 def _expect(app: ReliefApplication, version: Any, *states: str) -> None:
-    try:
-        check_version(app, version)
-    except StaleEdit:
-        db.session.rollback()
-        raise
+    check_version(app, version)
     if app.state not in states:
         raise _fail(f"该申请当前状态为“{app.state_label}”，不能进行此操作。")
 
 
+@transactional
 def submit(app: ReliefApplication, version: Any) -> None:
     """Draft → submitted (报审)."""
     _expect(app, version, "draft")
@@ -167,9 +151,9 @@ def submit(app: ReliefApplication, version: Any) -> None:
     app.submitted_at = utcnow()
     add_timeline_entry(app.matter, "note", "救助申请报审", body=yuan(app.requested_fen))
     record_audit("stability_fund.submit", app, summary=f"{app.matter.number}：救助申请报审")
-    _commit()
 
 
+@transactional
 def cancel(app: ReliefApplication, version: Any, note: str = "") -> None:
     """Draft, submitted or approved (not yet paid) → cancelled (撤销).
 
@@ -192,7 +176,6 @@ def cancel(app: ReliefApplication, version: Any, note: str = "") -> None:
     app.decision_note = note.strip()
     add_timeline_entry(app.matter, "note", "撤销救助申请", body=note.strip())
     record_audit("stability_fund.cancel", app, summary=f"{app.matter.number}：撤销救助申请")
-    _commit()
 
 
 def _two_person_rule(app: ReliefApplication) -> None:
@@ -208,12 +191,24 @@ def approve(app: ReliefApplication, version: Any, amount_fen: int, note: str = "
     locks the row, and a second approval running at the same time re-checks the condition after
     the first commits, so together they can never overspend. Refused → nothing is written.
     """
-    agency_id, year = app.agency_id, today().year
-    # Begin a fresh transaction whose first statement is the budget write. On PostgreSQL it
-    # locks the row; on SQLite it waits for the write lock (busy_timeout), whereas a
-    # transaction that had read first could only fail with "database is locked". The checks
-    # below then see the application as it is now, and a refusal rolls the write back.
-    db.session.rollback()
+    # The agency is read here, outside the unit of work, so that the budget write is the first
+    # statement of an attempt the unit of work makes again (see ``_approve``).
+    _approve(app, app.agency_id, version, amount_fen, note)
+
+
+@transactional
+def _approve(
+    app: ReliefApplication, agency_id: int, version: Any, amount_fen: int, note: str
+) -> None:
+    # The budget write comes before anything else the action reads. On PostgreSQL it locks the
+    # row (a second approval waits here and then re-checks the condition). On SQLite, a
+    # transaction that had read before (the page's own read) fails to take the write lock when
+    # another approval holds it or committed meanwhile ("database is locked"); the unit of work
+    # rolls back and runs this again in a fresh transaction, whose first statement this is, so
+    # it waits for the lock (busy_timeout). The checks below then see the application as it is
+    # now (it was expired by that rollback; otherwise its version column catches a change made
+    # since it was read), and a refusal rolls the budget write back with everything else.
+    year = today().year
     taken = db.session.execute(
         update(FundBudget)
         .where(
@@ -249,9 +244,9 @@ def approve(app: ReliefApplication, version: Any, amount_fen: int, note: str = "
         amount_fen=amount_fen,
         year=year,
     )
-    _commit()
 
 
+@transactional
 def reject(app: ReliefApplication, version: Any, note: str) -> None:
     """Submitted → rejected, with the reason (不予批准的理由)."""
     _expect(app, version, "submitted")
@@ -266,7 +261,6 @@ def reject(app: ReliefApplication, version: Any, note: str) -> None:
     record_audit(
         "stability_fund.reject", app, summary=f"{app.matter.number}：不予批准救助", reason=note
     )
-    _commit()
 
 
 @dataclass
@@ -278,6 +272,7 @@ class PaymentInput:
     undertaking: bool = False
 
 
+@transactional
 def pay(app: ReliefApplication, version: Any, data: PaymentInput) -> None:
     """Approved → paid (拨付登记). What is approved but not paid goes back to the budget."""
     _expect(app, version, "approved")
@@ -321,7 +316,6 @@ def pay(app: ReliefApplication, version: Any, data: PaymentInput) -> None:
         amount_fen=data.paid_fen,
         reference=app.pay_reference,
     )
-    _commit()
 
 
 # --- budgets ----------------------------------------------------------------------------------
@@ -333,6 +327,7 @@ def _budget(agency_id: int, year: int) -> FundBudget | None:
     ).scalar_one_or_none()
 
 
+@transactional
 def set_budget(agency_id: int, year: int, amount_fen: int, note: str = "") -> FundBudget:
     """Set (or change) an agency's budget for ``year``; never below what is already approved."""
     if not 2000 <= year <= 2100:
@@ -368,8 +363,9 @@ def set_budget(agency_id: int, year: int, amount_fen: int, note: str = "") -> Fu
         year=year,
         amount_fen=amount_fen,
     )
-    _commit()
-    db.session.refresh(budget)
+    # An existing budget was changed by the conditional UPDATE, which left the object's values
+    # behind: they are read again when used.
+    db.session.expire(budget)
     return budget
 
 

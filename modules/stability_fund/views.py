@@ -9,12 +9,14 @@ from core.api import (
     Agency,
     Matter,
     StaleEdit,
+    apply_errors,
     current_actor,
     db,
     fail,
     find_visible_matter,
     get_visible_or_404,
     has_permission,
+    opts,
     paginate,
     require,
     today,
@@ -30,7 +32,6 @@ from .forms import (
     PaymentForm,
     RejectForm,
     VersionForm,
-    opts,
 )
 from .models import STATES, ReliefApplication
 from .money import plain, yuan
@@ -45,16 +46,11 @@ def _money() -> dict:
     return {"yuan": yuan}
 
 
-def _apply(form, exc: FundError) -> None:
+def _refused(form, exc: FundError) -> None:
     """Put a refusal next to the field it concerns, or at the top of the page."""
-    for key, message in exc.errors.items():
-        field = getattr(form, key, None) if form is not None else None
-        if field is not None:
-            field.errors = [*field.errors, message]
-        else:
-            flash(message, "error")
-    if not exc.errors:
-        flash(str(exc), "error")
+    left = apply_errors(form, exc.errors)
+    for message in left.values() if exc.errors else [str(exc)]:
+        flash(message, "error")
 
 
 @bp.route("/stability-fund/")
@@ -94,7 +90,7 @@ def new():
             try:
                 app = services.create(matter, data)
             except FundError as exc:
-                _apply(form, exc)
+                _refused(form, exc)
             else:
                 flash("已保存救助申请草稿。", "success")
                 return redirect(url_for("stability_fund.detail", app_id=app.id))
@@ -145,11 +141,10 @@ def _step(app_id: int, form_class, form_key: str, action):
     try:
         message = action(app, form)
     except StaleEdit:
-        db.session.rollback()
         flash(STALE, "error")
         return _detail(_application(app_id), 409)
     except FundError as exc:
-        _apply(form, exc)
+        _refused(form, exc)
         return _detail(_application(app_id), 422, **{form_key: form})
     flash(message, "success")
     return redirect(url_for("stability_fund.detail", app_id=app_id))
@@ -236,7 +231,7 @@ def budget():
                     form.agency_id.data, form.year.data, form.amount.fen or 0, form.note.data
                 )
             except FundError as exc:
-                _apply(form, exc)
+                _refused(form, exc)
             else:
                 flash("已保存年度额度。", "success")
                 return redirect(url_for("stability_fund.budget"))

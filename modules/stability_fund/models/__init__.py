@@ -10,13 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.api import Agency, AgencyScoped, Base, Matter, TimestampMixin, User, VersionedMixin
-
-
-def N_(message: str) -> str:
-    """Marks a label for the catalog; templates translate it when they show it."""
-    return message
-
+from core.api import N_, Agency, AgencyScoped, Base, Matter, TimestampMixin, User, VersionedMixin
 
 KINDS = {
     "petition": N_("信访救助"),
