@@ -1,6 +1,7 @@
 """Business rules of the evaluation module: periods, computation, adjustments, publishing.
 
-Every write runs in one transaction and is audited. A published period is locked: it refuses
+Every write is one unit of work (``transactional``) and is audited; a refusal
+(``EvaluationError``, ``StaleEdit``) rolls it back. A published period is locked: it refuses
 recomputation and adjustments, so the score people were told stays the score on file.
 """
 
@@ -12,18 +13,18 @@ from datetime import date
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from core.api import (
+    ActionRefused,
     Agency,
     Matter,
-    StaleEdit,
     check_version,
     current_actor,
     db,
     rating_statuses,
     record_audit,
     today,
+    transactional,
     utcnow,
 )
 
@@ -48,12 +49,8 @@ MAX_ADJUSTMENT = 100.0
 PUBLISHED = "该考核期已发布，结果已锁定，不能再计算或加减分。"
 
 
-class EvaluationError(ValueError):
+class EvaluationError(ActionRefused):
     """A refused action; ``errors`` maps form fields to Chinese messages."""
-
-    def __init__(self, message: str, errors: dict[str, str] | None = None):
-        super().__init__(message)
-        self.errors = errors or {}
 
 
 def seed() -> None:
@@ -87,6 +84,7 @@ def default_scheme() -> EvaluationScheme:
     return scheme
 
 
+@transactional
 def update_scheme(
     scheme: EvaluationScheme,
     version: int | str | None,
@@ -123,12 +121,12 @@ def update_scheme(
             "basically_counts": scheme.basically_counts,
         },
     )
-    _commit()
 
 
 # --- periods ---------------------------------------------------------------------------------
 
 
+@transactional
 def create_period(name: str, starts_on: date | None, ends_on: date | None) -> EvaluationPeriod:
     """Open a new 考核期 on the default scheme."""
     errors: dict[str, str] = {}
@@ -160,17 +158,7 @@ def create_period(name: str, starts_on: date | None, ends_on: date | None) -> Ev
         period,
         f"建立考核期“{name}”（{starts_on} 至 {ends_on}）",
     )
-    _commit()
     return period
-
-
-def _commit() -> None:
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        # The version column caught a write racing ours between check_version and the UPDATE.
-        db.session.rollback()
-        raise StaleEdit() from exc
 
 
 def _open(period: EvaluationPeriod, version: int | str | None) -> None:
@@ -271,6 +259,7 @@ def indicator_rows(indicators: list[EvaluationIndicator], tally: Tally) -> tuple
     return rows, base
 
 
+@transactional
 def compute(period: EvaluationPeriod, version: int | str | None, *, on: date | None = None):
     """(Re)compute every department's snapshot for ``period``; refused once published.
 
@@ -321,12 +310,12 @@ def compute(period: EvaluationPeriod, version: int | str | None, *, on: date | N
         as_of=on.isoformat(),
         departments=len(tallies),
     )
-    _commit()
 
 
 # --- adjustments and publishing --------------------------------------------------------------
 
 
+@transactional
 def add_adjustment(
     period: EvaluationPeriod,
     version: int | str | None,
@@ -372,10 +361,10 @@ def add_adjustment(
         points=adjustment.points,
         reason=reason,
     )
-    _commit()
     return adjustment
 
 
+@transactional
 def publish(period: EvaluationPeriod, version: int | str | None) -> None:
     """Publish the period's ranking; it is locked from then on."""
     _open(period, version)
@@ -386,7 +375,6 @@ def publish(period: EvaluationPeriod, version: int | str | None) -> None:
     period.published_at = utcnow()
     period.published_by_id = actor.id if actor else None
     record_audit("evaluation.published", period, f"发布考核期“{period.name}”考核结果")
-    _commit()
 
 
 # --- reading ---------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from core.api import StaleEdit, get_visible_or_404, has_permission, require
+from core.api import StaleEdit, apply_errors, get_visible_or_404, has_permission, opts, require
 
 from . import services
 from .blueprint import bp
@@ -15,13 +15,11 @@ from .services import EvaluationError
 INVALID = "表单已过期或无效，请刷新页面后重试。"
 
 
-def _apply(form, errors: dict[str, str]) -> None:
-    for key, message in errors.items():
-        field = getattr(form, key, None)
-        if field is not None:
-            field.errors = [*field.errors, message]
-        else:
-            flash(message, "error")
+def _refused(form, exc: EvaluationError) -> None:
+    """Put the service's messages next to their fields (others as a flash), and say why."""
+    for message in apply_errors(form, exc.errors).values():
+        flash(message, "error")
+    flash(str(exc), "error")
 
 
 @bp.route("/evaluation/")
@@ -43,8 +41,7 @@ def new_period():
         try:
             period = services.create_period(form.name.data, form.starts_on.data, form.ends_on.data)
         except EvaluationError as exc:
-            _apply(form, exc.errors)
-            flash(str(exc), "error")
+            _refused(form, exc)
         else:
             flash(f"已建立考核期“{period.name}”。", "success")
             return redirect(url_for("evaluation.period", period_id=period.id))
@@ -66,7 +63,7 @@ def new_period():
 def _render_period(period: EvaluationPeriod, adjustment_form=None, status: int = 200):
     ranking = services.ranking(period)
     form = adjustment_form or AdjustmentForm(version=period.version)
-    form.agency_id.choices = [(str(r.score.agency_id), r.score.agency_name) for r in ranking]
+    form.agency_id.choices = opts((str(r.score.agency_id), r.score.agency_name) for r in ranking)
     indicators = period.scheme.indicators
     return (
         render_template(
@@ -130,8 +127,7 @@ def adjust(period_id: int):
     try:
         services.add_adjustment(period, form.version.data, agency_id, points, form.reason.data)
     except EvaluationError as exc:
-        _apply(form, exc.errors)
-        flash(str(exc), "error")
+        _refused(form, exc)
         status = 400 if exc.errors else 409
         return _render_period(get_visible_or_404(EvaluationPeriod, period_id), form, status)
     except StaleEdit as exc:

@@ -13,13 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.api import Agency, Base, TimestampMixin, User, VersionedMixin, utcnow
-
-
-def N_(message: str) -> str:
-    """Mark a label for the catalog; templates translate it when they show it."""
-    return message
-
+from core.api import N_, Agency, Base, TimestampMixin, User, VersionedMixin, utcnow
 
 #: Indicator codes the computation knows (REGULATION.md §5.3), with their Chinese names.
 INDICATORS = {
