@@ -3,6 +3,10 @@
 Every test that takes ``app`` runs twice, on SQLite and on PostgreSQL. Each test gets its own
 database cloned from a prepared template (core installed, test agencies and users), so tests
 commit for real and still cannot see each other's data.
+
+Module tests take their helpers from the kit next to this plugin (``tests.kit``: installing
+modules, users with a role, matters, audit and timeline records, forms); they import nothing else
+of core but ``core.api`` (``tests/test_import_rules.py``).
 """
 
 from __future__ import annotations
@@ -18,6 +22,10 @@ import pytest
 from sqlalchemy import select
 
 from tests.postgres_server import PostgresServer, start_postgres
+
+# The kit's helpers assert (a CSRF token on the page, a role that exists): rewrite their asserts
+# as pytest does the tests'. Must run before the kit is first imported (at collection).
+pytest.register_assert_rewrite("tests.kit")
 
 # The tests' "today" (date.today()) is Beijing's, like the application's (``clocks.today``):
 # from 16:00 to 24:00 UTC the two dates differ, and a test comparing them would fail then.
