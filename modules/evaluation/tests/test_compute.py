@@ -2,13 +2,71 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
-from core.extensions import db
-from tests.cases_support import as_
+from core.api import Matter, db, rate_by_petitioner
+from tests.kit import OPINION, agency, as_, install_module, register, step
 
-from .support import AS_OF, PERIOD, add_evaluator, install_evaluation, june_matters
+D = date
+PERIOD = (D(2026, 6, 1), D(2026, 6, 30))
+AS_OF = D(2026, 9, 30)
+EVALUATOR = {"evaluator": ("考核员小周", "evaluator", "XFJ")}
+
+
+def _forward(received: date, code: str, on: date) -> int:
+    mid = register(received_on=received).id
+    step(mid, "supervisor", "forward", on=on, agency_id=agency(code).id)
+    return mid
+
+
+def _reply(mid: int, drafted: date, delivered: date) -> None:
+    step(mid, "handler", "draft_opinion", on=drafted, **OPINION)
+    step(mid, "cjj_leader", "approve_opinion", on=drafted)
+    step(mid, "handler", "record_delivery", on=delivered, method="in_person")
+
+
+def _rate(mid: int, value: str, on: date) -> None:
+    matter = db.session.get(Matter, mid)
+    reason = "补偿款仍未到位" if value == "dissatisfied" else ""
+    rate_by_petitioner(matter, {"unit": value}, reason, on=on)
+    db.session.commit()
+
+
+def june_matters() -> dict[str, int]:
+    """Matters of 住建局 (CJJ) and 城关镇 (TOWN) whose rates the tests check exactly.
+
+    CJJ  A: accepted on time, replied on time, rated 基本满意
+         B: accepted late (6-30, due 6-17), handling overdue without reply
+         C: accepted on time, replied on time, rated 不满意
+         D: accepted on time, replied on time, never rated (window expired by 9-30)
+    TOWN E: accepted on time, handling overdue without reply
+         F: never accepted, acceptance overdue
+         G: received in July: outside the period
+    And one matter never routed (no responsible department).
+    """
+    out = {}
+    out["A"] = a = _forward(D(2026, 6, 1), "CJJ", D(2026, 6, 2))
+    step(a, "handler", "accept", on=D(2026, 6, 3))
+    _reply(a, D(2026, 6, 10), D(2026, 6, 12))
+    _rate(a, "basically", D(2026, 6, 20))
+    out["B"] = b = _forward(D(2026, 6, 1), "CJJ", D(2026, 6, 2))
+    step(b, "handler", "accept", on=D(2026, 6, 30))
+    out["C"] = c = _forward(D(2026, 6, 5), "CJJ", D(2026, 6, 5))
+    step(c, "handler", "accept", on=D(2026, 6, 6))
+    _reply(c, D(2026, 6, 12), D(2026, 6, 15))
+    _rate(c, "dissatisfied", D(2026, 6, 20))
+    out["D"] = d = _forward(D(2026, 6, 8), "CJJ", D(2026, 6, 8))
+    step(d, "handler", "accept", on=D(2026, 6, 9))
+    _reply(d, D(2026, 6, 15), D(2026, 6, 20))
+    out["E"] = e = _forward(D(2026, 6, 1), "TOWN", D(2026, 6, 2))
+    step(e, "town_handler", "accept", on=D(2026, 6, 3))
+    out["F"] = _forward(D(2026, 6, 10), "TOWN", D(2026, 6, 10))
+    out["G"] = _forward(D(2026, 7, 1), "TOWN", D(2026, 7, 1))
+    out["unrouted"] = register(received_on=D(2026, 6, 3)).id
+    return out
 
 
 def _period():
@@ -31,9 +89,8 @@ def _rows(period_id: int) -> dict[str, dict[str, tuple[int, int]]]:
 
 @pytest.fixture
 def computed(app):
-    install_evaluation(app)
+    install_module(app, "evaluation", users=EVALUATOR)
     with app.app_context():
-        add_evaluator()
         ids = june_matters()
         period = _period()
         from modules.evaluation import services
@@ -44,7 +101,7 @@ def computed(app):
 
 
 def test_default_scheme_weights_sum_to_100(app):
-    install_evaluation(app)
+    install_module(app, "evaluation")
     with app.app_context():
         from modules.evaluation.services import default_scheme
 
@@ -91,7 +148,6 @@ def test_weighted_scores_and_ranking(computed):
 
 def test_snapshot_does_not_follow_the_case_file_until_recomputed(computed):
     from modules.evaluation import services
-    from tests.cases_support import step
 
     period, ids = computed
     step(ids["F"], "town_handler", "accept", on=AS_OF)  # accepted late (超期受理)

@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from sqlalchemy import select
 
-from core.audit import AuditEvent
-from core.extensions import db
-from tests.plugin import csrf_token
+from core.api import db
+from tests.kit import (
+    AuditEvent,
+    agency,
+    csrf_token,
+    install_module,
+    post_on_page,
+    register,
+    shown_version,
+    step,
+)
 
-from .support import PERIOD, add_evaluator, install_evaluation
+PERIOD = (date(2026, 6, 1), date(2026, 6, 30))
+EVALUATOR = {"evaluator": ("考核员小周", "evaluator", "XFJ")}
 
 
 def _setup(app, as_user):
-    install_evaluation(app)
-    with app.app_context():
-        add_evaluator()
+    install_module(app, "evaluation", users=EVALUATOR)
     return as_user("evaluator")
 
 
@@ -34,33 +42,20 @@ def _new_period(c) -> str:
     return resp.headers["Location"]
 
 
-def _version(html: str) -> str:
-    return re.search(r'name="version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="version"', html)
-
-
-def _post(c, url: str, page: str, **data):
-    html = c.get(page).get_data(as_text=True)
-    m = _version(html)
-    version = m.group(1) or m.group(2)
-    return c.post(url, data={"csrf_token": csrf_token(c, page), "version": version, **data})
-
-
 def _computed(app, as_user):
-    from tests.cases_support import agency, register, step
-
     c = _setup(app, as_user)
     with app.app_context():
         mid = register(received_on=PERIOD[0]).id
         step(mid, "supervisor", "forward", on=PERIOD[0], agency_id=agency("CJJ").id)
         cjj = agency("CJJ").id
     page = _new_period(c)
-    resp = _post(c, page + "/compute", page)
+    resp = post_on_page(c, page, "compute")
     assert resp.status_code == 302
     return c, page, cjj
 
 
 def test_permission_required(app, as_user):
-    install_evaluation(app)
+    install_module(app, "evaluation")
     assert as_user("nobody").get("/evaluation/").status_code == 403
     assert as_user("handler").get("/evaluation/").status_code == 403
     leader = as_user("leader")
@@ -107,12 +102,10 @@ def test_ranked_table_shows_rates_with_numerator_and_denominator(app, as_user):
 
 def test_adjustment_needs_a_reason_and_is_audited(app, as_user):
     c, page, cjj = _computed(app, as_user)
-    resp = _post(c, page + "/adjust", page, agency_id=str(cjj), points="-2.5", reason="  ")
+    resp = post_on_page(c, page, "adjust", agency_id=str(cjj), points="-2.5", reason="  ")
     assert resp.status_code == 400
     assert "加减分必须填写理由。" in resp.get_data(as_text=True)
-    resp = _post(
-        c, page + "/adjust", page, agency_id=str(cjj), points="-2.5", reason="迟报专项材料"
-    )
+    resp = post_on_page(c, page, "adjust", agency_id=str(cjj), points="-2.5", reason="迟报专项材料")
     assert resp.status_code == 302
     html = c.get(page).get_data(as_text=True)
     assert "迟报专项材料" in html and "-2.50" in html
@@ -143,7 +136,7 @@ def test_stale_form_is_refused(app, as_user):
 
 def test_published_period_refuses_recompute_and_adjustments(app, as_user):
     c, page, cjj = _computed(app, as_user)
-    assert _post(c, page + "/publish", page).status_code == 302
+    assert post_on_page(c, page, "publish").status_code == 302
     html = c.get(page).get_data(as_text=True)
     assert "已发布" in html and "记录加减分" not in html and "重新计算" not in html
     # The page offers no buttons any more; post as a page opened before publishing would.
@@ -176,9 +169,8 @@ def test_published_period_refuses_recompute_and_adjustments(app, as_user):
 def test_publish_from_a_page_opened_before_an_adjustment_is_refused(app, as_user):
     c, page, cjj = _computed(app, as_user)
     html = c.get(page).get_data(as_text=True)
-    m = _version(html)
-    seen = m.group(1) or m.group(2)
-    resp = _post(c, page + "/adjust", page, agency_id=str(cjj), points="-1", reason="材料迟报")
+    seen = shown_version(html)
+    resp = post_on_page(c, page, "adjust", agency_id=str(cjj), points="-1", reason="材料迟报")
     assert resp.status_code == 302
     token = csrf_token(c, page)
     resp = c.post(page + "/publish", data={"csrf_token": token, "version": seen})

@@ -6,11 +6,10 @@ import re
 
 from sqlalchemy import select
 
-from core.audit import AuditEvent
-from core.extensions import db
-from tests.plugin import csrf_token
+from core.api import db
+from tests.kit import AuditEvent, csrf_token, install_module
 
-from .support import add_evaluator, install_evaluation
+EVALUATOR = {"evaluator": ("考核员小周", "evaluator", "XFJ")}
 
 
 def _form(c) -> dict[str, str]:
@@ -25,9 +24,7 @@ def _form(c) -> dict[str, str]:
 
 
 def test_weights_must_sum_to_100_and_changes_are_audited(app, as_user):
-    install_evaluation(app)
-    with app.app_context():
-        add_evaluator()
+    install_module(app, "evaluation", users=EVALUATOR)
     c = as_user("evaluator")
     data = _form(c)
     keys = sorted(k for k in data if k.startswith("weight-"))
@@ -57,7 +54,7 @@ def test_weights_must_sum_to_100_and_changes_are_audited(app, as_user):
 
 
 def test_leader_sees_the_scheme_but_cannot_change_it(app, as_user):
-    install_evaluation(app)
+    install_module(app, "evaluation")
     leader = as_user("leader")
     html = leader.get("/evaluation/scheme").get_data(as_text=True)
     assert "及时受理率" in html and "保存方案" not in html
