@@ -3,14 +3,49 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from core.audit import AuditEvent
-from core.extensions import db
-from tests.plugin import TOKEN_RE
+from core.api import Matter, db
+from tests.kit import (
+    TOKEN_RE,
+    add_user,
+    agency,
+    audit_actions,
+    csrf_token,
+    install_module,
+    new_matter,
+    post_on_page,
+    timeline_titles,
+    user,
+)
 
-from .support import add_officer, install_hearings, new_matter, post, schedule
+
+def add_officer(app, username: str = "officer", agency_code: str = "XFJ") -> int:
+    """A user with the role ``hearing_officer`` the module brings (the shared users have none)."""
+    with app.app_context():
+        return add_user(username, f"听证主持人{username}", "hearing_officer", agency_code).id
+
+
+def schedule(c, matter: str, officer_id: int, **data):
+    payload = {
+        "csrf_token": csrf_token(c, "/hearings/new"),
+        "matter": matter,
+        "reason": "complex",
+        "stage": "rereview",
+        "scheduled_at": (date.today() + timedelta(days=7)).isoformat() + "T09:30",
+        "venue": "县信访局三楼听证室",
+        "presiding_officer_id": str(officer_id),
+        "public": "y",
+        **data,
+    }
+    return c.post("/hearings/new", data=payload)
+
+
+def post(c, hearing_id: int, action: str, **data):
+    """Post a form of the hearing page with its CSRF token and the version the page shows."""
+    return post_on_page(c, f"/hearings/{hearing_id}", action, **data)
 
 
 def _hearing(app):
@@ -23,9 +58,9 @@ def _hearing(app):
 
 
 def _setup(app):
-    install_hearings(app)
+    install_module(app, "hearings")
     officer_id = add_officer(app)
-    matter_id, number = new_matter(app)
+    matter_id, number = new_matter(app, received_on=date.today() - timedelta(days=1))
     return officer_id, matter_id, number
 
 
@@ -64,19 +99,9 @@ def test_schedule_hold_conclude(app, as_user):
     assert h.status == "concluded" and h.span_until is not None and h.excluded_days >= 1
 
     with app.app_context():
-        from core.cases.models import TimelineEntry
-
-        titles = list(
-            db.session.execute(
-                select(TimelineEntry.title).where(TimelineEntry.matter_id == matter_id)
-            ).scalars()
-        )
+        titles = timeline_titles(matter_id)
         assert "安排听证" in titles and "听证结论" in titles
-        actions = set(
-            db.session.execute(
-                select(AuditEvent.action).where(AuditEvent.action.like("hearings.%"))
-            ).scalars()
-        )
+        actions = audit_actions(like="hearings.%")
         assert {"hearings.schedule", "hearings.participant", "hearings.hold"} <= actions
         assert "hearings.conclude" in actions
 
@@ -189,8 +214,6 @@ def test_reschedule_and_presiding_officer_rules(app, as_user):
 
     # The case's investigator may not preside over its hearing.
     with app.app_context():
-        from core.cases.models import Matter
-
         db.session.get(Matter, matter_id).handler_id = officer_id
         db.session.commit()
     resp = post(
@@ -208,8 +231,6 @@ def test_reschedule_and_presiding_officer_rules(app, as_user):
     assert "主持人不得由该信访事项的承办人担任" in resp.get_data(as_text=True)
     # A user without the hearing-officer role cannot preside.
     with app.app_context():
-        from tests.cases_support import user
-
         nobody = user("nobody").id
     resp = schedule(c, number, nobody)
     assert resp.status_code == 422
@@ -227,9 +248,6 @@ def test_sealed_accuser_is_not_shown_to_the_complained_agency(app, as_user):
     assert "王大明" in c.get(f"/hearings/{h.id}").get_data(as_text=True)
 
     with app.app_context():
-        from core.cases.models import Matter
-        from tests.cases_support import agency
-
         m = db.session.get(Matter, matter_id)
         m.accuser_sealed, m.complained_agency_id = True, agency("XFJ").id
         db.session.commit()
