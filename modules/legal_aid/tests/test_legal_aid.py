@@ -7,12 +7,30 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from core.audit import AuditEvent
-from core.cases.models import TimelineEntry
-from core.extensions import db
-from tests.cases_support import register, user
+from core.api import db
+from tests.kit import (
+    TimelineEntry,
+    agency,
+    audit_actions,
+    audit_events,
+    install_module,
+    post_form,
+    register,
+    timeline_titles,
+    user,
+)
 
-from .support import post_form, setup_legal_aid
+#: username → (display name, role, agency code)
+LAWYERS = {
+    "lawyer": ("值班律师老周", "lawyer", "XFJ"),
+    "lawyer2": ("值班律师小钱", "lawyer", "XFJ"),
+    "far_lawyer": ("邻县律师老孙", "lawyer", "OTHER"),
+}
+
+
+def setup_legal_aid(app) -> None:
+    """Install the module and add lawyers at the bureau and in the neighbouring county."""
+    install_module(app, "legal_aid", users=LAWYERS)
 
 
 def _duty(c, lawyer: str, day: date, place: str = "接访大厅"):
@@ -20,16 +38,16 @@ def _duty(c, lawyer: str, day: date, place: str = "接访大厅"):
         lawyer_id = user(lawyer).id
     return post_form(
         c,
-        "/legal-aid/",
         "/legal-aid/roster",
         {"day": day.isoformat(), "lawyer_id": str(lawyer_id), "place": place},
+        token_from="/legal-aid/",
     )
 
 
 def _consult(c, **data):
     payload = {"question": "拆迁补偿款未付，能否起诉？", "advice": "可依协议提起民事诉讼。"}
     payload.update(data)
-    return post_form(c, "/legal-aid/consultations/new", "/legal-aid/consultations/new", payload)
+    return post_form(c, "/legal-aid/consultations/new", payload)
 
 
 def _matter(app) -> tuple[int, str]:
@@ -76,11 +94,11 @@ def test_roster_refuses_double_booking(app, as_user):
         from modules.legal_aid.models import Duty
 
         duty_id = db.session.execute(select(Duty.id).where(Duty.day == far_day)).scalar_one()
-    resp = post_form(sup, "/legal-aid/", f"/legal-aid/roster/{duty_id}/remove", {})
+    resp = post_form(sup, f"/legal-aid/roster/{duty_id}/remove", {}, token_from="/legal-aid/")
     assert resp.status_code == 302
     assert _duty(sup, "lawyer2", far_day).status_code == 302
     with app.app_context():
-        actions = set(db.session.execute(select(AuditEvent.action)).scalars())
+        actions = audit_actions()
     assert {"legal_aid.duty.add", "legal_aid.duty.remove"} <= actions
 
 
@@ -96,17 +114,15 @@ def test_consultation_on_a_matter_adds_the_route_to_the_timeline(app, as_user):
     assert consultation.matter_id == matter_id and consultation.route == "litigation"
     assert consultation.kind == "analysis"
     with app.app_context():
-        titles = list(
-            db.session.execute(
-                select(TimelineEntry.title).where(TimelineEntry.matter_id == matter_id)
-            ).scalars()
-        )
-        actions = set(db.session.execute(select(AuditEvent.action)).scalars())
+        titles = timeline_titles(matter_id)
+        actions = audit_actions()
     assert "律师建议：诉讼" in titles
     assert "legal_aid.consultation.create" in actions
     # The written opinion is kept, shown and noted on the matter.
     url = f"/legal-aid/consultations/{consultation.id}"
-    resp = post_form(c, url, url + "/opinion", {"opinion": "建议依法起诉。", "version": "1"})
+    resp = post_form(
+        c, url + "/opinion", {"opinion": "建议依法起诉。", "version": "1"}, token_from=url
+    )
     assert resp.status_code == 302
     assert "建议依法起诉。" in c.get(url).get_data(as_text=True)
     with app.app_context():
@@ -162,15 +178,13 @@ def test_stale_edit_is_refused(app, as_user):
     assert _consult(c, visitor_name="刘小红").status_code == 302
     url = f"/legal-aid/consultations/{_last_consultation(app).id}"
     edit = {"question": "改过的问题", "advice": "改过的建议", "route": "other", "version": "1"}
-    assert post_form(c, url, url + "/edit", edit).status_code == 302
-    stale = post_form(c, url, url + "/edit", {**edit, "question": "迟到的修改"})
+    assert post_form(c, url + "/edit", edit, token_from=url).status_code == 302
+    stale = post_form(c, url + "/edit", {**edit, "question": "迟到的修改"}, token_from=url)
     assert stale.status_code == 409
     assert "该记录已被他人修改" in stale.get_data(as_text=True)
     assert _last_consultation(app).question == "改过的问题"
     with app.app_context():
-        events = db.session.execute(
-            select(AuditEvent).where(AuditEvent.action == "legal_aid.consultation.update")
-        ).scalars()
+        events = audit_events("legal_aid.consultation.update")
         assert [e.detail["changed"] for e in events] == [["advice", "question", "route"]]
 
 
@@ -194,7 +208,6 @@ def test_forms_carry_csrf_tokens_and_refuse_posts_without(app, as_user):
 def test_consultation_of_own_agency_on_a_hidden_matter_stays_hidden(app, as_user):
     """The consultation's agency is the viewer's, but the matter is not theirs to see."""
     from modules.legal_aid.models import Consultation
-    from tests.cases_support import agency
 
     setup_legal_aid(app)
     matter_id, _number = _matter(app)

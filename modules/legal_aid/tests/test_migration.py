@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-
-from core.db import Base
-from core.extensions import db
-
-from .support import setup_legal_aid
+from tests.kit import install_module, migration_diff
 
 
 def test_migration_matches_the_models(app):
-    setup_legal_aid(app)
-    with app.app_context(), db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
-        diff = [d for d in compare_metadata(context, Base.metadata) if "legal_aid_" in repr(d)]
+    install_module(app, "legal_aid")
+    diff = migration_diff(app, "legal_aid")
     assert diff == []

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from tests.cases_support import register
-from tests.plugin import csrf_token
-
-from .support import post_form, setup_legal_aid
+from tests.kit import csrf_token, install_module, post_form, register
 
 
 def test_pages_in_english(app, as_user):
-    setup_legal_aid(app)
+    install_module(app, "legal_aid", users={"lawyer": ("值班律师老周", "lawyer", "XFJ")})
     with app.app_context():
         matter_id = register().id
     c = as_user("lawyer")
     resp = c.post("/lang/en", data={"csrf_token": csrf_token(c, "/legal-aid/"), "next": "/"})
     assert resp.status_code == 302
     page = "/legal-aid/consultations/new"
-    resp = post_form(c, page, page, {"visitor_name": "甲", "question": "问题", "route": "other"})
+    resp = post_form(c, page, {"visitor_name": "甲", "question": "问题", "route": "other"})
     assert resp.status_code == 302
     pages = {
         "/legal-aid/": "Lawyers on duty today",
