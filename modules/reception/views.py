@@ -1,11 +1,14 @@
-"""Pages of the reception hall. Views parse forms and call services; the rules live there."""
+"""Pages of the reception hall. Views parse forms and call services; the rules live there.
+
+Each service is one transaction that commits or rolls back by itself: a view only catches the
+refusals (``ReceptionError``, ``StaleEdit``) to tell the user.
+"""
 
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from core.api import (
     STATES,
@@ -15,6 +18,7 @@ from core.api import (
     fail,
     get_visible_or_404,
     has_permission,
+    id_number_problem,
     render_pdf,
     require,
     today,
@@ -71,7 +75,7 @@ def desk():
     hist = None
     problem = None
     if id_number:
-        problem = svc.id_number_problem(id_number)
+        problem = id_number_problem(id_number)
         hist = svc.history(
             id_number,
             forms.text(values, "name", 100),
@@ -159,8 +163,7 @@ def visit_action(visit_id: int, action: str):
             fail(404, "未知的操作。")
     except svc.ReceptionError as exc:
         _refused(exc)
-    except (StaleEdit, StaleDataError):
-        db.session.rollback()
+    except StaleEdit:
         flash("该记录已被他人修改，请刷新后重试。", "error")
     return redirect(url_for("reception.visit", visit_id=visit_id))
 
@@ -378,7 +381,6 @@ def appointment_action(appointment_id: int, action: str):
             fail(403, "您没有此项操作的权限。")
     except svc.ReceptionError as exc:
         _refused(exc)
-    except (StaleEdit, StaleDataError):
-        db.session.rollback()
+    except StaleEdit:
         flash("该记录已被他人修改，请刷新后重试。", "error")
     return redirect(url_for("reception.session", session_id=a.session_id))
