@@ -10,7 +10,6 @@ from wtforms import (
     IntegerField,
     MultipleFileField,
     RadioField,
-    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -18,14 +17,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from core.api import opts
+
 from .services import RATING_VALUES
 
 BATCH_ROWS = 6
-
-
-def opts(pairs) -> list[SelectChoice]:
-    """Choices in the form wtforms 3.3 wants."""
-    return [SelectChoice(*p) for p in pairs]
 
 
 class OnlineForm(FlaskForm):

@@ -1,4 +1,8 @@
-"""Pages of the letters desk (staff) and of online petitions (public, no login)."""
+"""Pages of the letters desk (staff) and of online petitions (public, no login).
+
+Each service is one transaction that commits or rolls back by itself: a view only catches the
+refusals (``LetterError``, ``AttachmentRefused``) to show them on the form.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +18,14 @@ from core.api import (
     Matter,
     Opinion,
     User,
+    apply_errors,
     current_actor,
     db,
     fail,
     get_visible_or_404,
     has_permission,
     identity_sealed_for,
+    opts,
     paginate,
     render_pdf,
     require,
@@ -38,7 +44,6 @@ from .forms import (
     RateForm,
     ReplyForm,
     ReviewForm,
-    opts,
 )
 from .models import Letter, OutgoingMail
 from .services import LetterError
@@ -58,13 +63,11 @@ def _files(field: str = "files") -> list[tuple[str, bytes]]:
     return out
 
 
-def _apply(form, errors: dict[str, str]) -> None:
-    for key, message in errors.items():
-        field = getattr(form, key, None)
-        if field is not None:
-            field.errors = [*field.errors, message]
-        else:
-            flash(message, "error")
+def _refused(form, exc: LetterError) -> None:
+    """The refusal on the form: messages by field, the rest and the summary as flashes."""
+    for message in apply_errors(form, exc.errors).values():
+        flash(message, "error")
+    flash(str(exc), "error")
 
 
 # --- public: online petitions ----------------------------------------------------------------
@@ -117,13 +120,10 @@ def online():
     try:
         matter = services.submit_online(petition, _files())
     except AttachmentRefused as exc:
-        db.session.rollback()
         form.files.errors = [str(exc)]
         return _render_online(form, 422)
     except LetterError as exc:
-        db.session.rollback()
-        _apply(form, exc.errors)
-        flash(str(exc), "error")
+        _refused(form, exc)
         return _render_online(form, 422)
     return render_template("letters/submitted.html", code=matter.query_code, matter=matter)
 
@@ -193,9 +193,7 @@ def rate():
             form.reason.data or "",
         )
     except LetterError as exc:
-        db.session.rollback()
-        _apply(form, exc.errors)
-        flash(str(exc), "error")
+        _refused(form, exc)
         return _render_status(matter, form, 422)
     flash("感谢您的评价。", "success")
     return redirect(url_for("letters.status"))
@@ -270,12 +268,9 @@ def intake():
         try:
             letter = services.intake(_letter_input(form), _files())
         except AttachmentRefused as exc:
-            db.session.rollback()
             form.files.errors = [str(exc)]
         except LetterError as exc:
-            db.session.rollback()
-            _apply(form, exc.errors)
-            flash(str(exc), "error")
+            _refused(form, exc)
         else:
             flash(f"已登记来信 {letter.matter.number}。", "success")
             return redirect(url_for("letters.detail", matter_id=letter.matter_id))
@@ -311,7 +306,6 @@ def batch():
             try:
                 letter = services.intake(li)
             except (LetterError, AttachmentRefused) as exc:
-                db.session.rollback()
                 problems[i] = " ".join([str(exc), *getattr(exc, "errors", {}).values()])
                 continue
             registered.append(letter)
@@ -409,7 +403,6 @@ def first_handler(matter_id: int):
     try:
         services.set_first_handler(letter, request.form.get("user_id", type=int) or 0)
     except LetterError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
         return _detail(letter, 422, handler_form=form)
     flash("已指定首办责任人。", "success")
@@ -425,7 +418,6 @@ def joint_review(matter_id: int):
     try:
         services.record_joint_review(letter, ids, request.form.get("conclusion", ""))
     except LetterError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
         return _detail(letter, 422)
     flash("已记录会审。", "success")
@@ -488,7 +480,6 @@ def disagreements():
         try:
             services.record_review(letter, form.note.data or "")
         except LetterError as exc:
-            db.session.rollback()
             flash(str(exc), "error")
         else:
             flash("已记录评查意见。", "success")
