@@ -7,12 +7,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from core.registry.installer import install
-from tests.browser import log_in, log_out
-
-from .support import PDF, add_letters_clerk
+from tests.kit import PDF_BYTES, install_module, log_in, log_out
 
 pytestmark = pytest.mark.browser
+
+#: The letters-desk clerk of XFJ (the shared test users have none).
+CLERK = {"letters": ("办信员小李", "letters_clerk", "XFJ")}
 
 
 def _open_step(pg, label: str):
@@ -21,10 +21,7 @@ def _open_step(pg, label: str):
 
 
 def test_online_petition_to_reply_and_rating(page, live_app, tmp_path):
-    app = live_app.app
-    with app.app_context():
-        install(["letters"])
-        add_letters_clerk()
+    install_module(live_app.app, "letters", users=CLERK)
     pg = page
 
     # The citizen, not logged in, submits a petition with a scanned document.
@@ -33,7 +30,7 @@ def test_online_petition_to_reply_and_rating(page, live_app, tmp_path):
     pg.fill("#mobile", "13900139000")
     pg.fill("#content", "小区污水管道堵塞半年无人维修，要求尽快疏通。")
     scan = tmp_path / "照片说明.pdf"
-    scan.write_bytes(PDF)
+    scan.write_bytes(PDF_BYTES)
     pg.set_input_files("#files", str(scan))
     a, _, b = (
         pg.locator("#challenge-question").inner_text().removesuffix(" 等于几？").partition(" 加 ")

@@ -7,17 +7,26 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from core.cases.models import Attachment, Matter
-from core.extensions import db
-from tests.plugin import csrf_token
+from core.api import Matter, db
+from tests.kit import (
+    PDF_BYTES,
+    PNG_BYTES,
+    REPLY_OPINION,
+    agency,
+    attachment_names,
+    csrf_token,
+    install_module,
+    reply_chain,
+    step,
+    user,
+)
 
-from .support import PDF, PNG, add_letters_clerk, chain_to_reply, install_letters
+#: The letters-desk clerk of XFJ (the shared test users have none).
+CLERK = {"letters": ("办信员小李", "letters_clerk", "XFJ")}
 
 
 def _setup(app, as_user):
-    install_letters(app)
-    with app.app_context():
-        add_letters_clerk()
+    install_module(app, "letters", users=CLERK)
     return as_user("letters")
 
 
@@ -72,7 +81,7 @@ def test_higher_level_letter_keeps_external_number_and_deadline(app, as_user):
     assert "市信交〔2026〕118号" in desk and deadline.isoformat() in desk
     # Kept through the chain: still shown after the reply.
     with app.app_context():
-        chain_to_reply(matter_id)
+        reply_chain(matter_id, clerk="letters")
     html = c.get(f"/letters/{matter_id}").get_data(as_text=True)
     assert "市信交〔2026〕118号" in html and deadline.isoformat() in html
     label = c.get(f"/letters/{matter_id}/label.pdf")
@@ -93,17 +102,14 @@ def test_intake_with_scanned_pages_and_refused_files(app, as_user):
     resp = _intake(c, files=[(io.BytesIO(b"GIF89a..."), "scan.pdf")])
     assert resp.status_code == 422
     assert "只接受 PDF、JPEG、PNG 文件" in resp.get_data(as_text=True)
-    resp = _intake(c, files=[(io.BytesIO(PDF), "第1页.pdf"), (io.BytesIO(PNG), "..\\第2页.png")])
+    resp = _intake(
+        c, files=[(io.BytesIO(PDF_BYTES), "第1页.pdf"), (io.BytesIO(PNG_BYTES), "..\\第2页.png")]
+    )
     assert resp.status_code == 302
     matter_id, letter = _letter(app, kind="paper")
     assert letter.postmark_place == "城关" and letter.pages == 3
     with app.app_context():
-        names = sorted(
-            a.filename
-            for a in db.session.execute(
-                select(Attachment).where(Attachment.matter_id == matter_id)
-            ).scalars()
-        )
+        names = attachment_names(matter_id)
     assert names == ["第1页.pdf", "第2页.png"]
 
 
@@ -134,16 +140,12 @@ def test_send_back_of_a_poor_answer(app, as_user):
     assert _intake(c).status_code == 302
     matter_id, _ = _letter(app, kind="paper")
     with app.app_context():
-        chain_to_reply(matter_id, send_back=True)
+        reply_chain(matter_id, clerk="letters", send_back=True)
         m = db.session.get(Matter, matter_id)
         assert m.state == "in_handling"  # back to the responsible unit to redo
         slip = db.metadata.tables["core_assignment_slip"]
         assert db.session.execute(select(slip.c.sent_back_count)).scalar_one() == 1
-        from tests.cases_support import step
-
-        from .support import OPINION
-
-        better = {**OPINION, "decision": "责成物业于十日内疏通，并于疏通后回访。"}
+        better = {**REPLY_OPINION, "decision": "责成物业于十日内疏通，并于疏通后回访。"}
         step(matter_id, "handler", "draft_opinion", **better)
         step(matter_id, "cjj_leader", "approve_opinion")
         step(matter_id, "handler", "record_delivery", method="post", petitioner_view="agree")
@@ -158,8 +160,6 @@ def test_first_handler_and_joint_review(app, as_user):
     assert _intake(c).status_code == 302
     matter_id, _ = _letter(app, kind="paper")
     with app.app_context():
-        from tests.cases_support import agency, user
-
         handler_id = user("handler").id
         ids = [agency("CJJ").id, agency("TOWN").id]
     token = csrf_token(c, f"/letters/{matter_id}")
@@ -190,7 +190,7 @@ def test_reply_pdf_outgoing_register_disagreement_review_and_counts(app, as_user
     assert _intake(c, summary="另一封来信，反映路灯不亮。").status_code == 302
     with app.app_context():
         first, second = db.session.execute(select(Matter.id).order_by(Matter.id)).scalars().all()
-        chain_to_reply(first, view="disagree")
+        reply_chain(first, clerk="letters", view="disagree")
     token = csrf_token(c, f"/letters/{first}")
     resp = c.post(
         f"/letters/{first}/reply.pdf",
@@ -236,7 +236,7 @@ def test_reply_pdf_outgoing_register_disagreement_review_and_counts(app, as_user
 
 
 def test_desk_needs_rights(app, as_user):
-    install_letters(app)
+    install_module(app, "letters")
     assert as_user("nobody").get("/letters/").status_code == 403
     assert as_user("handler").get("/letters/new").status_code == 403
 

@@ -3,22 +3,64 @@
 from __future__ import annotations
 
 import io
+import re
 
 from sqlalchemy import select
 
-from core.cases.models import Attachment, Matter
-from core.extensions import db
-from core.registry.installer import install, purge, uninstall
-
-from .support import (
-    PDF,
-    PNG,
-    add_letters_clerk,
-    chain_to_reply,
-    install_letters,
-    query_code,
-    submit,
+from core.api import Matter, db
+from tests.kit import (
+    PDF_BYTES,
+    PNG_BYTES,
+    TOKEN_RE,
+    Attachment,
+    add_user,
+    install,
+    install_module,
+    purge,
+    reply_chain,
+    uninstall,
 )
+
+QUESTION_RE = re.compile(r'id="challenge-question">(\d+) 加 (\d+) 等于几？<')
+
+
+def form_fields(html: str) -> dict[str, str]:
+    """CSRF token, challenge token and the answer to the question of the online form."""
+    out = {}
+    m = TOKEN_RE.search(html)
+    out["csrf_token"] = m.group(1) or m.group(2)
+    q = QUESTION_RE.search(html)
+    if q:
+        out["challenge_answer"] = str(int(q.group(1)) + int(q.group(2)))
+        t = re.search(r'name="challenge_token"[^>]*value="([^"]+)"', html) or re.search(
+            r'value="([^"]+)"[^>]*name="challenge_token"', html
+        )
+        out["challenge_token"] = t.group(1)
+    return out
+
+
+def submit(client, files=None, **data):
+    """Fill and post the public form like a person would; returns the response."""
+    html = client.get("/petition/").get_data(as_text=True)
+    fields = form_fields(html)
+    payload = {
+        "name": "李秀英",
+        "mobile": "13900139000",
+        "address": "城关镇西街8号",
+        "content": "小区污水管道堵塞半年无人维修，要求尽快疏通。",
+        "website": "",
+        **fields,
+        **data,
+    }
+    if files:
+        payload["files"] = files
+    return client.post("/petition/", data=payload, content_type="multipart/form-data")
+
+
+def query_code(html: str) -> str:
+    m = re.search(r'id="query-code">([A-Z0-9]+)<', html)
+    assert m, html[:2000]
+    return m.group(1)
 
 
 def _matter(app, code: str) -> Matter:
@@ -30,8 +72,6 @@ def _matter(app, code: str) -> Matter:
 
 def _query(client, code: str):
     html = client.get("/petition/query").get_data(as_text=True)
-    from .support import form_fields
-
     return client.post(
         "/petition/query", data={"code": code, "csrf_token": form_fields(html)["csrf_token"]}
     )
@@ -61,7 +101,7 @@ def test_purge_backs_up_and_drops_the_tables_then_reinstalls(app, client):
 
     from modules.letters.models import Letter
 
-    install_letters(app)
+    install_module(app, "letters")
     assert submit(client).status_code == 200
     with app.app_context():
         uninstall("letters")
@@ -79,10 +119,13 @@ def test_purge_backs_up_and_drops_the_tables_then_reinstalls(app, client):
 def test_submission_registers_online_matter_at_bureau_with_files(app, client):
     from modules.letters.models import Letter
 
-    install_letters(app)
+    install_module(app, "letters")
     resp = submit(
         client,
-        files=[(io.BytesIO(PDF), "../../etc/passwd<script>.pdf"), (io.BytesIO(PNG), "照片.png")],
+        files=[
+            (io.BytesIO(PDF_BYTES), "../../etc/passwd<script>.pdf"),
+            (io.BytesIO(PNG_BYTES), "照片.png"),
+        ],
     )
     assert resp.status_code == 200, resp.get_data(as_text=True)[:3000]
     code = query_code(resp.get_data(as_text=True))
@@ -101,15 +144,19 @@ def test_submission_registers_online_matter_at_bureau_with_files(app, client):
 
 
 def test_attachment_limits_refuse_and_register_nothing(app, client):
-    install_letters(app)
+    install_module(app, "letters")
     app.config["LETTERS_MAX_FILE_MB"] = 0.01  # about 10 KB
     app.config["LETTERS_MAX_FILES"] = 2
-    big = PDF + b"0" * 20_000
+    big = PDF_BYTES + b"0" * 20_000
     cases = [
         [(io.BytesIO(b"MZ\x90\x00 not a pdf"), "invoice.pdf")],  # content decides, not name
         [(io.BytesIO(b"<svg onload=alert(1)>"), "x.png")],
         [(io.BytesIO(big), "big.pdf")],
-        [(io.BytesIO(PDF), "a.pdf"), (io.BytesIO(PDF), "b.pdf"), (io.BytesIO(PDF), "c.pdf")],
+        [
+            (io.BytesIO(PDF_BYTES), "a.pdf"),
+            (io.BytesIO(PDF_BYTES), "b.pdf"),
+            (io.BytesIO(PDF_BYTES), "c.pdf"),
+        ],
     ]
     for files in cases:
         resp = submit(client, files=files)
@@ -122,7 +169,7 @@ def test_attachment_limits_refuse_and_register_nothing(app, client):
 
 
 def test_challenge_and_honeypot_refuse_automated_posts(app, client):
-    install_letters(app)
+    install_module(app, "letters")
     assert submit(client, challenge_answer="99").status_code == 422
     assert submit(client, challenge_token="forged", challenge_answer="2").status_code == 422
     assert submit(client, website="http://spam.example").status_code == 400
@@ -132,7 +179,7 @@ def test_challenge_and_honeypot_refuse_automated_posts(app, client):
 
 
 def test_rate_limit_of_the_public_form(app, client):
-    install_letters(app)
+    install_module(app, "letters")
     app.config["LETTERS_SUBMIT_LIMIT"] = 2
     assert submit(client).status_code == 200
     assert submit(client).status_code == 200
@@ -146,7 +193,7 @@ def test_rate_limit_of_the_public_form(app, client):
 
 
 def test_wrong_or_guessed_code_reveals_nothing_and_is_rate_limited(app, client):
-    install_letters(app)
+    install_module(app, "letters")
     code = query_code(submit(client).get_data(as_text=True))
     guesser = app.test_client()
     guesser.environ_base["REMOTE_ADDR"] = "10.1.1.1"
@@ -173,26 +220,22 @@ def test_wrong_or_guessed_code_reveals_nothing_and_is_rate_limited(app, client):
 
 
 def _token(c) -> str:
-    from .support import form_fields
-
     return form_fields(c.get("/petition/query").get_data(as_text=True))["csrf_token"]
 
 
 def test_citizen_reads_delivered_reply_and_rates_once(app, client):
-    install_letters(app)
+    install_module(app, "letters")
     code = query_code(submit(client).get_data(as_text=True))
     matter = _matter(app, code)
     with app.app_context():
-        add_letters_clerk()
+        add_user("letters", "办信员小李", "letters_clerk")
     assert _query(client, code).status_code == 302
     html = client.get("/petition/status").get_data(as_text=True)
     assert "已登记" in html and "答复送达后" in html and "经现场核查" not in html
     with app.app_context():
-        chain_to_reply(matter.id, view="agree")
+        reply_chain(matter.id, clerk="letters", view="agree")
     html = client.get("/petition/status").get_data(as_text=True)
     assert "经现场核查" in html and "疏通污水管道：予以支持" in html
-    from .support import form_fields
-
     token = form_fields(html)["csrf_token"]
     resp = client.post(
         "/petition/rate", data={"csrf_token": token, "bureau": "satisfied", "unit": "dissatisfied"}
@@ -222,18 +265,16 @@ def db_rows(app):
 
 
 def test_rating_window_closes(app, client):
-    install_letters(app)
+    install_module(app, "letters")
     code = query_code(submit(client).get_data(as_text=True))
     matter = _matter(app, code)
     with app.app_context():
-        add_letters_clerk()
-        chain_to_reply(matter.id)
+        add_user("letters", "办信员小李", "letters_clerk")
+        reply_chain(matter.id, clerk="letters")
     app.config["MINSHENG_RATING_WINDOW_DAYS"] = -1
     _query(client, code)
     html = client.get("/petition/status").get_data(as_text=True)
     assert "提交评价" not in html
-    from .support import form_fields
-
     token = form_fields(html)["csrf_token"]
     resp = client.post(
         "/petition/rate", data={"csrf_token": token, "bureau": "satisfied", "unit": "satisfied"}
@@ -243,15 +284,13 @@ def test_rating_window_closes(app, client):
 
 
 def test_public_form_needs_csrf(app, client):
-    install_letters(app)
+    install_module(app, "letters")
     resp = client.post("/petition/", data={"name": "x", "content": "y" * 20})
     assert resp.status_code == 400
 
 
 def test_reloading_the_form_shows_the_same_question_until_it_is_used(app, client):
-    install_letters(app)
-    from .support import form_fields
-
+    install_module(app, "letters")
     first = form_fields(client.get("/petition/").get_data(as_text=True))
     again = form_fields(client.get("/petition/").get_data(as_text=True))
     assert first["challenge_token"] == again["challenge_token"]
