@@ -6,11 +6,15 @@ import threading
 
 from sqlalchemy import select
 
-from core.accounts.actor import acting_as
-from core.extensions import db
-from tests.cases_support import register, user
+from core.api import acting_as, db, today
+from tests.kit import agency, install_module, register, user
 
-from .support import setup_fund
+#: Who prepares the applications and the two approvers racing each other.
+STAFF = {
+    "finance": ("财务小刘", "finance_officer", "XFJ"),
+    "approver": ("审批人老陈", "fund_approver", "XFJ"),
+    "approver2": ("审批人小王", "fund_approver", "XFJ"),
+}
 
 
 def _submitted(amount_fen: int) -> int:
@@ -29,8 +33,19 @@ def test_concurrent_approvals_never_overspend(app):
     from modules.stability_fund import services
     from modules.stability_fund.models import FundBudget, ReliefApplication
 
-    setup_fund(app, budget_fen=500_000)  # ¥5,000: room for one ¥3,000 approval, not two
+    install_module(app, "stability_fund", users=STAFF)
     with app.app_context():
+        # ¥5,000: room for one ¥3,000 approval, not two
+        db.session.add(
+            FundBudget(
+                agency_id=agency("XFJ").id,
+                year=today().year,
+                amount_fen=500_000,
+                committed_fen=0,
+                note="",
+            )
+        )
+        db.session.commit()
         ids = [_submitted(300_000) for _ in range(2)]
     outcomes: list[str] = []
     failures: list[BaseException] = []

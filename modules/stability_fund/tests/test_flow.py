@@ -4,10 +4,76 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core.audit import AuditEvent
-from core.extensions import db
+from core.api import db, today
+from tests.kit import (
+    AuditEvent,
+    agency,
+    audit_actions,
+    detached,
+    install_module,
+    lazy_module,
+    matter_number,
+    post_form,
+    post_on_page,
+    register,
+    timeline_titles,
+)
 
-from .support import application, create_via_form, matter_number, setup_fund, step
+# The module's models, imported when first used rather than at collection.
+models = lazy_module("modules.stability_fund.models")
+
+#: The fund's staff (the shared test users have none).
+STAFF = {
+    "finance": ("财务小刘", "finance_officer", "XFJ"),
+    "approver": ("审批人老陈", "fund_approver", "XFJ"),
+    "both": ("兼任财务审批", ("finance_officer", "fund_approver"), "XFJ"),
+}
+
+
+def setup_fund(app, budget_fen: int | None = 10_000_000) -> int:
+    """Install the module, add the staff, register a matter of XFJ; returns the matter id.
+
+    With ``budget_fen`` XFJ gets a budget of that much for this year.
+    """
+    install_module(app, "stability_fund", users=STAFF)
+    with app.app_context():
+        if budget_fen is not None:
+            db.session.add(
+                models.FundBudget(
+                    agency_id=agency("XFJ").id,
+                    year=today().year,
+                    amount_fen=budget_fen,
+                    committed_fen=0,
+                    note="",
+                )
+            )
+            db.session.commit()
+        return register().id
+
+
+def create_via_form(c, number: str, **data):
+    """Fill in and post the new-application form for the matter ``number``."""
+    payload = {
+        "matter_number": number,
+        "kind": "petition",
+        "amount": "3000.50",
+        "reason": "于法无据、于情合理，生活确有困难。",
+        "hardship": "家中两人患病，无固定收入。",
+        "undertaking": "y",
+        **data,
+    }
+    return post_form(c, "/stability-fund/new", payload)
+
+
+def step(c, app_id: int, action: str, **data):
+    """Post one step of the detail page with the page's CSRF token and current version."""
+    return post_on_page(c, f"/stability-fund/{app_id}", action, **data)
+
+
+def application(app):
+    """The application (the only one), detached for assertions."""
+    return detached(app, models.ReliefApplication)
+
 
 FUND_EVENTS = AuditEvent.action.like("stability_fund.%")
 
@@ -23,10 +89,8 @@ def _draft(app, as_user, **data):
 
 
 def _budget(app):
-    from modules.stability_fund.models import FundBudget
-
     with app.app_context():
-        b = db.session.execute(select(FundBudget)).scalar_one()
+        b = db.session.execute(select(models.FundBudget)).scalar_one()
         return b.amount_fen, b.committed_fen
 
 
@@ -64,20 +128,10 @@ def test_full_flow_draft_submitted_approved_paid(app, as_user):
     assert "¥100,000.00" in budget_page and "¥97,500.00" in budget_page
 
     with app.app_context():
-        from core.cases.models import TimelineEntry
-
-        actions = set(
-            db.session.execute(
-                select(AuditEvent.action).where(AuditEvent.action.like("stability_fund.%"))
-            ).scalars()
-        )
+        actions = audit_actions(like="stability_fund.%")
         assert {"stability_fund.create", "stability_fund.submit"} <= actions
         assert {"stability_fund.approve", "stability_fund.pay"} <= actions
-        titles = set(
-            db.session.execute(
-                select(TimelineEntry.title).where(TimelineEntry.matter_id == matter_id)
-            ).scalars()
-        )
+        titles = set(timeline_titles(matter_id))
         assert {"救助申请", "批准救助", "救助金已拨付"} <= titles
     listing = fin.get("/stability-fund/?state=paid").get_data(as_text=True)
     assert matter_number(app, matter_id) in listing
@@ -184,8 +238,6 @@ def test_cancelling_an_approved_application_gives_the_budget_back(app, as_user):
 
 
 def test_repeat_petition_of_a_relieved_matter_gets_no_second_relief(app, as_user):
-    from tests.cases_support import register
-
     matter_id, fin, app_id = _draft(app, as_user)
     step(fin, app_id, "submit")
     step(as_user("approver"), app_id, "approve", amount="3000")

@@ -4,17 +4,51 @@ from __future__ import annotations
 
 from sqlalchemy import inspect, select
 
-from core.accounts.models import Role
-from core.extensions import db
-from core.registry.installer import purge, uninstall
+from core.api import Role, db, today
+from tests.kit import (
+    agency,
+    detached,
+    install_module,
+    lazy_module,
+    post_form,
+    purge,
+    register,
+    uninstall,
+)
 
-from .support import application, create_via_form, matter_number, setup_fund
+# The module's models, imported when first used rather than at collection.
+models = lazy_module("modules.stability_fund.models")
+
+
+def _setup(app) -> str:
+    """Install the module, add a finance officer and XFJ's budget for this year, register a
+    matter of XFJ; returns its number."""
+    install_module(app, "stability_fund", users={"finance": ("财务小刘", "finance_officer", "XFJ")})
+    with app.app_context():
+        db.session.add(
+            models.FundBudget(
+                agency_id=agency("XFJ").id,
+                year=today().year,
+                amount_fen=10_000_000,
+                committed_fen=0,
+                note="",
+            )
+        )
+        db.session.commit()
+        return register().number
 
 
 def test_install_grants_then_purge_backs_up_and_drops_tables(app, as_user):
-    matter_id = setup_fund(app)
-    assert create_via_form(as_user("finance"), matter_number(app, matter_id)).status_code == 302
-    assert application(app).state == "draft"
+    form = {
+        "matter_number": _setup(app),
+        "kind": "petition",
+        "amount": "3000.50",
+        "reason": "于法无据、于情合理，生活确有困难。",
+        "hardship": "家中两人患病，无固定收入。",
+        "undertaking": "y",
+    }
+    assert post_form(as_user("finance"), "/stability-fund/new", form).status_code == 302
+    assert detached(app, models.ReliefApplication).state == "draft"
     with app.app_context():
         roles = {r.code: r for r in db.session.execute(select(Role)).scalars()}
         granted = {p.name for p in roles["fund_approver"].permissions}

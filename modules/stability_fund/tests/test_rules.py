@@ -4,9 +4,77 @@ from __future__ import annotations
 
 import pytest
 
+from core.api import db, today
 from modules.stability_fund.money import AmountError, parse_yuan, yuan
+from tests.kit import (
+    agency,
+    detached,
+    form_token,
+    install_module,
+    lazy_module,
+    matter_number,
+    post_form,
+    post_on_page,
+    register,
+)
 
-from .support import application, create_via_form, matter_number, setup_fund, step, token
+# The module's models, imported when first used rather than at collection.
+models = lazy_module("modules.stability_fund.models")
+
+#: The fund's staff (the shared test users have none), one in the neighbouring county.
+STAFF = {
+    "finance": ("财务小刘", "finance_officer", "XFJ"),
+    "approver": ("审批人老陈", "fund_approver", "XFJ"),
+    "other_finance": ("邻县财务", "finance_officer", "OTHER"),
+}
+
+
+def setup_fund(app, budget_fen: int | None = 10_000_000) -> int:
+    """Install the module, add the staff, register a matter of XFJ; returns the matter id.
+
+    With ``budget_fen`` XFJ gets a budget of that much for this year.
+    """
+    install_module(app, "stability_fund", users=STAFF)
+    with app.app_context():
+        if budget_fen is not None:
+            db.session.add(
+                models.FundBudget(
+                    agency_id=agency("XFJ").id,
+                    year=today().year,
+                    amount_fen=budget_fen,
+                    committed_fen=0,
+                    note="",
+                )
+            )
+            db.session.commit()
+        return register().id
+
+
+def create_via_form(c, number: str, **data):
+    """Fill in and post the new-application form for the matter ``number``."""
+    payload = {
+        "matter_number": number,
+        "kind": "petition",
+        "amount": "3000.50",
+        "reason": "于法无据、于情合理，生活确有困难。",
+        "hardship": "家中两人患病，无固定收入。",
+        "undertaking": "y",
+        **data,
+    }
+    return post_form(c, "/stability-fund/new", payload)
+
+
+def step(c, app_id: int, action: str, **data):
+    """Post one step of the detail page with the page's CSRF token and current version."""
+    return post_on_page(c, f"/stability-fund/{app_id}", action, **data)
+
+
+def application(app):
+    """The application (the only one), detached for assertions."""
+    return detached(app, models.ReliefApplication)
+
+
+token = form_token
 
 
 def test_other_county_sees_neither_matter_nor_application(app, as_user):
@@ -85,10 +153,6 @@ def test_forms_carry_csrf_and_refuse_posts_without_it(app, as_user):
 
 
 def test_budget_page_sets_budget_and_refuses_below_committed(app, as_user):
-    from core.cases.clocks import today
-    from core.extensions import db
-    from tests.cases_support import agency
-
     setup_fund(app, budget_fen=None)
     fin = as_user("finance")
     with app.app_context():
@@ -112,6 +176,4 @@ def test_budget_page_sets_budget_and_refuses_below_committed(app, as_user):
     with app.app_context():
         from sqlalchemy import select
 
-        from modules.stability_fund.models import FundBudget
-
-        assert db.session.execute(select(FundBudget.amount_fen)).scalar_one() == 5_000_000
+        assert db.session.execute(select(models.FundBudget.amount_fen)).scalar_one() == 5_000_000
