@@ -8,18 +8,25 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from core.extensions import db
-from tests.browser import log_in, log_out
-
-from .support import VALID_ID, category, models, setup_hall, svc
+from core.api import db
+from tests.kit import VALID_ID, category, install_module, lazy_module, log_in, log_out
 
 pytestmark = pytest.mark.browser
+
+# The module's code, imported when first used rather than at collection.
+svc = lazy_module("modules.reception.services")
+models = lazy_module("modules.reception.models")
+#: The hall's staff (the shared test users have none): an officer and a duty lawyer.
+HALL_STAFF = {
+    "officer": ("接访员小李", "reception_officer", "XFJ"),
+    "lawyer": ("值班律师老周", "lawyer", "XFJ"),
+}
 
 
 @pytest.fixture
 def hall(live_app):
+    install_module(live_app.app, "reception", users=HALL_STAFF)
     with live_app.app.app_context():
-        setup_hall()
         ids = {name: category(name).id for name in ("拖欠工资", "劳动和社会保障", "教育")}
         db.session.remove()
     return ids

@@ -8,17 +8,19 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from core.cases.models import Matter
-from core.extensions import db
-from tests.plugin import csrf_token
+from core.api import Matter, db
+from tests.kit import VALID_ID, agency, category, csrf_token, install_module, lazy_module, user
 
-from .support import VALID_ID, agency, category, models, setup_hall, svc, user
+# The module's code, imported when first used rather than at collection.
+svc = lazy_module("modules.reception.services")
+models = lazy_module("modules.reception.models")
+#: The hall's officer (the shared test users have none).
+HALL_STAFF = {"officer": ("接访员小李", "reception_officer", "XFJ")}
 
 
 @pytest.fixture
 def hall(app):
-    with app.app_context():
-        setup_hall()
+    install_module(app, "reception", users=HALL_STAFF)
     return app
 
 
@@ -141,8 +143,7 @@ def test_leader_day_publication_appointment_outcome(hall, as_user):
 def test_pages_refuse_users_without_rights_and_404_when_uninstalled(app, as_user):
     nobody = as_user("nobody")
     assert nobody.get("/reception/desk").status_code == 404  # not installed
-    with app.app_context():
-        setup_hall()
+    install_module(app, "reception", users=HALL_STAFF)
     assert nobody.get("/reception/desk").status_code == 403
     assert as_user("clerk").get("/reception/units").status_code == 403
     assert as_user("supervisor").get("/reception/units").status_code == 200

@@ -7,31 +7,39 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from core.cases.models import Document, Matter, MatterParty
-from core.cases.models.slip import AssignmentSlip
-from core.cases.models.timeline import TimelineEntry
-from core.cases.services import PartyInput, Registration, perform, register_matter
-from core.extensions import db
-from core.registry.installer import install, uninstall
-
-from .support import (
+from core.api import Matter, MatterParty, PartyInput, Registration, db, perform, register_matter
+from tests.kit import (
     OTHER_ID,
     VALID_ID,
+    AssignmentSlip,
+    Document,
+    TimelineEntry,
     agency,
     as_,
     category,
     id_number,
-    models,
-    setup_hall,
-    svc,
+    install,
+    install_module,
+    lazy_module,
+    purge,
+    uninstall,
     user,
 )
+
+# The module's code, imported when first used rather than at collection.
+svc = lazy_module("modules.reception.services")
+models = lazy_module("modules.reception.models")
+#: The hall's staff (the shared test users have none): an officer and a duty lawyer.
+HALL_STAFF = {
+    "officer": ("接访员小李", "reception_officer", "XFJ"),
+    "lawyer": ("值班律师老周", "lawyer", "XFJ"),
+}
 
 
 @pytest.fixture
 def hall(app):
+    install_module(app, "reception", users=HALL_STAFF)
     with app.app_context():
-        setup_hall()
         yield app
 
 
@@ -415,8 +423,6 @@ def test_installs_and_uninstalls_on_a_database_with_matters_from_other_channels(
 
 def test_purge_backs_up_and_drops_the_tables_then_reinstalls(app, tmp_path):
     from sqlalchemy import inspect
-
-    from core.registry.installer import purge
 
     with app.app_context():
         with as_("clerk"):
