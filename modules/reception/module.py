@@ -1,6 +1,6 @@
 """The reception hall (接访): desk triage, visit records, leapfrog visits, leader reception days."""
 
-from core.api import Manifest, MenuItem, PdfTemplate
+from core.api import Manifest, MenuItem, PdfTemplate, RoleSpec
 
 manifest = Manifest(
     name="reception",
@@ -56,6 +56,9 @@ manifest = Manifest(
         ),
         "admin": ("reception.hall", "reception.board", "reception.sessions.view"),
     },
+    # Lawyers sit beside leaders on reception days (legal_aid brings the same role with its
+    # roster; the role stays while either module is installed).
+    roles=(RoleSpec("lawyer", "律师", "律师参与接访、法律咨询与论证"),),
     blueprint="modules.reception.blueprint:bp",
     models="modules.reception.models",
     seed="modules.reception.services:seed",
