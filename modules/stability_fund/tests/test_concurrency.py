@@ -6,8 +6,9 @@ import threading
 
 from sqlalchemy import select
 
-from core.api import acting_as, db, today
-from tests.kit import agency, install_module, register, user
+from core.api import acting_as, db
+from modules.stability_fund.tests.fund import add_budget
+from tests.kit import install_module, register, user
 
 #: Who prepares the applications and the two approvers racing each other.
 STAFF = {
@@ -36,16 +37,7 @@ def test_concurrent_approvals_never_overspend(app):
     install_module(app, "stability_fund", users=STAFF)
     with app.app_context():
         # ¥5,000: room for one ¥3,000 approval, not two
-        db.session.add(
-            FundBudget(
-                agency_id=agency("XFJ").id,
-                year=today().year,
-                amount_fen=500_000,
-                committed_fen=0,
-                note="",
-            )
-        )
-        db.session.commit()
+        add_budget(500_000)
         ids = [_submitted(300_000) for _ in range(2)]
     outcomes: list[str] = []
     failures: list[BaseException] = []

@@ -4,23 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core.api import db, today
+from core.api import db
+from modules.stability_fund.tests.fund import application, create_via_form, models, setup_fund, step
 from tests.kit import (
     AuditEvent,
-    agency,
     audit_actions,
-    detached,
-    install_module,
-    lazy_module,
     matter_number,
-    post_form,
-    post_on_page,
     register,
     timeline_titles,
 )
-
-# The module's models, imported when first used rather than at collection.
-models = lazy_module("modules.stability_fund.models")
 
 #: The fund's staff (the shared test users have none).
 STAFF = {
@@ -30,57 +22,12 @@ STAFF = {
 }
 
 
-def setup_fund(app, budget_fen: int | None = 10_000_000) -> int:
-    """Install the module, add the staff, register a matter of XFJ; returns the matter id.
-
-    With ``budget_fen`` XFJ gets a budget of that much for this year.
-    """
-    install_module(app, "stability_fund", users=STAFF)
-    with app.app_context():
-        if budget_fen is not None:
-            db.session.add(
-                models.FundBudget(
-                    agency_id=agency("XFJ").id,
-                    year=today().year,
-                    amount_fen=budget_fen,
-                    committed_fen=0,
-                    note="",
-                )
-            )
-            db.session.commit()
-        return register().id
-
-
-def create_via_form(c, number: str, **data):
-    """Fill in and post the new-application form for the matter ``number``."""
-    payload = {
-        "matter_number": number,
-        "kind": "petition",
-        "amount": "3000.50",
-        "reason": "于法无据、于情合理，生活确有困难。",
-        "hardship": "家中两人患病，无固定收入。",
-        "undertaking": "y",
-        **data,
-    }
-    return post_form(c, "/stability-fund/new", payload)
-
-
-def step(c, app_id: int, action: str, **data):
-    """Post one step of the detail page with the page's CSRF token and current version."""
-    return post_on_page(c, f"/stability-fund/{app_id}", action, **data)
-
-
-def application(app):
-    """The application (the only one), detached for assertions."""
-    return detached(app, models.ReliefApplication)
-
-
 FUND_EVENTS = AuditEvent.action.like("stability_fund.%")
 
 
 def _draft(app, as_user, **data):
     matter_id = setup_fund(
-        app, **({} if "budget_fen" not in data else {"budget_fen": data.pop("budget_fen")})
+        app, STAFF, **({} if "budget_fen" not in data else {"budget_fen": data.pop("budget_fen")})
     )
     fin = as_user("finance")
     resp = create_via_form(fin, matter_number(app, matter_id), **data)
@@ -149,7 +96,7 @@ def test_reject_needs_a_reason_and_is_recorded(app, as_user):
 
 
 def test_approver_cannot_approve_own_application(app, as_user):
-    matter_id = setup_fund(app)
+    matter_id = setup_fund(app, STAFF)
     both = as_user("both")
     assert create_via_form(both, matter_number(app, matter_id)).status_code == 302
     app_id = application(app).id

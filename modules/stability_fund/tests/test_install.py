@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import inspect, select
 
-from core.api import Role, db, today
+from core.api import Role, db
+from modules.stability_fund.tests.fund import add_budget
 from tests.kit import (
-    agency,
     detached,
     install_module,
     lazy_module,
@@ -25,16 +25,7 @@ def _setup(app) -> str:
     matter of XFJ; returns its number."""
     install_module(app, "stability_fund", users={"finance": ("财务小刘", "finance_officer", "XFJ")})
     with app.app_context():
-        db.session.add(
-            models.FundBudget(
-                agency_id=agency("XFJ").id,
-                year=today().year,
-                amount_fen=10_000_000,
-                committed_fen=0,
-                note="",
-            )
-        )
-        db.session.commit()
+        add_budget(10_000_000)
         return register().number
 
 

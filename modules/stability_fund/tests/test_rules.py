@@ -6,20 +6,12 @@ import pytest
 
 from core.api import db, today
 from modules.stability_fund.money import AmountError, parse_yuan, yuan
+from modules.stability_fund.tests.fund import application, create_via_form, models, setup_fund, step
 from tests.kit import (
     agency,
-    detached,
     form_token,
-    install_module,
-    lazy_module,
     matter_number,
-    post_form,
-    post_on_page,
-    register,
 )
-
-# The module's models, imported when first used rather than at collection.
-models = lazy_module("modules.stability_fund.models")
 
 #: The fund's staff (the shared test users have none), one in the neighbouring county.
 STAFF = {
@@ -29,56 +21,11 @@ STAFF = {
 }
 
 
-def setup_fund(app, budget_fen: int | None = 10_000_000) -> int:
-    """Install the module, add the staff, register a matter of XFJ; returns the matter id.
-
-    With ``budget_fen`` XFJ gets a budget of that much for this year.
-    """
-    install_module(app, "stability_fund", users=STAFF)
-    with app.app_context():
-        if budget_fen is not None:
-            db.session.add(
-                models.FundBudget(
-                    agency_id=agency("XFJ").id,
-                    year=today().year,
-                    amount_fen=budget_fen,
-                    committed_fen=0,
-                    note="",
-                )
-            )
-            db.session.commit()
-        return register().id
-
-
-def create_via_form(c, number: str, **data):
-    """Fill in and post the new-application form for the matter ``number``."""
-    payload = {
-        "matter_number": number,
-        "kind": "petition",
-        "amount": "3000.50",
-        "reason": "于法无据、于情合理，生活确有困难。",
-        "hardship": "家中两人患病，无固定收入。",
-        "undertaking": "y",
-        **data,
-    }
-    return post_form(c, "/stability-fund/new", payload)
-
-
-def step(c, app_id: int, action: str, **data):
-    """Post one step of the detail page with the page's CSRF token and current version."""
-    return post_on_page(c, f"/stability-fund/{app_id}", action, **data)
-
-
-def application(app):
-    """The application (the only one), detached for assertions."""
-    return detached(app, models.ReliefApplication)
-
-
 token = form_token
 
 
 def test_other_county_sees_neither_matter_nor_application(app, as_user):
-    matter_id = setup_fund(app)
+    matter_id = setup_fund(app, STAFF)
     fin = as_user("finance")
     assert create_via_form(fin, matter_number(app, matter_id)).status_code == 302
     app_id = application(app).id
@@ -95,7 +42,7 @@ def test_other_county_sees_neither_matter_nor_application(app, as_user):
 
 
 def test_rights(app, as_user):
-    matter_id = setup_fund(app)
+    matter_id = setup_fund(app, STAFF)
     fin = as_user("finance")
     create_via_form(fin, matter_number(app, matter_id))
     app_id = application(app).id
@@ -121,7 +68,7 @@ def test_rights(app, as_user):
     ],
 )
 def test_amount_validation_on_the_form(app, as_user, amount, message):
-    matter_id = setup_fund(app)
+    matter_id = setup_fund(app, STAFF)
     fin = as_user("finance")
     resp = create_via_form(fin, matter_number(app, matter_id), amount=amount)
     html = resp.get_data(as_text=True)
@@ -140,7 +87,7 @@ def test_parse_and_show_amounts():
 
 
 def test_forms_carry_csrf_and_refuse_posts_without_it(app, as_user):
-    matter_id = setup_fund(app)
+    matter_id = setup_fund(app, STAFF)
     fin = as_user("finance")
     for url in ("/stability-fund/new", "/stability-fund/budget"):
         assert token(fin.get(url).get_data(as_text=True))
@@ -153,7 +100,7 @@ def test_forms_carry_csrf_and_refuse_posts_without_it(app, as_user):
 
 
 def test_budget_page_sets_budget_and_refuses_below_committed(app, as_user):
-    setup_fund(app, budget_fen=None)
+    setup_fund(app, STAFF, budget_fen=None)
     fin = as_user("finance")
     with app.app_context():
         xfj = agency("XFJ").id
