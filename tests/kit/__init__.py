@@ -16,8 +16,10 @@ Matters (``tests.kit.matters``)
     ``VALID_ID``, ``OTHER_ID``, ``id_number``.
 Records (``tests.kit.records``)
     ``audit_events``, ``audit_actions``, ``timeline_titles``, ``attachment_names``,
-    ``documents``, ``detached``, ``migration_diff``; core's models that ``core.api`` does not
-    export: ``AuditEvent``, ``TimelineEntry``, ``Attachment``, ``Document``, ``AssignmentSlip``.
+    ``documents``, ``detached``, ``migration_diff``, ``stored_files``, ``database_state``
+    (what a rolled-back action must leave as it was), ``count_commits``; core's models that
+    ``core.api`` does not export: ``AuditEvent``, ``TimelineEntry``, ``Attachment``,
+    ``Document``, ``AssignmentSlip``.
 Pages (``tests.kit.pages``)
     ``csrf_token``, ``TOKEN_RE``, ``form_token``, ``shown_version``, ``post_form``,
     ``post_on_page``, ``login``, ``log_in``/``log_out`` (Chromium), ``PDF_BYTES``,
@@ -65,9 +67,12 @@ from tests.kit.records import (
     attachment_names,
     audit_actions,
     audit_events,
+    count_commits,
+    database_state,
     detached,
     documents,
     migration_diff,
+    stored_files,
     timeline_titles,
 )
 from tests.kit.users import PASSWORD, USERS, add_user, add_users, agency, as_, user
@@ -95,7 +100,9 @@ __all__ = [
     "audit_actions",
     "audit_events",
     "category",
+    "count_commits",
     "csrf_token",
+    "database_state",
     "detached",
     "documents",
     "form_token",
@@ -117,6 +124,7 @@ __all__ = [
     "reply_chain",
     "shown_version",
     "step",
+    "stored_files",
     "timeline_titles",
     "to_handling",
     "to_review_window",

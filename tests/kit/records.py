@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import func, inspect, select
 
 from core.audit import AuditEvent
 from core.cases.models import Attachment, Document, TimelineEntry
@@ -22,9 +25,12 @@ __all__ = [
     "attachment_names",
     "audit_actions",
     "audit_events",
+    "count_commits",
+    "database_state",
     "detached",
     "documents",
     "migration_diff",
+    "stored_files",
     "timeline_titles",
 ]
 
@@ -74,3 +80,48 @@ def migration_diff(app, name: str) -> list:
     with app.app_context(), db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         return [d for d in compare_metadata(context, Base.metadata) if f"{name}_" in repr(d)]
+
+
+def stored_files() -> list[str]:
+    """Every file under the attachments folder, relative to it (inside an app context)."""
+    root = Path(current_app.config["MINSHENG_VAR_DIR"]) / "attachments"
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def database_state(module: str, rows_of: tuple[str, ...] = ()) -> dict:
+    """What a rolled-back action must leave as it was: the row count of every table of core and
+    of ``module``, every row of ``core_sequence`` (the numbers drawn) and of ``rows_of``, and the
+    stored files. Read in a fresh session, so nothing cached in the test's session hides a row.
+    """
+    db.session.remove()
+    present = set(inspect(db.engine).get_table_names())
+    tables = {
+        name: table
+        for name, table in db.metadata.tables.items()
+        if name in present and name.startswith(("core_", f"{module}_"))
+    }
+    state: dict = {
+        name: db.session.execute(select(func.count()).select_from(table)).scalar_one()
+        for name, table in tables.items()
+    }
+    for name in ("core_sequence", *rows_of):
+        table = tables[name]
+        rows = db.session.execute(select(table).order_by(*table.primary_key.columns)).all()
+        state[f"{name} rows"] = [tuple(r) for r in rows]
+    state["files"] = stored_files()
+    db.session.remove()
+    return state
+
+
+def count_commits(monkeypatch) -> list[int]:
+    """A list that grows by one at every session commit from now on (``monkeypatch.undo()``)."""
+    session_class = type(db.session())
+    commits: list[int] = []
+    original = session_class.commit
+
+    def counting(self):
+        commits.append(1)
+        return original(self)
+
+    monkeypatch.setattr(session_class, "commit", counting)
+    return commits

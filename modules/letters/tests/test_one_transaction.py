@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import importlib
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
-from sqlalchemy import func, inspect, select
+from sqlalchemy import select
 
-from core.api import Matter, User, acting_as, db
-from tests.plugin import csrf_token
+from core.api import Matter, acting_as, db
+from tests.kit import count_commits, csrf_token, database_state, stored_files, user
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -37,38 +36,6 @@ def letters(app, as_user):
     assert resp.status_code == 302
     with app.app_context():
         yield app
-
-
-def _user(username: str) -> User:
-    return db.session.execute(select(User).where(User.username == username)).scalar_one()
-
-
-def _files() -> list[str]:
-    from flask import current_app
-
-    root = Path(current_app.config["MINSHENG_VAR_DIR"]) / "attachments"
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
-
-
-def _state() -> dict:
-    """Every row count of core's and the module's tables, the counters and the files on disk."""
-    db.session.remove()
-    present = set(inspect(db.engine).get_table_names())
-    tables = {
-        name: table
-        for name, table in db.metadata.tables.items()
-        if name in present and name.startswith(("core_", "letters_"))
-    }
-    state: dict = {
-        name: db.session.execute(select(func.count()).select_from(table)).scalar_one()
-        for name, table in tables.items()
-    }
-    sequence = tables["core_sequence"]
-    rows = db.session.execute(select(sequence).order_by(*sequence.primary_key.columns)).all()
-    state["core_sequence rows"] = [tuple(r) for r in rows]
-    state["files"] = _files()
-    db.session.remove()
-    return state
 
 
 def _letter_input():
@@ -95,26 +62,26 @@ def _failing_after(module, seen: dict):
         seen["matter"] = db.session.execute(
             select(Matter.number).where(Matter.id == matter.id)
         ).scalar_one()
-        seen["files"] = _files()
+        seen["files"] = stored_files()
         raise RuntimeError("the letter could not be filed")
 
     return broken
 
 
 def test_letter_with_scans_failing_at_the_letter_row_leaves_nothing(letters, monkeypatch):
-    before = _state()
+    before = database_state("letters")
     seen: dict = {}
     desk = _svc("desk")
     monkeypatch.setattr(desk, "file_letter", _failing_after(desk, seen))
-    with acting_as(_user("clerk")), pytest.raises(RuntimeError, match="filed"):
+    with acting_as(user("clerk")), pytest.raises(RuntimeError, match="filed"):
         _svc().intake(_letter_input(), SCANS)
     assert seen["matter"]  # the matter had been written, with its number
     assert len(seen["files"]) == len(before["files"]) + 2  # and both scans were on disk
-    assert _state() == before
+    assert database_state("letters") == before
 
 
 def test_online_petition_failing_at_its_own_row_leaves_nothing(letters, monkeypatch):
-    before = _state()
+    before = database_state("letters")
     seen: dict = {}
     online = _svc("online")
     monkeypatch.setattr(online, "file_letter", _failing_after(online, seen))
@@ -127,26 +94,18 @@ def test_online_petition_failing_at_its_own_row_leaves_nothing(letters, monkeypa
         _svc().submit_online(petition, [("照片.png", PNG)])
     assert seen["matter"]
     assert len(seen["files"]) == len(before["files"]) + 1
-    assert _state() == before
+    assert database_state("letters") == before
 
 
 def test_letter_with_scans_is_committed_once_with_everything(letters, monkeypatch):
-    before = _state()
-    session_class = type(db.session())
-    commits = []
-    original = session_class.commit
-
-    def counting(self):
-        commits.append(1)
-        return original(self)
-
-    monkeypatch.setattr(session_class, "commit", counting)
-    with acting_as(_user("clerk")):
+    before = database_state("letters")
+    commits = count_commits(monkeypatch)
+    with acting_as(user("clerk")):
         letter = _svc().intake(_letter_input(), SCANS)
     assert len(commits) == 1
     monkeypatch.undo()
     matter_id = letter.matter_id
-    after = _state()
+    after = database_state("letters")
     assert after["core_matter"] == before["core_matter"] + 1
     assert after["letters_letter"] == before["letters_letter"] + 1
     assert after["core_attachment"] == before["core_attachment"] + 2

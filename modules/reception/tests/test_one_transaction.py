@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import importlib
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from sqlalchemy import func, inspect, select
+from sqlalchemy import select
 
 from core.api import (
-    Agency,
     ContentCategory,
     Matter,
     Role,
@@ -26,7 +24,7 @@ from core.api import (
     today,
     utcnow,
 )
-from tests.plugin import csrf_token
+from tests.kit import agency, count_commits, csrf_token, database_state, stored_files, user
 
 VALID_ID = "11010519491231002X"
 
@@ -52,19 +50,11 @@ def hall(app, as_user):
                 display_name="接访员小李",
                 password_hash="!",
                 roles=[role],
-                agency_id=_agency("XFJ").id,
+                agency_id=agency("XFJ").id,
             )
         )
         db.session.commit()
         yield app
-
-
-def _agency(code: str) -> Agency:
-    return db.session.execute(select(Agency).where(Agency.code == code)).scalar_one()
-
-
-def _user(username: str) -> User:
-    return db.session.execute(select(User).where(User.username == username)).scalar_one()
 
 
 def _category(name: str) -> int:
@@ -79,37 +69,8 @@ def _category(name: str) -> int:
     )
 
 
-def _files() -> list[str]:
-    from flask import current_app
-
-    root = Path(current_app.config["MINSHENG_VAR_DIR"]) / "attachments"
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
-
-
-def _state() -> dict:
-    """Every row count of core's and the module's tables, the counters, module rows and files."""
-    db.session.remove()
-    present = set(inspect(db.engine).get_table_names())
-    tables = {
-        name: table
-        for name, table in db.metadata.tables.items()
-        if name in present and name.startswith(("core_", "reception_"))
-    }
-    state: dict = {
-        name: db.session.execute(select(func.count()).select_from(table)).scalar_one()
-        for name, table in tables.items()
-    }
-    for name in ("core_sequence", "reception_visit", "reception_appointment"):
-        table = tables[name]
-        rows = db.session.execute(select(table).order_by(*table.primary_key.columns)).all()
-        state[f"{name} rows"] = [tuple(r) for r in rows]
-    state["files"] = _files()
-    db.session.remove()
-    return state
-
-
 def _visit() -> int:
-    with acting_as(_user("clerk")):
+    with acting_as(user("clerk")):
         visit = _svc().arrive(
             _svc().Arrival(
                 name="王大明",
@@ -129,7 +90,7 @@ def _visit_row(visit_id: int):
 
 def test_answer_on_spot_failing_at_the_visit_record_leaves_nothing(hall, monkeypatch):
     visit_id = _visit()
-    before = _state()
+    before = database_state("reception", ("reception_visit", "reception_appointment"))
     seen = {}
 
     def broken(visit, state, asked, answered, matter=None):
@@ -140,22 +101,22 @@ def test_answer_on_spot_failing_at_the_visit_record_leaves_nothing(hall, monkeyp
         raise RuntimeError("the visit record could not be written")
 
     monkeypatch.setattr(_svc("visits"), "_finish", broken)
-    with acting_as(_user("officer")), pytest.raises(RuntimeError, match="visit record"):
+    with acting_as(user("officer")), pytest.raises(RuntimeError, match="visit record"):
         _svc().answer_on_spot(
             _visit_row(visit_id), "咨询养老保险缴费年限", "缴满 15 年可按月领取。"
         )
     assert seen["matter"].state == "answered"
-    after = _state()
+    after = database_state("reception", ("reception_visit", "reception_appointment"))
     assert after == before
     assert _visit_row(visit_id).state == "waiting" and _visit_row(visit_id).matter_id is None
 
 
 def _checked_in_appointment() -> int:
     svc = _svc()
-    with acting_as(_user("supervisor")):
+    with acting_as(user("supervisor")):
         session = svc.schedule(
-            agency_id=_agency("XFJ").id,
-            leader_id=_user("leader").id,
+            agency_id=agency("XFJ").id,
+            leader_id=user("leader").id,
             leader_name="张县长",
             post="副县长",
             portfolio=[_category("劳动和社会保障")],
@@ -167,7 +128,7 @@ def _checked_in_appointment() -> int:
             cutoff=utcnow() + timedelta(hours=1),
         )
         svc.publish(session)
-    with acting_as(_user("clerk")):
+    with acting_as(user("clerk")):
         appt = svc.book(
             session,
             svc.Booking(
@@ -187,7 +148,7 @@ def test_leader_day_assignment_failing_at_the_appointment_leaves_no_matter_and_n
 ):
     appt_id = _checked_in_appointment()
     models = importlib.import_module("modules.reception.models")
-    before = _state()
+    before = database_state("reception", ("reception_visit", "reception_appointment"))
     seen = {}
 
     def broken(appt, outcome, text, deadline, matter):
@@ -195,45 +156,37 @@ def test_leader_day_assignment_failing_at_the_appointment_leaves_no_matter_and_n
         seen["state"] = db.session.execute(
             select(Matter.state).where(Matter.id == matter.id)
         ).scalar_one()
-        seen["files"] = _files()
+        seen["files"] = stored_files()
         raise RuntimeError("the appointment could not be written")
 
     monkeypatch.setattr(_svc("sessions"), "_record_outcome", broken)
-    with acting_as(_user("officer")), pytest.raises(RuntimeError, match="appointment"):
+    with acting_as(user("officer")), pytest.raises(RuntimeError, match="appointment"):
         _svc().session_outcome(
             db.session.get(models.ReceptionAppointment, appt_id),
             "assigned",
             text="请县住建局七日内核实",
-            agency_id=_agency("CJJ").id,
+            agency_id=agency("CJJ").id,
             deadline=today() + timedelta(days=7),
         )
     assert seen["state"] == "assigned"
     assert len(seen["files"]) == len(before["files"]) + 1  # the assignment slip's PDF
-    assert _state() == before
+    assert database_state("reception", ("reception_visit", "reception_appointment")) == before
     appt = db.session.get(models.ReceptionAppointment, appt_id)
     assert (appt.state, appt.matter_id) == ("checked_in", None)
 
 
 def test_answer_on_spot_commits_matter_answer_and_visit_record_at_once(hall, monkeypatch):
     visit_id = _visit()
-    before = _state()
-    session_class = type(db.session())
-    commits = []
-    original = session_class.commit
-
-    def counting(self):
-        commits.append(1)
-        return original(self)
-
-    monkeypatch.setattr(session_class, "commit", counting)
-    with acting_as(_user("officer")):
+    before = database_state("reception", ("reception_visit", "reception_appointment"))
+    commits = count_commits(monkeypatch)
+    with acting_as(user("officer")):
         matter = _svc().answer_on_spot(
             _visit_row(visit_id), "咨询养老保险缴费年限", "缴满 15 年可按月领取。"
         )
     assert len(commits) == 1
     monkeypatch.undo()
     matter_id = matter.id
-    after = _state()
+    after = database_state("reception", ("reception_visit", "reception_appointment"))
     assert after["core_matter"] == before["core_matter"] + 1
     assert after["core_sequence rows"] != before["core_sequence rows"]  # a number was drawn
     visit = _visit_row(visit_id)
