@@ -16,6 +16,10 @@ Conflicts are told apart from refusals at the outermost level only:
   transaction. Objects the caller loaded before are expired by the rollback and read again,
   so a version check inside the action then sees the other writer's change and refuses with
   ``StaleEdit`` if the user's page is out of date.
+
+An action does not use savepoints (``begin_nested``): SQLAlchemy reports the rollback of a
+savepoint like that of the transaction, and the hooks here and in ``core.cases.attachments``
+would drop the action's files and attached objects although its rows are still there.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.accounts.services import StaleEdit
+from core.errors import ActionRefused
 from core.extensions import db
 
 P = ParamSpec("P")
@@ -97,8 +102,9 @@ def transactional(func: Callable[P, R]) -> Callable[P, R]:
     """Run ``func`` in the current unit of work, or as a new one that commits when it returns.
 
     Nested calls join the outermost action. The outermost commits; on any exception it rolls
-    back everything the action wrote and re-raises (``StaleEdit`` for a lost optimistic lock),
-    or, for a conflict that another attempt resolves, runs ``func`` again.
+    back everything the action wrote and re-raises (``StaleEdit`` for a lost optimistic lock;
+    an ``ActionRefused`` with ``keep`` commits first), or, for a conflict that another attempt
+    resolves, runs ``func`` again.
     """
 
     @functools.wraps(func)
@@ -127,6 +133,15 @@ def transactional(func: Callable[P, R]) -> Callable[P, R]:
                     exc.before_retry()
                 if attempt == last:
                     raise
+            except ActionRefused as exc:
+                if exc.keep:
+                    # What came before the refusal stands (see ActionRefused).
+                    session.commit()
+                    for callback in info.pop(_AFTER_COMMIT, ()):
+                        callback()
+                else:
+                    session.rollback()
+                raise
             except StaleDataError:
                 session.rollback()
                 raise StaleEdit() from None

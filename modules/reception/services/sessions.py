@@ -236,6 +236,7 @@ def check_in(appt: ReceptionAppointment) -> None:
     record_audit("reception.appointment.check_in", appt, summary="领导接访签到")
 
 
+@transactional
 def session_outcome(
     appt: ReceptionAppointment,
     outcome: str,
@@ -254,30 +255,8 @@ def session_outcome(
 
     If core refuses the step (e.g. a stale page, an agency it may not assign to), the matter
     stays registered on the appointment, which stays checked in, so that a corrected outcome
-    reuses it: that much is committed, then the refusal is raised.
-    """
-    matter, refused = _session_outcome(
-        appt, outcome, text=text, agency_id=agency_id, deadline=deadline, standard=standard
-    )
-    if refused is not None:
-        raise ReceptionError(str(refused), refused.errors)
-    return matter
-
-
-@transactional
-def _session_outcome(
-    appt: ReceptionAppointment,
-    outcome: str,
-    *,
-    text: str,
-    agency_id: int | None,
-    deadline: date | None,
-    standard: str,
-) -> tuple[Matter, MatterError | None]:
-    """Registration, step and appointment in one transaction; returns core's refusal, if any.
-
-    ``perform`` refuses before it writes anything, so after a refusal what stays is the
-    registration (with its 领导接访 note) and the appointment pointing at it.
+    reuses it: that much is committed, then the refusal is raised (``keep``; ``perform``
+    refuses before it writes anything).
     """
     if appt.state != "checked_in":
         raise ReceptionError("请先签到。")
@@ -341,9 +320,9 @@ def _session_outcome(
                 f"目标办结日期 {deadline.isoformat()}：{text.strip()}",
             )
     except MatterError as exc:
-        return matter, exc
+        raise ReceptionError(str(exc), exc.errors, keep=True) from None
     _record_outcome(appt, outcome, text, deadline, matter)
-    return matter, None
+    return matter
 
 
 def _record_outcome(

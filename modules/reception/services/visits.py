@@ -106,26 +106,13 @@ def _register(visit: ReceptionVisit, asked: str, **kw: Any) -> Matter:
         raise ReceptionError(str(exc), exc.errors) from None
 
 
-def answer_on_spot(visit: ReceptionVisit, asked: str, answered: str) -> Matter:
-    """当场答复: the matter is registered and closed with the written answer (core step).
-
-    If core refuses the answer (e.g. the desk may not triage), the matter stays registered for
-    triage and the visit record says so: both are committed, then the refusal is raised.
-    """
-    matter, refused = _answer_on_spot(visit, asked, answered)
-    if refused is not None:
-        raise ReceptionError(f"事项已登记为 {matter.number}，但不能当场答复：{refused}")
-    return matter
-
-
 @transactional
-def _answer_on_spot(
-    visit: ReceptionVisit, asked: str, answered: str
-) -> tuple[Matter, MatterError | None]:
-    """The registration, the answer and the visit record in one transaction.
+def answer_on_spot(visit: ReceptionVisit, asked: str, answered: str) -> Matter:
+    """当场答复: register the matter, close it with the written answer, record the visit.
 
-    Returns the matter and core's refusal of the answer, if any (``perform`` refuses before it
-    writes anything, so what stays is the registration and the visit record).
+    If core refuses the answer (e.g. the desk may not triage) — ``perform`` refuses before it
+    writes anything — the matter stays registered for triage and the visit record says so:
+    both are committed, then the refusal is raised (``keep``).
     """
     _ensure_at_unit(visit)
     if not answered.strip():
@@ -135,9 +122,11 @@ def _answer_on_spot(
         perform(matter, "answer_on_spot", {"answer": answered.strip()}, version=matter.version)
     except MatterError as exc:
         _finish(visit, "registered", asked, "", matter)
-        return matter, exc
+        raise ReceptionError(
+            f"事项已登记为 {matter.number}，但不能当场答复：{exc}", keep=True
+        ) from None
     _finish(visit, "answered", asked, answered, matter)
-    return matter, None
+    return matter
 
 
 @transactional
