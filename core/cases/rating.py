@@ -24,6 +24,7 @@ from core.accounts.actor import current_actor, has_permission
 from core.cases.clocks import today
 from core.cases.models import Matter, Rating
 from core.cases.timeline import add_entry
+from core.errors import ActionRefused
 from core.extensions import db
 from core.unit_of_work import transactional
 
@@ -50,12 +51,8 @@ STATUS_LABELS = {
 EXCLUDED_STATES = frozenset({"referred_legal"})
 
 
-class RatingError(ValueError):
+class RatingError(ActionRefused):
     """A refused rating; ``errors`` maps form fields to Chinese messages."""
-
-    def __init__(self, message: str, errors: dict[str, str] | None = None):
-        super().__init__(message)
-        self.errors = errors or {}
 
 
 @dataclass(frozen=True)
