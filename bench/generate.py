@@ -29,11 +29,11 @@ from typing import Any
 from sqlalchemy import select, text
 
 from core.accounts.models import Agency
-from core.cases.idcard import check_digit
 from core.cases.models import ContentCategory
 from core.cases.models.matter import CHANNEL_CODES
-from core.cases.pinyin import pinyin_key
-from core.cases.search import index_row
+from core.cases.people.idcard import check_digit
+from core.cases.people.pinyin import pinyin_key
+from core.cases.search.query import index_row
 from core.extensions import db
 
 # Surnames with their approximate share (per cent) of the population.
@@ -502,7 +502,7 @@ class Generator:
 
     def _query_code(self, matter_id: int) -> str:
         # A bijection of the id onto 10 characters (odd multiplier mod 32**10): unique.
-        from core.cases.numbering import QUERY_ALPHABET
+        from core.cases.records.numbering import QUERY_ALPHABET
 
         value = (matter_id * 0x9E3779B1) % (32**10)
         chars = []
@@ -816,7 +816,7 @@ GIN_INDEXES = ("content", "identity")
 
 def bulk_fill(n: int, seed: int = 20261126, feed_path=None, progress=print) -> dict[str, Any]:
     """Generate ``n`` matters and load them; return counts. Runs inside an app context."""
-    from core.cases.clocks import today
+    from core.cases.clocks.clocks import today
 
     world = load_world(today())
     dialect = db.engine.dialect.name

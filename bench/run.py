@@ -231,7 +231,7 @@ class Bench:
         from sqlalchemy import select
 
         from core.cases.models import ContentCategory, Person
-        from core.cases.search import Filters, search
+        from core.cases.search.query import Filters, search
         from core.extensions import db
 
         with self.app.app_context():
@@ -244,7 +244,7 @@ class Bench:
                 select(ContentCategory.id).where(ContentCategory.level == 3)
             ).scalars()
             cats = list(cats)
-            today = __import__("core.cases.clocks", fromlist=["today"]).today()
+            today = __import__("core.cases.clocks.clocks", fromlist=["today"]).today()
         rng = self.rng
         cases: list[Filters] = []
         for i in range(round_no * count, (round_no + 1) * count):
@@ -282,7 +282,7 @@ class Bench:
 
         from bench.generate import Faker
         from core.cases.models import Matter, MatterParty, Person
-        from core.cases.repeats import find_candidates
+        from core.cases.search.repeats import find_candidates
         from core.extensions import db
 
         fake = Faker(self.args.seed + 2)
@@ -319,9 +319,9 @@ class Bench:
         from sqlalchemy import select
 
         from bench.generate import DEMANDS, Faker
-        from core.cases.clocks import today
+        from core.cases.clocks.clocks import today
+        from core.cases.lifecycle.registration import PartyInput, Registration, register_matter
         from core.cases.models import ContentCategory, Person
-        from core.cases.services import PartyInput, Registration, register_matter
         from core.extensions import db
 
         fake = Faker(self.args.seed + 3 + round_no)
@@ -386,9 +386,9 @@ class Bench:
         from sqlalchemy import select
 
         from core.accounts.actor import acting_as
-        from core.cases.export import csv_chunks
         from core.cases.models import Matter
-        from core.cases.search import Filters, search_statement
+        from core.cases.search.query import Filters, search_statement
+        from core.cases.web.export import csv_chunks
         from core.extensions import db
 
         def statement(rows: int):

@@ -58,13 +58,17 @@ from core.accounts.models import Agency, Role, User
 from core.accounts.record_rules import AgencyScoped, visible_agency_ids
 from core.accounts.services import StaleEdit, check_version
 from core.audit import record as record_audit
-from core.cases.attachments import AttachmentRefused
-from core.cases.attachments import store_bytes as store_attachment
-from core.cases.clocks import ClockKind, today
-from core.cases.forms import apply_errors, opts
-from core.cases.history import find_visible_matter, matters_of_person
-from core.cases.idcard import id_number_problem
-from core.cases.lifecycle import (
+from core.cases.clocks.clocks import ClockKind, today
+from core.cases.files.attachments import AttachmentRefused
+from core.cases.files.attachments import store_bytes as store_attachment
+from core.cases.lifecycle.registration import (
+    MatterError,
+    PartyInput,
+    Registration,
+    perform,
+    register_matter,
+)
+from core.cases.lifecycle.table import (
     FINAL_STATES,
     STATES,
     ClockPause,
@@ -74,17 +78,19 @@ from core.cases.lifecycle import (
     Transition,
     TransitionContext,
 )
+from core.cases.lifecycle.transitions import acts_for
 from core.cases.models import ContentCategory, Delivery, Matter, MatterParty, Opinion, Person
 from core.cases.models.matter import CHANNELS
-from core.cases.rating import RatingError, rate_by_petitioner
-from core.cases.rating import statuses as rating_statuses
-from core.cases.repeats import find_candidates
-from core.cases.sealing import identity_sealed_for
-from core.cases.search import Filters as SearchFilters
-from core.cases.search import search as search_matters
-from core.cases.services import MatterError, PartyInput, Registration, perform, register_matter
-from core.cases.timeline import add_entry as add_timeline_entry
-from core.cases.transitions import acts_for
+from core.cases.people.history import find_visible_matter, matters_of_person
+from core.cases.people.idcard import id_number_problem
+from core.cases.people.sealing import identity_sealed_for
+from core.cases.records.rating import RatingError, rate_by_petitioner
+from core.cases.records.rating import statuses as rating_statuses
+from core.cases.records.timeline import add_entry as add_timeline_entry
+from core.cases.search.query import Filters as SearchFilters
+from core.cases.search.query import search as search_matters
+from core.cases.search.repeats import find_candidates
+from core.cases.web.forms import apply_errors, opts
 from core.db import Base, TimestampMixin, VersionedMixin, utcnow
 from core.errors import ActionRefused
 from core.extensions import db

@@ -203,10 +203,10 @@ def load_demo_matters() -> None:
     from datetime import timedelta
 
     from core.accounts.actor import acting_as
-    from core.cases.clocks import today
-    from core.cases.idcard import check_digit
+    from core.cases.clocks.clocks import today
+    from core.cases.lifecycle.registration import PartyInput, Registration, perform, register_matter
     from core.cases.models import ContentCategory, Matter
-    from core.cases.services import PartyInput, Registration, perform, register_matter
+    from core.cases.people.idcard import check_digit
 
     if db.session.execute(select(Matter.id).limit(1)).first():
         return

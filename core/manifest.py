@@ -80,7 +80,7 @@ manifest = Manifest(
     jobs=(
         Job(
             "core.case_clocks",
-            "core.cases.jobs:daily",
+            "core.cases.clocks.jobs:daily",
             "cron",
             {"hour": 1, "minute": 0},
             "期限提醒（到期前三日、超期）与复查/复核申请期届满终结",

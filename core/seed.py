@@ -25,7 +25,7 @@ ROLES: tuple[tuple[str, str, str], ...] = (
 
 def seed() -> None:
     """Core's first-install data: roles and the content classification."""
-    from core.cases.categories import seed_categories
+    from core.cases.records.categories import seed_categories
 
     seed_roles()
     seed_categories()

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from core.accounts.models import Role, User
-from core.cases.attachments import read
+from core.cases.files.attachments import read
 from core.cases.models import Clock, Document, Matter, TimelineEntry
 from core.extensions import db
 from tests.cases_support import agency, step

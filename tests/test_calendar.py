@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import chinese_calendar
 import pytest
 
-from core.cases.calendar import (
+from core.cases.clocks.calendar import (
     DayKind,
     DueDate,
     WorkCalendar,

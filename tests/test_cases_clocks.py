@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from core.audit import AuditEvent
-from core.cases import calendar_admin, clocks, jobs
+from core.cases.clocks import calendar_admin, clocks, jobs
 from core.cases.models import Clock, Matter, Reminder, TimelineEntry
 from core.extensions import db
 from tests.cases_support import agency, register, step, user

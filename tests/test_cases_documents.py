@@ -9,8 +9,8 @@ from datetime import date
 
 from sqlalchemy import select
 
+from core.cases.lifecycle.registration import PartyInput
 from core.cases.models import Attachment, Document, Matter
-from core.cases.services import PartyInput
 from core.extensions import db
 from core.pdf import LockedFetcher
 from tests.cases_support import VALID_ID, agency, register, step
@@ -185,7 +185,7 @@ def test_every_official_document_reads_back_from_its_pdf(app, monkeypatch):
 
 
 def _raw(doc: Document) -> bytes:
-    from core.cases.attachments import read
+    from core.cases.files.attachments import read
 
     return read(doc.attachment)
 
@@ -219,7 +219,7 @@ def test_a_step_that_fails_after_rendering_leaves_no_file_behind(app, monkeypatc
     import pytest
 
     from core import audit
-    from core.cases.attachments import storage_root
+    from core.cases.files.attachments import storage_root
 
     with app.app_context():
         m = register(received_on=date(2026, 6, 1))

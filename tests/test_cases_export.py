@@ -6,7 +6,7 @@ from datetime import date
 
 from openpyxl import load_workbook
 
-from core.cases.services import PartyInput
+from core.cases.lifecycle.registration import PartyInput
 from core.extensions import db
 from tests.cases_support import agency, register, step
 

@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from core.accounts.services import StaleEdit
-from core.cases import clocks
+from core.cases.clocks import clocks
+from core.cases.lifecycle.registration import MatterError, PartyInput, perform
 from core.cases.models import (
     AssignmentSlip,
     Clock,
@@ -25,7 +26,6 @@ from core.cases.models import (
     Person,
     TimelineEntry,
 )
-from core.cases.services import MatterError, PartyInput, perform
 from core.extensions import db
 from core.registry.installer import install
 from tests.cases_support import VALID_ID, agency, as_, register, step, user
@@ -733,8 +733,8 @@ def test_clock_rows_are_not_touched_by_refused_steps(app):
 
 
 def test_a_differently_typed_name_does_not_rename_the_person(app):
+    from core.cases.lifecycle.registration import PartyInput
     from core.cases.models import Person, TimelineEntry
-    from core.cases.services import PartyInput
     from tests.cases_support import VALID_ID, register
 
     with app.app_context():
@@ -768,9 +768,9 @@ def test_registration_writes_everything_a_matter_needs(app):
     # key, the version bump of a person whose contact details change, the index row and the
     # audit event must all be there as if the unit of work had written them.
     from core.audit import AuditEvent
+    from core.cases.lifecycle.registration import PartyInput
     from core.cases.models import Person
     from core.cases.models.search_index import MatterIndex
-    from core.cases.services import PartyInput
     from tests.cases_support import VALID_ID, register
 
     with app.app_context():
@@ -944,7 +944,7 @@ def test_parties_with_one_id_number_are_one_person(app, backend):
 def test_a_taken_query_code_is_drawn_again(app, monkeypatch):
     # The query code is not looked up before the insert: its unique index refuses a duplicate,
     # and the registration runs again (its number given back and drawn again: no gap).
-    from core.cases import services
+    from core.cases.lifecycle import registration as services
 
     with app.app_context():
         first = register(received_on=D(2026, 3, 2))

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from core.accounts.actor import acting_as
-from core.cases import clocks
+from core.cases.clocks import clocks
+from core.cases.lifecycle.registration import PartyInput, Registration, register_matter
 from core.cases.models import Matter, Sequence
-from core.cases.numbering import QUERY_ALPHABET
-from core.cases.services import PartyInput, Registration, register_matter
+from core.cases.records.numbering import QUERY_ALPHABET
 from core.extensions import db
 from tests.cases_support import agency, register, step, user
 

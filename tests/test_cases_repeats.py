@@ -3,9 +3,9 @@
 from datetime import date
 
 from core.accounts.models import Agency
-from core.cases.pinyin import pinyin_key
-from core.cases.repeats import find_candidates, similarity
-from core.cases.services import PartyInput
+from core.cases.lifecycle.registration import PartyInput
+from core.cases.people.pinyin import pinyin_key
+from core.cases.search.repeats import find_candidates, similarity
 from core.extensions import db
 from tests.cases_support import VALID_ID, agency, as_, register, step
 

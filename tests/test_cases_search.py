@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
-from core.cases import search as search_module
+from core.cases.lifecycle.registration import PartyInput
 from core.cases.models import Matter
-from core.cases.search import Filters, search, tokens
-from core.cases.services import PartyInput
+from core.cases.search import query as search_module
+from core.cases.search.query import Filters, search, tokens
 from core.extensions import db
 from tests.cases_support import agency, as_, register, step
 

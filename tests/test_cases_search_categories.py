@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from core.cases import search as search_module
 from core.cases.models import ContentCategory, Matter
-from core.cases.search import Filters, search
+from core.cases.search import query as search_module
+from core.cases.search.query import Filters, search
 from core.extensions import db
 from tests.cases_support import agency, as_, category, register, step
 

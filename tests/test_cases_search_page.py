@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from core.cases.services import PartyInput
+from core.cases.lifecycle.registration import PartyInput
 from core.extensions import db
 from tests.cases_support import agency, register, step
 
@@ -119,7 +119,7 @@ def test_keyset_paging_through_the_api_returns_each_matter_once(app, as_user):
 
 
 def test_the_page_links_to_the_next_page_and_back_with_the_same_filters(app, as_user, monkeypatch):
-    monkeypatch.setattr("core.cases.search_views.PAGE_SIZE", 2)
+    monkeypatch.setattr("core.cases.web.search_views.PAGE_SIZE", 2)
     with app.app_context():
         numbers = [
             register(summary=f"物业维修资金纠纷第{i}件", received_on=date(2026, 5, 1)).number

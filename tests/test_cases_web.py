@@ -10,8 +10,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from core.cases.lifecycle.registration import PartyInput
 from core.cases.models import AssignmentSlip, Attachment, Matter, Rating
-from core.cases.services import PartyInput
 from core.extensions import db
 from tests.cases_support import VALID_ID, agency, register, step, user
 from tests.cases_web_support import (
@@ -144,7 +144,7 @@ def test_history_lists_earlier_matters_of_the_id_number_within_the_record_rules(
         register(parties=[PartyInput(name="李四", id_number=OTHER_ID)])
         # The same person petitioned in the neighbouring county: not the clerk's to see.
         from core.accounts.actor import acting_as
-        from core.cases.services import Registration, register_matter
+        from core.cases.lifecycle.registration import Registration, register_matter
 
         with acting_as(user("clerk")):
             register_matter(
@@ -602,7 +602,7 @@ def test_queue_counts_come_from_their_own_endpoint_within_the_record_rules(app, 
 
 
 def test_queue_counts_stop_past_the_cap(app, as_user, monkeypatch):
-    from core.cases import queue
+    from core.cases.web import queue
 
     with app.app_context():
         for _ in range(3):
@@ -615,7 +615,7 @@ def test_queue_counts_stop_past_the_cap(app, as_user, monkeypatch):
 
 
 def test_queue_page_renders_without_counting(app, as_user, monkeypatch):
-    from core.cases import queue
+    from core.cases.web import queue
 
     with app.app_context():
         number = register().number

@@ -75,7 +75,7 @@ def test_a_registration_on_a_closed_connection_fails_once_then_the_pool_recovers
     # connection the server dropped still leaves the pool (the session's rollback finds it
     # closed), as after conn.execute.
     from core.accounts.actor import acting_as
-    from core.cases.services import PartyInput, Registration, register_matter
+    from core.cases.lifecycle.registration import PartyInput, Registration, register_matter
     from tests.cases_support import register, user
 
     monkeypatch.setattr(core.db, "PING_WHEN_IDLE_FOR", 3600)

@@ -147,8 +147,10 @@ def test_labels_translated_at_render_time_are_in_the_catalog():
     They are data, not literals in templates, so core/web/i18n_labels.py repeats them for the
     extractor; this catches a label added in code but not there.
     """
-    from core.cases import lifecycle, queue, rating
-    from core.cases.reading import party_role
+    from core.cases.lifecycle import table as lifecycle
+    from core.cases.records import rating
+    from core.cases.web import queue
+    from core.cases.web.reading import party_role
     from core.manifest import manifest as core_manifest
     from core.registry.discovery import discover
     from core.web import errors

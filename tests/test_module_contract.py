@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from core.accounts.models import Permission, Role, User
 from core.accounts.passwords import hash_password
-from core.cases.services import MatterError
+from core.cases.lifecycle.registration import MatterError
 from core.extensions import db
 from core.registry.installer import install, purge, uninstall
 from tests.cases_support import agency, register, step

@@ -157,7 +157,7 @@ def load(
             raise ManifestError(f"module {name!r}: blueprint must be a Blueprint named {name!r}")
     if manifest.lifecycle is not None:
         # Its steps, guards and clock pauses join core's, acting only while it is installed.
-        from core.cases.module_steps import declare
+        from core.cases.lifecycle.module_steps import declare
 
         declare(name, manifest.lifecycle)
     return blueprint, tables

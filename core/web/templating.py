@@ -25,7 +25,7 @@ def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 def may_view_cases() -> bool:
     """Whether the acting user works on the case file (links to case pages are shown)."""
-    from core.cases.access import can_view_cases
+    from core.cases.web.access import can_view_cases
 
     return can_view_cases(actor_permissions())
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.cases.clocks import today
-from core.cases.idcard import check_digit
+from core.cases.clocks.clocks import today
 from core.cases.models import Matter
+from core.cases.people.idcard import check_digit
 from core.extensions import db
 from tests.cases_support import VALID_ID, category, register, step
 from tests.cases_web_support import OTHER_ID

@@ -49,6 +49,6 @@ class Person(VersionedMixin, TimestampMixin, Base):
 @event.listens_for(Person, "before_insert")
 @event.listens_for(Person, "before_update")
 def _keep_pinyin(mapper, connection, person: Person) -> None:
-    from core.cases.pinyin import pinyin_key
+    from core.cases.people.pinyin import pinyin_key
 
     person.name_pinyin = pinyin_key(person.name) or None

@@ -17,7 +17,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import Select, func, select
 
 from core import signals
-from core.cases.calendar import DayKind, WorkCalendar, compute_due, days_elapsed
+from core.cases.clocks.calendar import DayKind, WorkCalendar, compute_due, days_elapsed
 from core.cases.models import CalendarDay, CalendarYear, Clock, Matter
 from core.extensions import db
 
@@ -279,7 +279,7 @@ def recompute_open(reason: str) -> list[tuple[Clock, date, date]]:
         compute(clock, calendar)
         if clock.due != before:
             moved.append((clock, before, clock.due))
-    from core.cases.timeline import add_entry
+    from core.cases.records.timeline import add_entry
 
     for clock, before, after in moved:
         add_entry(

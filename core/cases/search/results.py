@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from core.cases.models import Matter, MatterParty
-from core.cases.search import Filters, search
+from core.cases.search.query import Filters, search
 from core.extensions import db
 
 #: Rows on a page of the search page; the API lets the caller choose up to ``MAX_LIMIT``.

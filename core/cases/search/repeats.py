@@ -19,12 +19,12 @@ from sqlalchemy import select
 
 from core.accounts.actor import current_actor
 from core.accounts.models import Agency
-from core.cases.idcard import normalise
-from core.cases.lifecycle import FINAL_STATES, STATES
+from core.cases.lifecycle.table import FINAL_STATES, STATES
 from core.cases.models import Matter, MatterParty, Person
-from core.cases.pinyin import pinyin_key
-from core.cases.sealing import identity_sealed_for
-from core.cases.search import tokens
+from core.cases.people.idcard import normalise
+from core.cases.people.pinyin import pinyin_key
+from core.cases.people.sealing import identity_sealed_for
+from core.cases.search.query import tokens
 from core.extensions import db
 
 MAX_CANDIDATES = 10

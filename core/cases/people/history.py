@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core.cases.models import Matter, MatterParty, Person
-from core.cases.sealing import identity_sealed_for
+from core.cases.people.sealing import identity_sealed_for
 from core.extensions import db
 
 

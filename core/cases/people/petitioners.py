@@ -19,16 +19,16 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from core.cases.idcard import normalise
 from core.cases.models import Person
 from core.cases.models import Sequence as Counter
-from core.cases.numbering import next_value
-from core.cases.pinyin import pinyin_key
+from core.cases.people.idcard import normalise
+from core.cases.people.pinyin import pinyin_key
+from core.cases.records.numbering import next_value
 from core.db import utcnow
 from core.direct_writes import Update, compiled_sql, insert_row, on_driver
 
 if TYPE_CHECKING:  # services imports this module
-    from core.cases.services import PartyInput
+    from core.cases.lifecycle.registration import PartyInput
 
 _PERSONS = Person.__table__
 _KNOWN_COLUMNS = ("id", "name", "mobile", "address", "region_code", "id_number")

@@ -14,8 +14,8 @@ from datetime import date
 from sqlalchemy import delete
 
 from core import audit
-from core.cases import clocks
-from core.cases.calendar import DayKind
+from core.cases.clocks import clocks
+from core.cases.clocks.calendar import DayKind
 from core.cases.models import CalendarDay, CalendarYear
 from core.db import utcnow
 from core.extensions import db

@@ -23,10 +23,10 @@ from sqlalchemy import Select, and_, false, func, or_, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from core.accounts.models import Agency
-from core.cases.access import own_agency_ids
-from core.cases.clocks import CLOCK_KINDS, due_soon_cutoff, today
+from core.cases.clocks.clocks import CLOCK_KINDS, due_soon_cutoff, today
+from core.cases.lifecycle.transitions import OPEN_STATES
 from core.cases.models import Clock, Matter, MatterParty, Person
-from core.cases.transitions import OPEN_STATES
+from core.cases.web.access import own_agency_ids
 from core.extensions import db
 from core.web.http import Page, page_without_count
 

@@ -20,13 +20,23 @@ from core import audit
 from core.accounts.actor import actor_permissions, has_permission
 from core.accounts.masking import may_view_personal
 from core.accounts.services import StaleEdit, check_version
-from core.cases import queue as work_queue
-from core.cases import rating as ratings
-from core.cases import reading
-from core.cases.access import can_upload, can_view_cases
-from core.cases.attachments import MAX_BYTES, AttachmentRefused, read, store_bytes
-from core.cases.clocks import today
-from core.cases.forms import (
+from core.cases.clocks.clocks import today
+from core.cases.files.attachments import MAX_BYTES, AttachmentRefused, read, store_bytes
+from core.cases.lifecycle.registration import MatterError, perform, register_matter
+from core.cases.lifecycle.table import FINAL_STATES, available
+from core.cases.lifecycle.table import find as find_transition
+from core.cases.models import Attachment, Matter
+from core.cases.models.matter import FLAGS, HANDLING_TYPES, PURPOSES
+from core.cases.people.history import matters_of_person
+from core.cases.people.idcard import id_number_problem, normalise
+from core.cases.people.sealing import attachment_visible, identity_sealed_for
+from core.cases.records import rating as ratings
+from core.cases.records.timeline import add_entry
+from core.cases.search.repeats import find_candidates
+from core.cases.web import queue as work_queue
+from core.cases.web import reading
+from core.cases.web.access import can_upload, can_view_cases
+from core.cases.web.forms import (
     UploadForm,
     apply_errors,
     rating_form,
@@ -34,16 +44,6 @@ from core.cases.forms import (
     remap_party_errors,
     transition_form,
 )
-from core.cases.history import matters_of_person
-from core.cases.idcard import id_number_problem, normalise
-from core.cases.lifecycle import FINAL_STATES, available
-from core.cases.lifecycle import find as find_transition
-from core.cases.models import Attachment, Matter
-from core.cases.models.matter import FLAGS, HANDLING_TYPES, PURPOSES
-from core.cases.repeats import find_candidates
-from core.cases.sealing import attachment_visible, identity_sealed_for
-from core.cases.services import MatterError, perform, register_matter
-from core.cases.timeline import add_entry
 from core.extensions import db
 from core.web.blueprint import bp
 from core.web.http import fail, get_visible_or_404, require

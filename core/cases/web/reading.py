@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy import select
 
 from core.accounts.masking import present
-from core.cases.lifecycle import STATES
+from core.cases.lifecycle.table import STATES
 from core.cases.models import Attachment, Clock, Document, Matter, TimelineEntry
-from core.cases.sealing import SEALED, attachment_visible, identity_sealed_for, party_values
+from core.cases.people.sealing import SEALED, attachment_visible, identity_sealed_for, party_values
 from core.extensions import db
 
 CLOCK_STATES = {

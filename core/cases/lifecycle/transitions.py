@@ -7,10 +7,10 @@ from datetime import date
 from sqlalchemy import select
 
 from core.accounts.models import Agency, User
-from core.cases import clocks
-from core.cases.lifecycle import Transition, TransitionContext, register_transition
+from core.cases.clocks import clocks
+from core.cases.lifecycle.table import Transition, TransitionContext, register_transition
 from core.cases.models import AssignmentSlip, Delivery, Matter, MatterAccess, Opinion
-from core.cases.numbering import document_number
+from core.cases.records.numbering import document_number
 from core.db import utcnow
 from core.extensions import db
 

@@ -21,9 +21,9 @@ from sqlalchemy.exc import IntegrityError
 
 from core import audit
 from core.accounts.actor import current_actor, has_permission
-from core.cases.clocks import today
+from core.cases.clocks.clocks import today
 from core.cases.models import Matter, Rating
-from core.cases.timeline import add_entry
+from core.cases.records.timeline import add_entry
 from core.errors import ActionRefused
 from core.extensions import db
 from core.unit_of_work import transactional

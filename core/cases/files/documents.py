@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from core import signals
-from core.cases.attachments import store_bytes
-from core.cases.lifecycle import DOCUMENTS
+from core.cases.files.attachments import store_bytes
+from core.cases.lifecycle.table import DOCUMENTS
+from core.cases.lifecycle.transitions import OUTCOMES
 from core.cases.models import Document, Matter
-from core.cases.numbering import document_number
-from core.cases.timeline import add_entry
-from core.cases.transitions import OUTCOMES
+from core.cases.records.numbering import document_number
+from core.cases.records.timeline import add_entry
 from core.extensions import db
 from core.pdf import render_pdf
 

@@ -8,8 +8,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from core.cases import calendar_admin, clocks
-from core.cases.calendar import DayKind
+from core.cases.clocks import calendar_admin, clocks
+from core.cases.clocks.calendar import DayKind
 from core.cases.models import CalendarDay, CalendarYear, Reminder
 from core.db import utcnow
 from core.extensions import db

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from core.cases import clocks
-from core.cases.lifecycle import (
+from core.cases.clocks import clocks
+from core.cases.lifecycle.table import (
     DOCUMENTS,
     STATES,
     TIMELINE_KINDS,

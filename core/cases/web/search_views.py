@@ -16,13 +16,13 @@ from sqlalchemy import select
 from core.accounts.actor import actor_permissions
 from core.accounts.models import Agency
 from core.accounts.record_rules import visible_agency_ids
-from core.cases import reading
-from core.cases.access import can_view_cases
-from core.cases.lifecycle import STATES
+from core.cases.lifecycle.table import STATES
 from core.cases.models import ContentCategory
 from core.cases.models.matter import CHANNELS, FLAGS
-from core.cases.search import parse_filters
-from core.cases.search_results import PAGE_SIZE, Results, parse_paging, results
+from core.cases.search.query import parse_filters
+from core.cases.search.results import PAGE_SIZE, Results, parse_paging, results
+from core.cases.web import reading
+from core.cases.web.access import can_view_cases
 from core.extensions import db
 from core.web.blueprint import bp
 from core.web.http import fail

@@ -7,10 +7,10 @@ from flask_login import current_user, login_required
 
 from core import audit
 from core.accounts.actor import actor_permissions
-from core.cases import export
-from core.cases.access import can_view_cases
-from core.cases.search import Filters, parse_filters, search_statement
-from core.cases.search_results import explain
+from core.cases.search.query import Filters, parse_filters, search_statement
+from core.cases.search.results import explain
+from core.cases.web import export
+from core.cases.web.access import can_view_cases
 from core.extensions import db
 from core.web.blueprint import bp
 from core.web.http import fail

@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from core import audit
 from core.accounts.models import Permission, Role, User
-from core.cases import clocks
-from core.cases.lifecycle import STATES
+from core.cases.clocks import clocks
+from core.cases.lifecycle.table import STATES
 from core.cases.models import Clock, Matter, Reminder
-from core.cases.timeline import add_entry
+from core.cases.records.timeline import add_entry
 from core.extensions import db
 
 log = logging.getLogger(__name__)

@@ -20,12 +20,21 @@ from sqlalchemy import select
 
 from core.accounts.actor import actor_permissions, has_permission
 from core.accounts.services import StaleEdit, check_version
-from core.cases import queue as work_queue
-from core.cases import rating as ratings
-from core.cases import reading, search_results
-from core.cases.access import can_view_cases
-from core.cases.clocks import today
-from core.cases.forms import (
+from core.cases.clocks.clocks import today
+from core.cases.lifecycle.registration import MatterError, perform, register_matter
+from core.cases.lifecycle.table import STATES, available
+from core.cases.lifecycle.table import find as find_transition
+from core.cases.models import Matter
+from core.cases.models.matter import CHANNELS
+from core.cases.people.sealing import identity_sealed_for
+from core.cases.records import rating as ratings
+from core.cases.search import results as search_results
+from core.cases.search.query import parse_filters
+from core.cases.search.results import explain, parse_paging
+from core.cases.web import queue as work_queue
+from core.cases.web import reading
+from core.cases.web.access import can_view_cases
+from core.cases.web.forms import (
     field_errors,
     formdata_from_json,
     registration_form,
@@ -33,14 +42,6 @@ from core.cases.forms import (
     transition_fields,
     transition_form,
 )
-from core.cases.lifecycle import STATES, available
-from core.cases.lifecycle import find as find_transition
-from core.cases.models import Matter
-from core.cases.models.matter import CHANNELS
-from core.cases.sealing import identity_sealed_for
-from core.cases.search import parse_filters
-from core.cases.search_results import explain, parse_paging
-from core.cases.services import MatterError, perform, register_matter
 from core.extensions import db
 from core.web.blueprint import bp
 from core.web.http import fail, get_visible_or_404, paginate
@@ -414,6 +415,6 @@ def api_queue():
 @bp.route(f"{PREFIX}/openapi.json")
 def api_openapi():
     """The OpenAPI 3.1 description of this API (public: it holds no data)."""
-    from core.cases.openapi import document
+    from core.cases.web.openapi import document
 
     return jsonify(document(request.host_url.rstrip("/")))

@@ -19,18 +19,24 @@ from core import audit, signals
 from core.accounts.actor import actor_card, actor_permissions, current_actor
 from core.accounts.models import Agency
 from core.accounts.services import check_version
-from core.cases import clocks, documents
-from core.cases import transitions as _core_transitions  # noqa: F401  (registers them)
-from core.cases.idcard import id_number_problem
-from core.cases.lifecycle import STATES, TransitionContext
-from core.cases.lifecycle import find as find_transition
+from core.cases.clocks import clocks
+from core.cases.files import documents
+from core.cases.lifecycle import transitions as _core_transitions  # noqa: F401  (registers them)
+from core.cases.lifecycle.table import STATES, TransitionContext
+from core.cases.lifecycle.table import find as find_transition
 from core.cases.models import Clock, Matter, MatterParty, Person, TimelineEntry
 from core.cases.models.matter import CHANNELS, FLAGS, HANDLING_TYPES, PURPOSES
 from core.cases.models.search_index import MatterIndex
-from core.cases.numbering import matter_counter, matter_number, new_query_code, query_code_taken
-from core.cases.petitioners import petitioners
-from core.cases.search import index_row
-from core.cases.timeline import add_entry, new_entry
+from core.cases.people.idcard import id_number_problem
+from core.cases.people.petitioners import petitioners
+from core.cases.records.numbering import (
+    matter_counter,
+    matter_number,
+    new_query_code,
+    query_code_taken,
+)
+from core.cases.records.timeline import add_entry, new_entry
+from core.cases.search.query import index_row
 from core.db import utcnow
 from core.direct_writes import Children, insert_family, row_of
 from core.errors import ActionRefused
@@ -275,7 +281,7 @@ def _region_of(agency_id: int) -> str:
 
 
 def _pattern() -> str:
-    from core.cases.numbering import DEFAULT_PATTERN
+    from core.cases.records.numbering import DEFAULT_PATTERN
 
     if has_app_context():
         return current_app.config.get("MINSHENG_MATTER_NUMBER_PATTERN", DEFAULT_PATTERN)

@@ -78,7 +78,7 @@ def attachment_visible(attachment: Any, sealed: bool, user: Any) -> bool:
     if attachment.kind != "upload" or attachment.uploaded_by_id is None:
         return False
     from core.accounts.models import User
-    from core.cases.access import own_agency_ids
+    from core.cases.web.access import own_agency_ids
 
     uploader = db.session.get(User, attachment.uploaded_by_id)
     return uploader is not None and uploader.agency_id in own_agency_ids(user)

@@ -24,10 +24,10 @@ from sqlalchemy.orm import Session
 
 from core.accounts.actor import current_actor
 from core.accounts.masking import may_view_personal
-from core.cases.categories import subtree
 from core.cases.models import Clock, Matter, MatterParty
 from core.cases.models.search_index import MatterIndex
-from core.cases.sealing import sealed_criterion
+from core.cases.people.sealing import sealed_criterion
+from core.cases.records.categories import subtree
 from core.extensions import db
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -240,7 +240,7 @@ def parse_filters(args: Mapping[str, str]) -> tuple[Filters, dict[str, str]]:
     Returns the filters and the problems found, by parameter, in Chinese; a parameter with a
     problem is left out of the filters.
     """
-    from core.cases.lifecycle import STATES
+    from core.cases.lifecycle.table import STATES
     from core.cases.models.matter import CHANNELS, FLAGS
 
     errors: dict[str, str] = {}
@@ -394,7 +394,7 @@ def search_statement(
         # Flags are a JSON list; match the quoted flag name in its text form.
         stmt = stmt.where(func.cast(Matter.flags, db.String).like(f'%"{flag}"%'))
     if f.overdue:
-        from core.cases.clocks import today
+        from core.cases.clocks.clocks import today
 
         late = select(Clock.matter_id).where(Clock.state == "running", Clock.due < today())
         stmt = stmt.where(Matter.id.in_(late))

@@ -38,15 +38,10 @@ from wtforms.validators import Length, NumberRange, Optional, Regexp, StopValida
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.accounts.models import Agency, User
-from core.cases.clocks import today
-from core.cases.idcard import id_number_problem
-from core.cases.lifecycle import Transition
-from core.cases.models import ContentCategory, Matter
-from core.cases.models.matter import CHANNELS, FLAGS, HANDLING_TYPES, PURPOSES
-from core.cases.rating import METHODS as RATING_METHODS
-from core.cases.rating import VALUES as RATING_VALUES
-from core.cases.services import MAX_REPRESENTATIVES, PartyInput, Registration
-from core.cases.transitions import (
+from core.cases.clocks.clocks import today
+from core.cases.lifecycle.registration import MAX_REPRESENTATIVES, PartyInput, Registration
+from core.cases.lifecycle.table import Transition
+from core.cases.lifecycle.transitions import (
     DELIVERY_METHODS,
     LEGAL_ROUTES,
     MAX_EXTENSION_DAYS,
@@ -54,6 +49,11 @@ from core.cases.transitions import (
     OUTCOMES,
     PETITIONER_VIEWS,
 )
+from core.cases.models import ContentCategory, Matter
+from core.cases.models.matter import CHANNELS, FLAGS, HANDLING_TYPES, PURPOSES
+from core.cases.people.idcard import id_number_problem
+from core.cases.records.rating import METHODS as RATING_METHODS
+from core.cases.records.rating import VALUES as RATING_VALUES
 from core.extensions import db
 
 #: Petitioner rows on the registration page: the lead plus up to five more (a collective visit
@@ -553,7 +553,7 @@ def _field(name: str, required: bool, transition: Transition):
 
 @cache
 def _form_class(name: str, fields: tuple[str, ...], required: tuple[str, ...]) -> type:
-    from core.cases.lifecycle import TRANSITIONS
+    from core.cases.lifecycle.table import TRANSITIONS
 
     transition = TRANSITIONS[name]
     attrs = {f: _field(f, f in required, transition) for f in fields}

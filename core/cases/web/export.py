@@ -19,10 +19,10 @@ from sqlalchemy.orm import selectinload
 
 from core.accounts.actor import acting_as, current_actor
 from core.accounts.models import User
-from core.cases.lifecycle import STATES
+from core.cases.lifecycle.table import STATES
 from core.cases.models import Matter, MatterParty
 from core.cases.models.matter import CHANNELS
-from core.cases.reading import lead_name
+from core.cases.web.reading import lead_name
 from core.extensions import db
 
 HEADER = (

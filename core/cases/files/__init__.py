@@ -1,0 +1,1 @@
+"""Files of a matter: uploaded attachments and the official documents issued as PDFs."""

@@ -1,0 +1,1 @@
+"""The matter's lifecycle: the transition table, registering a matter and running its steps."""

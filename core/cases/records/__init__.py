@@ -1,0 +1,1 @@
+"""The matter's own records: numbers, timeline, content categories, satisfaction ratings."""
