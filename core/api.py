@@ -61,13 +61,9 @@ from core.audit import record as record_audit
 from core.cases.clocks.clocks import ClockKind, today
 from core.cases.files.attachments import AttachmentRefused
 from core.cases.files.attachments import store_bytes as store_attachment
-from core.cases.lifecycle.registration import (
-    MatterError,
-    PartyInput,
-    Registration,
-    perform,
-    register_matter,
-)
+from core.cases.lifecycle.registration import MatterError, PartyInput, Registration, register_matter
+from core.cases.lifecycle.shared import acts_for
+from core.cases.lifecycle.steps import perform
 from core.cases.lifecycle.table import (
     FINAL_STATES,
     STATES,
@@ -78,7 +74,6 @@ from core.cases.lifecycle.table import (
     Transition,
     TransitionContext,
 )
-from core.cases.lifecycle.transitions import acts_for
 from core.cases.models import ContentCategory, Delivery, Matter, MatterParty, Opinion, Person
 from core.cases.models.matter import CHANNELS
 from core.cases.people.history import find_visible_matter, matters_of_person

@@ -204,7 +204,8 @@ def load_demo_matters() -> None:
 
     from core.accounts.actor import acting_as
     from core.cases.clocks.clocks import today
-    from core.cases.lifecycle.registration import PartyInput, Registration, perform, register_matter
+    from core.cases.lifecycle.registration import PartyInput, Registration, register_matter
+    from core.cases.lifecycle.steps import perform
     from core.cases.models import ContentCategory, Matter
     from core.cases.people.idcard import check_digit
 

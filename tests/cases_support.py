@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from core.accounts.actor import acting_as
 from core.accounts.models import Agency, User
-from core.cases.lifecycle.registration import PartyInput, Registration, perform, register_matter
+from core.cases.lifecycle.registration import PartyInput, Registration, register_matter
+from core.cases.lifecycle.steps import perform
 from core.cases.models import ContentCategory, Matter
 from core.extensions import db
 

@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 
 from core.accounts.services import StaleEdit
 from core.cases.clocks import clocks
-from core.cases.lifecycle.registration import MatterError, PartyInput, perform
+from core.cases.lifecycle.registration import MatterError, PartyInput
+from core.cases.lifecycle.steps import perform
 from core.cases.models import (
     AssignmentSlip,
     Clock,

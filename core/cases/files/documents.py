@@ -6,8 +6,8 @@ from typing import Any
 
 from core import signals
 from core.cases.files.attachments import store_bytes
+from core.cases.lifecycle.opinions import OUTCOMES
 from core.cases.lifecycle.table import DOCUMENTS
-from core.cases.lifecycle.transitions import OUTCOMES
 from core.cases.models import Document, Matter
 from core.cases.records.numbering import document_number
 from core.cases.records.timeline import add_entry

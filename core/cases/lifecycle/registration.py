@@ -1,29 +1,23 @@
-"""Services of the case file: registering matters and running lifecycle transitions.
+"""Registering a matter: ``register_matter`` and what a desk enters (``Registration``).
 
-Each public function is a unit of work (``core.unit_of_work.transactional``): it validates,
-changes the models, writes the timeline and the audit log inside the caller's transaction, and
-commits when it is the whole action — or raises ``MatterError`` having changed nothing.
+A unit of work (``core.unit_of_work.transactional``): it validates, writes the matter, its
+petitioners, first clock, timeline, index row and audit event inside the caller's transaction,
+and commits when it is the whole action — or raises ``MatterError`` having changed nothing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from flask import current_app, g, has_app_context
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import make_transient_to_detached
 
 from core import audit, signals
-from core.accounts.actor import actor_card, actor_permissions, current_actor
+from core.accounts.actor import actor_card
 from core.accounts.models import Agency
-from core.accounts.services import check_version
 from core.cases.clocks import clocks
-from core.cases.files import documents
-from core.cases.lifecycle import transitions as _core_transitions  # noqa: F401  (registers them)
-from core.cases.lifecycle.table import STATES, TransitionContext
-from core.cases.lifecycle.table import find as find_transition
 from core.cases.models import Clock, Matter, MatterParty, Person, TimelineEntry
 from core.cases.models.matter import CHANNELS, FLAGS, HANDLING_TYPES, PURPOSES
 from core.cases.models.search_index import MatterIndex
@@ -35,7 +29,7 @@ from core.cases.records.numbering import (
     new_query_code,
     query_code_taken,
 )
-from core.cases.records.timeline import add_entry, new_entry
+from core.cases.records.timeline import new_entry
 from core.cases.search.query import index_row
 from core.db import utcnow
 from core.direct_writes import Children, insert_family, row_of
@@ -286,89 +280,3 @@ def _pattern() -> str:
     if has_app_context():
         return current_app.config.get("MINSHENG_MATTER_NUMBER_PATTERN", DEFAULT_PATTERN)
     return DEFAULT_PATTERN
-
-
-@transactional
-def perform(
-    matter: Matter,
-    name: str,
-    data: dict[str, Any] | None = None,
-    *,
-    version: int | str | None,
-    on: date | None = None,
-):
-    """Run transition ``name`` on ``matter`` as the acting user, in the caller's unit of work.
-
-    ``version`` is the matter version the user saw (optimistic locking: a stale one is refused
-    and nothing is written). ``on`` is the event date (default today; e.g. the day a
-    request arrived by post). Returns the issued document, if any.
-    """
-    data = dict(data or {})
-    transition = find_transition(name)
-    if transition is None:
-        raise MatterError("未知的操作。")
-    actor = current_actor()
-    # Rights first: someone who may not take the step learns nothing about concurrent edits.
-    if transition.permission not in actor_permissions():
-        raise MatterError(f"您没有“{transition.label}”的权限。")
-    check_version(matter, version)
-    if matter.state not in transition.sources:
-        raise MatterError(
-            f"事项当前为“{STATES.get(matter.state, matter.state)}”，不能执行“{transition.label}”。"
-        )
-    on = on or clocks.today()
-    if on > clocks.today():
-        raise MatterError("日期不能晚于今天。")
-    if on < matter.received_on:
-        raise MatterError(f"日期不能早于收到信访事项的日期（{matter.received_on.isoformat()}）。")
-    missing = [f for f in transition.required if data.get(f) in (None, "", [])]
-    if missing:
-        raise MatterError("请填写必填项。", {f: "此项为必填项。" for f in missing})
-    ctx = TransitionContext(actor=actor, on=on, data=data)
-    for guard in transition.guards:
-        problem = guard(matter, ctx)
-        if problem:
-            raise MatterError(problem)
-    before = matter.state
-    if transition.effect:
-        transition.effect(matter, ctx)
-    if transition.target:
-        matter.state = transition.target
-    text = data.get("text") or data.get("reason") or data.get("answer") or ""
-    add_entry(
-        matter,
-        "transition",
-        transition.label,
-        body=str(text),
-        transition=name,
-        before=before,
-        after=matter.state,
-    )
-    doc = None
-    if transition.document:
-        doc = documents.issue(matter, transition.document, on, actor, ctx.document_context)
-    # Touch the row even when only related rows changed, so the version moves on and a
-    # concurrent step from the same page fails (the UPDATE … WHERE version = n finds no row).
-    matter.updated_at = utcnow()
-    db.session.flush()
-    audit.record(
-        f"matter.{name}",
-        matter,
-        summary=f"{matter.number}：{transition.label}",
-        before=before,
-        after=matter.state,
-    )
-    if matter.state != before:
-        signals.send(
-            signals.matter_state_changed,
-            matter=matter,
-            transition=name,
-            before=before,
-            after=matter.state,
-        )
-    return doc
-
-
-def state_label(state: str) -> str:
-    """The Chinese label of a state."""
-    return STATES.get(state, state)

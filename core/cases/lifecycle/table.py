@@ -44,6 +44,22 @@ STATES: dict[str, str] = {
 FINAL_STATES = frozenset(
     {"referred_legal", "referred_discipline", "not_accepted", "answered", "terminated"}
 )
+#: Core's states in which the matter is still being worked on (it may be supervised).
+OPEN_STATES = (
+    "registered",
+    "forwarded",
+    "assigned",
+    "objected",
+    "in_handling",
+    "suspended",
+    "opinion_pending",
+    "opinion_issued",
+    "completion_review",
+    "review_window",
+    "review_requested",
+    "reexam_window",
+    "reexam_requested",
+)
 
 Guard = Callable[["Any", "TransitionContext"], str | None]
 Effect = Callable[["Any", "TransitionContext"], None]

@@ -21,7 +21,8 @@ from sqlalchemy import select
 from core.accounts.actor import actor_permissions, has_permission
 from core.accounts.services import StaleEdit, check_version
 from core.cases.clocks.clocks import today
-from core.cases.lifecycle.registration import MatterError, perform, register_matter
+from core.cases.lifecycle.registration import MatterError, register_matter
+from core.cases.lifecycle.steps import perform
 from core.cases.lifecycle.table import STATES, available
 from core.cases.lifecycle.table import find as find_transition
 from core.cases.models import Matter

@@ -39,16 +39,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.accounts.models import Agency, User
 from core.cases.clocks.clocks import today
+from core.cases.lifecycle.handling import MAX_EXTENSION_DAYS
+from core.cases.lifecycle.opinions import DELIVERY_METHODS, OUTCOMES, PETITIONER_VIEWS
 from core.cases.lifecycle.registration import MAX_REPRESENTATIVES, PartyInput, Registration
 from core.cases.lifecycle.table import Transition
-from core.cases.lifecycle.transitions import (
-    DELIVERY_METHODS,
-    LEGAL_ROUTES,
-    MAX_EXTENSION_DAYS,
-    NON_ACCEPTANCE_GROUNDS,
-    OUTCOMES,
-    PETITIONER_VIEWS,
-)
+from core.cases.lifecycle.triage import LEGAL_ROUTES, NON_ACCEPTANCE_GROUNDS
 from core.cases.models import ContentCategory, Matter
 from core.cases.models.matter import CHANNELS, FLAGS, HANDLING_TYPES, PURPOSES
 from core.cases.people.idcard import id_number_problem

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.cases.lifecycle.opinions import OUTCOMES
 from core.cases.lifecycle.table import STATES
-from core.cases.lifecycle.transitions import OUTCOMES
 from core.cases.models.matter import CHANNELS, FLAGS, HANDLING_TYPES, PURPOSES
 from core.cases.records.rating import METHODS, TARGETS, VALUES
 from core.cases.web.queue import TABS

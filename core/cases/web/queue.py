@@ -24,7 +24,7 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from core.accounts.models import Agency
 from core.cases.clocks.clocks import CLOCK_KINDS, due_soon_cutoff, today
-from core.cases.lifecycle.transitions import OPEN_STATES
+from core.cases.lifecycle.table import OPEN_STATES
 from core.cases.models import Clock, Matter, MatterParty, Person
 from core.cases.web.access import own_agency_ids
 from core.extensions import db

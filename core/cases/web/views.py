@@ -22,7 +22,8 @@ from core.accounts.masking import may_view_personal
 from core.accounts.services import StaleEdit, check_version
 from core.cases.clocks.clocks import today
 from core.cases.files.attachments import MAX_BYTES, AttachmentRefused, read, store_bytes
-from core.cases.lifecycle.registration import MatterError, perform, register_matter
+from core.cases.lifecycle.registration import MatterError, register_matter
+from core.cases.lifecycle.steps import perform
 from core.cases.lifecycle.table import FINAL_STATES, available
 from core.cases.lifecycle.table import find as find_transition
 from core.cases.models import Attachment, Matter
