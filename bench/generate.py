@@ -10,10 +10,11 @@ ten typed with a homophone name and no ID number, as a desk would), about 4 % of
 collective (6–80 people, 3–5 representatives), 2 % of letters and online petitions anonymous.
 
 The bulk fill writes ``core_person``, ``core_matter``, ``core_matter_party``,
-``core_matter_access``, ``core_matter_index`` (computed by ``core.cases.search.index_row``, the
-function the session hook uses), ``core_clock`` and ``core_timeline_entry`` with COPY on
-PostgreSQL and ``executemany`` on SQLite, then moves the number counters (``core_sequence``)
-past the numbers it used so registrations through the service continue the series.
+``core_matter_access``, ``core_matter_index`` (computed by
+``core.cases.search.index.index_row``, the function the session hook uses), ``core_clock`` and
+``core_timeline_entry`` with COPY on PostgreSQL and ``executemany`` on SQLite, then moves the
+number counters (``core_sequence``) past the numbers it used so registrations through the
+service continue the series.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from core.cases.models import ContentCategory
 from core.cases.models.matter import CHANNEL_CODES
 from core.cases.people.idcard import check_digit
 from core.cases.people.pinyin import pinyin_key
-from core.cases.search.query import index_row
+from core.cases.search.index import index_row
 from core.extensions import db
 
 # Surnames with their approximate share (per cent) of the population.

@@ -71,7 +71,7 @@ def _init_extensions(app: Flask) -> None:
     # Importing binds the user loader and the record-rule hook.
     import core.accounts.record_rules
     import core.accounts.session
-    import core.cases.search.query  # noqa: F401  (keeps the search index in step)
+    import core.cases.search.index  # noqa: F401  (keeps the search index in step)
 
 
 def _build_registry(app: Flask) -> None:

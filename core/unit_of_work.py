@@ -3,8 +3,8 @@
 A service decorated with ``transactional`` joins the transaction of the service that called it;
 the outermost one commits once at the end. Whatever goes wrong anywhere inside rolls the whole
 action back: the matter, its number, its timeline, its documents, the module's own rows, the
-audit events and the files written on disk (see ``core.cases.files``) — and the caller learns
-why from the exception.
+audit events and the files written on disk (see ``core.cases.files.attachments``) — and the
+caller learns why from the exception.
 
 Conflicts are told apart from refusals at the outermost level only:
 
@@ -18,7 +18,7 @@ Conflicts are told apart from refusals at the outermost level only:
   ``StaleEdit`` if the user's page is out of date.
 
 An action does not use savepoints (``begin_nested``): SQLAlchemy reports the rollback of a
-savepoint like that of the transaction, and the hooks here and in ``core.cases.attachments``
+savepoint like that of the transaction, and the hooks here and in ``core.cases.files.attachments``
 would drop the action's files and attached objects although its rows are still there.
 """
 

@@ -1,4 +1,4 @@
-"""Behaviour of the working-day calendar and the period computation (core.cases.calendar)."""
+"""Behaviour of the working-day calendar and the period computation (core.cases.clocks)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,8 @@ from datetime import date, datetime, timedelta
 import chinese_calendar
 import pytest
 
-from core.cases.clocks.calendar import (
-    DayKind,
-    DueDate,
-    WorkCalendar,
-    compute_due,
-    days_elapsed,
-    is_within,
-)
+from core.cases.clocks.calendar import DayKind, WorkCalendar
+from core.cases.clocks.periods import DueDate, compute_due, days_elapsed, is_within
 
 PROVISIONAL_2027 = "2027 年节假日安排尚未公布，按周末和法定节日规则推算，为暂定日期"
 

@@ -7,7 +7,8 @@ import pytest
 from core.cases.lifecycle.registration import PartyInput
 from core.cases.models import Matter
 from core.cases.search import query as search_module
-from core.cases.search.query import Filters, search, tokens
+from core.cases.search.index import tokens
+from core.cases.search.query import Filters, search
 from core.extensions import db
 from tests.cases_support import agency, as_, register, step
 

@@ -28,7 +28,7 @@ MENU = (
     N_("期限提醒"),
 )
 
-#: Work-queue tabs (core/cases/queue.py ``TABS``).
+#: Work-queue tabs (core/cases/web/queue.py ``TABS``).
 QUEUE_TABS = (
     N_("我的"),
     N_("即将到期"),
@@ -37,7 +37,7 @@ QUEUE_TABS = (
     N_("全部"),
 )
 
-#: Lifecycle steps (``Transition.label``, core/cases/transitions.py).
+#: Lifecycle steps (``Transition.label``, the stages in core/cases/lifecycle/).
 STEPS = (
     N_("转送"),
     N_("交办"),
@@ -70,7 +70,7 @@ STEPS = (
     N_("督办（指定跟踪人）"),
 )
 
-#: Rating objects and states (core/cases/rating.py ``TARGETS``, ``STATUS_LABELS``).
+#: Rating objects and states (core/cases/records/rating.py ``TARGETS``, ``STATUS_LABELS``).
 RATING = (
     N_("信访部门"),
     N_("责任单位"),
@@ -81,7 +81,7 @@ RATING = (
     N_("不参加评价"),
 )
 
-#: A petitioner's part in a matter (core/cases/reading.py ``party_role``).
+#: A petitioner's part in a matter (core/cases/web/reading.py ``party_role``).
 PARTY_ROLES = (N_("主访人"), N_("代表"), N_("信访人"))
 
 #: Error pages (core/web/errors.py).

@@ -17,7 +17,8 @@ from flask import current_app, has_app_context
 from sqlalchemy import Select, func, select
 
 from core import signals
-from core.cases.clocks.calendar import DayKind, WorkCalendar, compute_due, days_elapsed
+from core.cases.clocks.calendar import DayKind, WorkCalendar
+from core.cases.clocks.periods import compute_due, days_elapsed
 from core.cases.models import CalendarDay, CalendarYear, Clock, Matter
 from core.extensions import db
 

@@ -3,7 +3,7 @@
 ``declare(name, lifecycle)`` puts the module's states, steps, guards, clock kinds, clock pauses,
 documents and timeline entry kinds beside core's. Everything it adds is tagged with the
 module's name: steps carry ``Transition.module`` and guards skip themselves, so they act only
-while the module is installed (``lifecycle.is_active``) — the registry is per app, the tables
+while the module is installed (``table.is_active``) — the registry is per app, the tables
 here per process, and a process may build several apps (tests) with different modules.
 """
 

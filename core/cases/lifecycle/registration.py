@@ -30,7 +30,7 @@ from core.cases.records.numbering import (
     query_code_taken,
 )
 from core.cases.records.timeline import new_entry
-from core.cases.search.query import index_row
+from core.cases.search.index import index_row
 from core.db import utcnow
 from core.direct_writes import Children, insert_family, row_of
 from core.errors import ActionRefused

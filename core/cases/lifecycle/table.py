@@ -2,12 +2,13 @@
 
 Each ``Transition`` names the states it leaves, the state it reaches, the permission it needs,
 the fields it requires, its guard (a function returning a refusal in Chinese, or ``None``), its
-effect, and the official document it issues. ``core.cases.services.perform`` runs them.
+effect, and the official document it issues. ``core.cases.lifecycle.steps.perform`` runs them.
 
 Modules declare what they add to the lifecycle in their manifest (``Lifecycle``: states, steps,
 guards on other steps, clock kinds, clock pauses, documents, timeline entry kinds); core adds
-them when the module's code is loaded (``core.cases.module_steps``) and they act only while the
-module is installed (``is_active``), so uninstalling a module takes its steps and guards away.
+them when the module's code is loaded (``core.cases.lifecycle.module_steps``) and they act only
+while the module is installed (``is_active``), so uninstalling a module takes its steps and
+guards away.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from core.cases.records.numbering import next_value
 from core.db import utcnow
 from core.direct_writes import Update, compiled_sql, insert_row, on_driver
 
-if TYPE_CHECKING:  # services imports this module
+if TYPE_CHECKING:  # registration imports this module
     from core.cases.lifecycle.registration import PartyInput
 
 _PERSONS = Person.__table__

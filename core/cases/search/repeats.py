@@ -24,7 +24,7 @@ from core.cases.models import Matter, MatterParty, Person
 from core.cases.people.idcard import normalise
 from core.cases.people.pinyin import pinyin_key
 from core.cases.people.sealing import identity_sealed_for
-from core.cases.search.query import tokens
+from core.cases.search.index import tokens
 from core.extensions import db
 
 MAX_CANDIDATES = 10

@@ -1,6 +1,6 @@
 """One page of matter search results, shared by the search page and ``/api/v1/search``.
 
-The search itself (``core.cases.search``) finds the matters within the record rules; this adds
+The search itself (``core.cases.search.query``) finds the matters within the record rules; this adds
 the paging (one row more than asked tells whether another page follows, so the "next" link is
 never offered to an empty page) and loads what the result lists show of each matter in two
 batched queries instead of one per row.

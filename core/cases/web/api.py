@@ -5,7 +5,7 @@ the user needs ``core.api.use``) or the browser session (then with a CSRF token 
 The same record rules, masking and sealing apply as on the pages. Errors are always
 ``{"error": {"code": <HTTP status>, "message": "…"}}``; a refused registration or step adds
 ``"errors": {field: message}`` with the field names of the forms (``parties-0-id_number``).
-The OpenAPI document is at ``/api/v1/openapi.json`` (``core.cases.openapi``).
+The OpenAPI document is at ``/api/v1/openapi.json`` (``core.cases.web.openapi``).
 """
 
 from __future__ import annotations
@@ -35,14 +35,9 @@ from core.cases.search.results import explain, parse_paging
 from core.cases.web import queue as work_queue
 from core.cases.web import reading
 from core.cases.web.access import can_view_cases
-from core.cases.web.forms import (
-    field_errors,
-    formdata_from_json,
-    registration_form,
-    remap_party_errors,
-    transition_fields,
-    transition_form,
-)
+from core.cases.web.forms import field_errors, formdata_from_json
+from core.cases.web.registration_form import registration_form, remap_party_errors
+from core.cases.web.step_forms import transition_fields, transition_form
 from core.extensions import db
 from core.web.blueprint import bp
 from core.web.http import fail, get_visible_or_404, paginate

@@ -17,7 +17,7 @@ from core.web.http import fail
 
 
 def _filters() -> Filters:
-    """The filters of the search page (``core.cases.search.parse_filters``); 400 on a bad one."""
+    """The filters of the search page (``search.query.parse_filters``); 400 on a bad one."""
     filters, errors = parse_filters(request.args)
     if errors:
         fail(400, explain(errors))

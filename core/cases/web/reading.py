@@ -1,7 +1,7 @@
 """The read side of a matter, shared by its page and the API: parties, clocks, files, timeline.
 
 Everything here runs through the record rules (ORM selects) and the sealing and masking rules
-(``core.cases.sealing``), so the page and the API show the same things to the same person.
+(``core.cases.people.sealing``), so the page and the API show the same things to the same person.
 """
 
 from __future__ import annotations
