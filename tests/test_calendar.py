@@ -198,6 +198,19 @@ def test_overlapping_paused_intervals_are_not_counted_twice(cal):
     assert "听证期间 2027-01-05 至 2027-01-10 共 6 日不计入期限" in result.steps
 
 
+def test_a_named_pause_is_explained_by_its_name_and_merged_ones_by_both(cal):
+    start = date(2026, 12, 20)
+    paused = [
+        (date(2027, 1, 5), date(2027, 1, 7), "调解"),
+        (date(2027, 1, 8), date(2027, 1, 10), "听证"),
+        (date(2027, 1, 15), date(2027, 1, 15), "调解"),
+    ]
+    result = compute_due(cal, start, 30, "calendar", paused=paused)
+    assert result.due == date(2027, 1, 26)
+    assert "调解、听证期间 2027-01-05 至 2027-01-10 共 6 日不计入期限" in result.steps
+    assert "调解期间 2027-01-15 至 2027-01-15 共 1 日不计入期限" in result.steps
+
+
 def test_hearing_that_outlasts_the_original_end_excludes_all_its_days(cal):
     start = date(2026, 12, 20)  # would end 2027-01-19
     result = compute_due(

@@ -83,8 +83,11 @@ def test_declared_step_guard_pause_and_role_work_while_installed(med_app):
         step(mid, "cjj_mediator", "end_mediation", on=today - timedelta(days=8))
         handling = clock(mid, "handling")
         assert (fresh(mid).state, handling.state) == ("in_handling", "running")
-        # Days 10, 9 and 8 before today did not count.
+        # Days 10, 9 and 8 before today did not count, and the explanation says why.
         assert handling.due == due + timedelta(days=3)
+        first = (today - timedelta(days=10)).isoformat()
+        last = (today - timedelta(days=8)).isoformat()
+        assert f"调解期间 {first} 至 {last} 共 3 日不计入期限" in handling.explanation
 
         # The module's guard on core's step: no extension once mediation paused the period.
         with pytest.raises(MatterError, match="调解期间已中止办理期限，不再延期"):

@@ -134,12 +134,14 @@ def _roll_over() -> str:
     return "holiday"
 
 
-def _paused_ranges(clock: Clock, until: date | None = None) -> list[tuple[date, date]]:
+def _paused_ranges(clock: Clock, until: date | None = None) -> list[tuple]:
     ranges = []
-    for start, end in clock.paused or []:
+    # Each span is [start, end or None, what] (spans written before a module named its pause
+    # have no third element: they were hearings).
+    for start, end, *what in clock.paused or []:
         s = date.fromisoformat(start)
         e = date.fromisoformat(end) if end else (until or today())
-        ranges.append((s, e))
+        ranges.append((s, e, *what))
     return ranges
 
 
@@ -236,9 +238,12 @@ def lapse(clock: Clock) -> None:
     clock.stopped_on = clock.due
 
 
-def pause(clock: Clock, on: date) -> None:
-    """Pause a clock (a hearing during re-review): the days until it resumes do not count."""
-    clock.paused = [*clock.paused, [on.isoformat(), None]]
+def pause(clock: Clock, on: date, what: str = "听证") -> None:
+    """Pause a clock (e.g. a hearing during re-review): the days until it resumes do not count.
+
+    ``what`` names the span in the clock's explanation (``调解期间 … 不计入期限``).
+    """
+    clock.paused = [*clock.paused, [on.isoformat(), None, what]]
     clock.state = "paused"
     signals.send(signals.clock_changed, clock=clock, change="paused")
 

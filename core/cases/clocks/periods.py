@@ -86,25 +86,35 @@ def _describe(info: DayInfo) -> str:
     return f"{weekday}（工作日）"
 
 
-def _merge_paused(paused: Sequence[tuple[date, date]]) -> list[tuple[date, date]]:
-    """Sort and merge overlapping or adjacent paused intervals so no day is excluded twice."""
+#: What a paused span is called when it does not say (a hearing was the first cause).
+DEFAULT_SPAN = "听证"
+
+
+def _merge_paused(paused: Sequence[tuple]) -> list[tuple[date, date, str]]:
+    """Sort and merge overlapping or adjacent paused intervals so no day is excluded twice.
+
+    Each interval is ``(first, last)`` or ``(first, last, what)``; a merged one names all its
+    causes (``听证、调解``).
+    """
     intervals = []
-    for first, last in paused:
+    for first, last, *what in paused:
         first, last = as_date(first), as_date(last)
         if last < first:
             raise ValueError(f"中止期间结束日 {last} 早于开始日 {first}")
-        intervals.append((first, last))
-    merged: list[tuple[date, date]] = []
-    for first, last in sorted(intervals):
+        intervals.append((first, last, what[0] if what else DEFAULT_SPAN))
+    merged: list[tuple[date, date, str]] = []
+    for first, last, what in sorted(intervals):
         if merged and first <= merged[-1][1] + timedelta(1):
-            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+            names = merged[-1][2].split("、")
+            name = "、".join([*names, what] if what not in names else names)
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last), name)
         else:
-            merged.append((first, last))
+            merged.append((first, last, what))
     return merged
 
 
-def _paused_index(merged: list[tuple[date, date]], day: date) -> int | None:
-    for index, (first, last) in enumerate(merged):
+def _paused_index(merged: list[tuple[date, date, str]], day: date) -> int | None:
+    for index, (first, last, _what) in enumerate(merged):
         if first <= day <= last:
             return index
     return None
@@ -168,7 +178,7 @@ def compute_due(
     unit: Unit,
     *,
     extension_days: int = 0,
-    paused: Sequence[tuple[date, date]] = (),
+    paused: Sequence[tuple] = (),
     roll_over: RollOver = "holiday",
     received_rule: bool = False,
 ) -> DueDate:
@@ -177,8 +187,8 @@ def compute_due(
     * ``unit="calendar"`` counts 自然日; ``"working"`` counts 工作日 (make-up working days
       count, weekends and holidays do not).
     * ``extension_days`` (延长) and ``paused`` (inclusive date ranges excluded from the period,
-      e.g. 听证期间) lengthen the period itself; each paused day inside the running period
-      adds one day.
+      each ``(first, last)`` or ``(first, last, what)``, e.g. 听证期间) lengthen the period
+      itself; each paused day inside the running period adds one day.
     * ``roll_over`` (calendar unit): ``"holiday"`` moves a last day that is a statutory
       holiday to the next working day (民法典第203条); ``"rest_day"`` also moves ordinary
       weekends; ``"none"`` never moves. It applies once, to the end of the lengthened period.
@@ -218,11 +228,11 @@ def compute_due(
         counted += 1
 
     excluded_unit = "日" if unit == "calendar" else "个工作日"
-    for (first, last), count in zip(merged, excluded, strict=True):
+    for (first, last, what), count in zip(merged, excluded, strict=True):
         if count:
-            steps.append(f"听证期间 {first} 至 {last} 共 {count} {excluded_unit}不计入期限")
+            steps.append(f"{what}期间 {first} 至 {last} 共 {count} {excluded_unit}不计入期限")
         else:
-            steps.append(f"听证期间 {first} 至 {last} 不在期限计算范围内，未扣除")
+            steps.append(f"{what}期间 {first} 至 {last} 不在期限计算范围内，未扣除")
 
     count_text = f"{total} {unit_text}"
     if unit == "working":

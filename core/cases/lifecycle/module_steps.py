@@ -97,7 +97,7 @@ def _wire_pause(steps: dict[str, Transition], pause: ClockPause) -> None:
     def stop(matter, ctx: TransitionContext) -> None:
         clock = clocks.running(matter, kind)
         if clock is not None:
-            clocks.pause(clock, ctx.on)
+            clocks.pause(clock, ctx.on, pause.span)
 
     def restart(matter, ctx: TransitionContext) -> None:
         clock = clocks.running(matter, kind)

@@ -169,7 +169,7 @@ class ClockPause:
     clock: str
     pause: str
     resume: str
-    #: How the paused span is named in refusals (e.g. "听证").
+    #: How the paused span is named in refusals and in the clock's explanation (e.g. "听证").
     span: str = "中止"
 
 
