@@ -123,9 +123,7 @@ def transactional(func: Callable[P, R]) -> Callable[P, R]:
             info[_DEPTH] = 1
             try:
                 result = func(*args, **kwargs)
-                session.commit()
-                for callback in info.pop(_AFTER_COMMIT, ()):
-                    callback()
+                _commit(session)
                 return result
             except TryAgain as exc:
                 session.rollback()
@@ -134,13 +132,18 @@ def transactional(func: Callable[P, R]) -> Callable[P, R]:
                 if attempt == last:
                     raise
             except ActionRefused as exc:
-                if exc.keep:
-                    # What came before the refusal stands (see ActionRefused).
-                    session.commit()
-                    for callback in info.pop(_AFTER_COMMIT, ()):
-                        callback()
-                else:
+                if not exc.keep:
                     session.rollback()
+                    raise
+                # What came before the refusal stands (see ActionRefused).
+                try:
+                    _commit(session)
+                except StaleDataError:
+                    session.rollback()
+                    raise StaleEdit() from None
+                except BaseException:
+                    session.rollback()
+                    raise
                 raise
             except StaleDataError:
                 session.rollback()
@@ -162,6 +165,12 @@ def transactional(func: Callable[P, R]) -> Callable[P, R]:
         raise AssertionError("unreachable")
 
     return run
+
+
+def _commit(session) -> None:
+    session.commit()
+    for callback in session.info.pop(_AFTER_COMMIT, ()):
+        callback()
 
 
 @event.listens_for(Session, "after_rollback")
