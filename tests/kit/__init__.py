@@ -11,7 +11,8 @@ Modules and users (``tests.kit.installing``, ``tests.kit.users``)
     ``add_user``/``add_users`` (password ``PASSWORD``), ``user``, ``agency``, ``as_`` (act as
     a test user), ``lazy_module``.
 Matters (``tests.kit.matters``)
-    ``register``, ``step``, ``new_matter``, ``matter_number``, ``fresh``, ``category``,
+    ``register``, ``step``, ``new_matter``, ``matter_in`` (a matter in a given state),
+    ``matter_number``, ``fresh``, ``category``,
     ``to_handling``, ``to_review_window``, ``reply_chain``, ``OPINION``, ``REPLY_OPINION``,
     ``VALID_ID``, ``OTHER_ID``, ``id_number``.
 Records (``tests.kit.records``)
@@ -37,6 +38,7 @@ from tests.kit.matters import (
     category,
     fresh,
     id_number,
+    matter_in,
     matter_number,
     new_matter,
     register,
@@ -114,6 +116,7 @@ __all__ = [
     "log_in",
     "log_out",
     "login",
+    "matter_in",
     "matter_number",
     "migration_diff",
     "new_matter",

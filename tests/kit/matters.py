@@ -21,6 +21,7 @@ __all__ = [
     "category",
     "fresh",
     "id_number",
+    "matter_in",
     "matter_number",
     "new_matter",
     "register",
@@ -50,6 +51,38 @@ def new_matter(app, **kw) -> tuple[int, str]:
     with app.app_context():
         m = register(**kw)
         return m.id, m.number
+
+
+#: The states ``matter_in`` reaches, each through core's own steps.
+REACHABLE = ("registered", "forwarded", "assigned", "in_handling", "review_window")
+
+
+def matter_in(state: str, received_on=None) -> Matter:
+    """A matter of XFJ taken to ``state`` (one of ``REACHABLE``) by core's steps: forwarded or
+    assigned to the housing bureau (CJJ), accepted there, or its opinion delivered.
+    Inside an app context; ``received_on`` defaults to ten days ago.
+    """
+    if state not in REACHABLE:
+        raise ValueError(f"matter_in reaches {', '.join(REACHABLE)}, not {state!r}")
+    day = received_on or today() - timedelta(days=10)
+    matter_id = register(received_on=day).id
+    if state == "forwarded":
+        step(matter_id, "supervisor", "forward", on=day, agency_id=agency("CJJ").id)
+    elif state == "assigned":
+        step(
+            matter_id,
+            "supervisor",
+            "assign",
+            on=day,
+            agency_id=agency("CJJ").id,
+            standard="查清事实并答复",
+            deadline=today() + timedelta(days=30),
+        )
+    elif state == "in_handling":
+        to_handling(matter_id, day)
+    elif state == "review_window":
+        to_review_window(matter_id, day, day + timedelta(days=1), day + timedelta(days=2))
+    return fresh(matter_id)
 
 
 def matter_number(app, matter_id: int) -> str:
