@@ -47,6 +47,9 @@ The case file, continued
     ``identity_sealed_for`` (the accuser-sealing rule); ``today`` (Beijing date);
     ``id_number_problem`` (GB 11643 resident ID check, message in Chinese);
     satisfaction with ``rating_statuses`` and ``rate_by_petitioner``/``RatingError``.
+Counting over many matters at once (SQL aggregates, e.g. evaluation's indicators)
+    the tables ``Clock``, ``Rating``, ``AssignmentSlip``; ``rating_window_days`` and
+    ``RATING_EXCLUDED_STATES`` (the rating rules ``rating_statuses`` applies one matter at a time).
 """
 
 from __future__ import annotations
@@ -74,13 +77,25 @@ from core.cases.lifecycle.table import (
     Transition,
     TransitionContext,
 )
-from core.cases.models import ContentCategory, Delivery, Matter, MatterParty, Opinion, Person
+from core.cases.models import (
+    AssignmentSlip,
+    Clock,
+    ContentCategory,
+    Delivery,
+    Matter,
+    MatterParty,
+    Opinion,
+    Person,
+    Rating,
+)
 from core.cases.models.matter import CHANNELS
 from core.cases.people.history import find_visible_matter, matters_of_person
 from core.cases.people.idcard import id_number_problem
 from core.cases.people.sealing import identity_sealed_for
+from core.cases.records.rating import EXCLUDED_STATES as RATING_EXCLUDED_STATES
 from core.cases.records.rating import RatingError, rate_by_petitioner
 from core.cases.records.rating import statuses as rating_statuses
+from core.cases.records.rating import window_days as rating_window_days
 from core.cases.records.timeline import add_entry as add_timeline_entry
 from core.cases.search.query import Filters as SearchFilters
 from core.cases.search.query import search as search_matters
@@ -99,12 +114,15 @@ __all__ = [
     "CHANNELS",
     "FINAL_STATES",
     "N_",
+    "RATING_EXCLUDED_STATES",
     "STATES",
     "ActionRefused",
     "Agency",
     "AgencyScoped",
+    "AssignmentSlip",
     "AttachmentRefused",
     "Base",
+    "Clock",
     "ClockKind",
     "ClockPause",
     "ContentCategory",
@@ -123,6 +141,7 @@ __all__ = [
     "PartyInput",
     "PdfTemplate",
     "Person",
+    "Rating",
     "RatingError",
     "Registration",
     "Role",
@@ -159,6 +178,7 @@ __all__ = [
     "present",
     "rate_by_petitioner",
     "rating_statuses",
+    "rating_window_days",
     "record_audit",
     "register_matter",
     "render_pdf",
