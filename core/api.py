@@ -3,7 +3,9 @@
 Every name below is documented where it is defined; this module only gathers them.
 
 Declaring a module
-    ``Manifest``, ``MenuItem``, ``Job``, ``PdfTemplate``, ``ManifestError``.
+    ``Manifest``, ``MenuItem``, ``Job``, ``PdfTemplate``, ``ManifestError``; ``Panel`` (a
+    fragment on another page: templates call ``{{ panels("matter.page", matter=m) }}``);
+    ``Manifest.demo`` (the module's demo data, loaded by ``flask demo load``).
 Tables
     ``db`` (Flask-SQLAlchemy), ``Base``, ``TimestampMixin``, ``VersionedMixin`` (optimistic
     locking), ``AgencyScoped`` (record rules), ``utcnow``; ``Agency``, ``User``, ``Role``.
@@ -105,7 +107,15 @@ from core.db import Base, TimestampMixin, VersionedMixin, utcnow
 from core.errors import ActionRefused
 from core.extensions import db
 from core.pdf import render_pdf
-from core.registry.manifest import Job, Manifest, ManifestError, MenuItem, PdfTemplate, RoleSpec
+from core.registry.manifest import (
+    Job,
+    Manifest,
+    ManifestError,
+    MenuItem,
+    Panel,
+    PdfTemplate,
+    RoleSpec,
+)
 from core.unit_of_work import after_commit, transactional
 from core.web.http import Page, fail, get_visible_or_404, paginate, require
 from core.web.i18n import N_
@@ -138,6 +148,7 @@ __all__ = [
     "MenuItem",
     "Opinion",
     "Page",
+    "Panel",
     "PartyInput",
     "PdfTemplate",
     "Person",

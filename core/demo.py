@@ -97,7 +97,25 @@ def load_demo() -> list[str]:
         lines.append(f"  {username:20} {name}")
     db.session.commit()
     load_demo_matters()
+    load_module_demos()
     return [f"演示账户（密码均为 {password}）:", *lines]
+
+
+def load_module_demos() -> None:
+    """Run the demo loader (``Manifest.demo``) of every installed module, in install order.
+
+    Each loader is idempotent, so ``flask demo load`` can run before and after the modules are
+    installed (``scripts/run`` does both) and gives every module's roles work to do.
+    """
+    from core.registry.manifest import resolve
+    from core.registry.registry import current_registry
+
+    registry = current_registry()
+    installed = registry.installed_names()
+    for name, manifest in registry.manifests.items():
+        if name in installed and manifest.demo:
+            resolve(manifest.demo)()
+            db.session.commit()
 
 
 # (days ago, channel, name, 17 digits of the ID number, mobile, summary, demand, route, category)

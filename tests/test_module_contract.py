@@ -104,6 +104,11 @@ def test_the_declared_step_is_on_the_matter_page_and_runs_from_it(med_app):
     assert login(client, "cjj_mediator").status_code == 302
     page = client.get(f"/cases/{mid}").get_data(as_text=True)
     assert "组织调解（办理期限中止）" in page
+    # The module's panel on core's page, for holders of its permission, its text escaped.
+    assert '<section class="card" id="mediation-panel">调解记录：' in page
+    other = med_app.test_client()
+    assert login(other, "cjj_leader").status_code == 302
+    assert 'id="mediation-panel"' not in other.get(f"/cases/{mid}").get_data(as_text=True)
     resp = client.post(
         f"/cases/{mid}/actions/start_mediation",
         data={
@@ -140,9 +145,10 @@ def test_uninstalled_the_steps_and_guard_are_gone_and_purged_the_role(med_app):
     client = med_app.test_client()
     assert login(client, "cjj_mediator").status_code == 302
     page = client.get(f"/cases/{mid}").get_data(as_text=True)
-    # The timeline keeps the steps taken; the step's form is gone.
+    # The timeline keeps the steps taken; the step's form and the module's panel are gone.
     assert "组织调解（办理期限中止）" in page
     assert 'name="start_mediation-version"' not in page
+    assert 'id="mediation-panel"' not in page
     with med_app.app_context():
         purge("mediation", backup_dir=Path(med_app.config["MINSHENG_VAR_DIR"]) / "b")
     with med_app.app_context():
@@ -153,6 +159,23 @@ def test_uninstalled_the_steps_and_guard_are_gone_and_purged_the_role(med_app):
         )
         user = db.session.execute(select(User).where(User.username == "cjj_mediator")).scalar_one()
         assert user.roles == []
+
+
+def test_demo_loader_runs_while_installed_and_once(med_app):
+    from core.demo import load_module_demos
+
+    def mediators() -> int:
+        found = db.session.execute(select(User).where(User.username == "demo_mediator2"))
+        return len(found.all())
+
+    with med_app.app_context():
+        load_module_demos()
+        assert mediators() == 0
+        install(["mediation"])
+    with med_app.app_context():
+        load_module_demos()
+        load_module_demos()
+        assert mediators() == 1
 
 
 def test_signals_reach_receivers_inside_the_action(app):

@@ -57,6 +57,23 @@ class PdfTemplate:
 
 
 @dataclass(frozen=True)
+class Panel:
+    """An HTML fragment a module adds to a slot on another page (e.g. its hearings on a matter).
+
+    ``render`` is an import string (``"modules.x.panels:func"``) of a function called with the
+    slot's context as keywords; it returns HTML (usually ``render_template(...)``) or ``None``
+    for nothing. A panel shows only while its module is installed and, when ``permission`` is
+    given, to users holding it. Slots: ``matter.page`` (``matter=``), ``reception.desk``,
+    ``reception.session`` (``session=``).
+    """
+
+    slot: str
+    render: str
+    permission: str | None = None
+    order: int = 50
+
+
+@dataclass(frozen=True)
 class RoleSpec:
     """A role the module brings (e.g. 听证主持人): created on install, dropped on purge.
 
@@ -97,9 +114,14 @@ class Manifest:
     #: What the module adds to the matter's lifecycle (``core.api.Lifecycle``): states, steps,
     #: guards, clock kinds and pauses, documents, timeline entry kinds.
     lifecycle: Any = None
+    #: Fragments the module adds to other pages (``Panel``).
+    panels: tuple[Panel, ...] = ()
     blueprint: str | None = None
     models: str | None = None
     seed: str | None = None
+    #: Import string of the module's demo loader, run by ``flask demo load`` after core's demo
+    #: data while the module is installed (idempotent, no arguments).
+    demo: str | None = None
     #: Set by discovery: the folder of the module's package.
     path: Path | None = None
 

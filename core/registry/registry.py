@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.registry.discovery import dependency_order, discover, load, refusal_reason
-from core.registry.manifest import Manifest, ManifestError, MenuItem
+from core.registry.manifest import Manifest, ManifestError, MenuItem, Panel
 from core.registry.models import ModuleState
 
 log = logging.getLogger(__name__)
@@ -138,6 +138,18 @@ class Registry:
             if items:
                 groups.append((manifest, items))
         return groups
+
+    def panels(self, slot: str, permissions: frozenset[str]) -> list[Panel]:
+        """Panels of installed modules for ``slot`` that the given permissions allow, in order."""
+        installed = self.installed_names()
+        found = [
+            panel
+            for name, manifest in self.manifests.items()
+            if name in installed
+            for panel in manifest.panels
+            if panel.slot == slot and (panel.permission is None or panel.permission in permissions)
+        ]
+        return sorted(found, key=lambda p: p.order)
 
 
 def current_registry() -> Registry:

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, has_request_context, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from core.accounts.actor import actor_permissions, has_permission
 from core.accounts.masking import personal_value
@@ -53,7 +54,22 @@ def install(app: Flask) -> None:
             args["after"] = str(after)
         return url_for(request.endpoint or "core.home", **(request.view_args or {}), **args)
 
+    def panels(slot: str, **context: object) -> Markup:
+        """The fragments installed modules add to ``slot`` (``Manifest.panels``), joined."""
+        from core.registry.manifest import resolve
+
+        if not has_request_context() or not current_user.is_authenticated:
+            return Markup("")
+        parts = []
+        for panel in registry.panels(slot, actor_permissions()):
+            html = resolve(panel.render)(**context)
+            if html:
+                # A module's fragment is rendered from its own (autoescaped) template.
+                parts.append(Markup(html))  # noqa: S704 - rendered by an autoescaping template
+        return Markup("\n").join(parts)
+
     app.jinja_env.filters["personal"] = personal_value
+    app.jinja_env.globals["panels"] = panels
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals["has_permission"] = has_permission
     app.jinja_env.globals["may_view_cases"] = may_view_cases

@@ -5,7 +5,20 @@ paused for mediation gets no extension on top. Nothing here registers anything b
 reads the manifest when the module's code is loaded and acts on it while it is installed.
 """
 
-from core.api import ClockPause, Lifecycle, Manifest, RoleSpec, StepGuard, Transition
+from markupsafe import Markup
+
+from core.api import (
+    ClockPause,
+    Lifecycle,
+    Manifest,
+    Panel,
+    Role,
+    RoleSpec,
+    StepGuard,
+    Transition,
+    User,
+    db,
+)
 
 
 def _no_extension_after_mediation(matter, ctx):
@@ -15,6 +28,23 @@ def _no_extension_after_mediation(matter, ctx):
     return None
 
 
+def mediation_panel(matter):
+    """The matter page's fragment: what mediation keeps on this matter (escaped)."""
+    return Markup('<section class="card" id="mediation-panel">调解记录：{}</section>').format(
+        matter.summary
+    )
+
+
+def load_demo():
+    """Demo data: a second mediator, once (loaders are idempotent)."""
+    from sqlalchemy import select
+
+    if db.session.execute(select(User).where(User.username == "demo_mediator2")).first():
+        return
+    role = db.session.execute(select(Role).where(Role.code == "mediator")).scalar_one()
+    db.session.add(User(username="demo_mediator2", display_name="调解员乙", roles=[role]))
+
+
 manifest = Manifest(
     name="mediation",
     title="调解（测试模块）",
@@ -22,6 +52,8 @@ manifest = Manifest(
     permissions={"mediation.mediate": "组织调解"},
     roles=(RoleSpec("mediator", "调解员", "组织人民调解"),),
     default_grants={"mediator": ("mediation.mediate", "core.cases.handle")},
+    panels=(Panel("matter.page", f"{__name__}:mediation_panel", permission="mediation.mediate"),),
+    demo=f"{__name__}:load_demo",
     lifecycle=Lifecycle(
         states={"mediating": "调解中（办理期限中止）"},
         transitions=(
