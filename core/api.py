@@ -43,7 +43,9 @@ Adding to the lifecycle (declared in ``Manifest.lifecycle``, active while instal
     ``RoleSpec`` in ``Manifest.roles``.
 The case file, continued
     ``STATES``, ``FINAL_STATES``, ``CHANNELS``; ``add_timeline_entry``; files with
-    ``store_attachment``/``AttachmentRefused``;
+    ``store_attachment``/``AttachmentRefused``; ``issue_document`` (a module's official
+    document, a ``DocumentKind`` its ``Lifecycle`` declares: numbered, rendered, frozen on the
+    matter and on its timeline, in the caller's transaction);
     ``find_candidates`` (repeat detection), ``matters_of_person`` (a petitioner's history),
     ``search_matters``/``SearchFilters``;
     ``identity_sealed_for`` (the accuser-sealing rule); ``today`` (Beijing date);
@@ -66,6 +68,7 @@ from core.audit import record as record_audit
 from core.cases.clocks.clocks import ClockKind, today
 from core.cases.files.attachments import AttachmentRefused
 from core.cases.files.attachments import store_bytes as store_attachment
+from core.cases.files.documents import issue as issue_document
 from core.cases.lifecycle.registration import MatterError, PartyInput, Registration, register_matter
 from core.cases.lifecycle.shared import acts_for
 from core.cases.lifecycle.steps import perform
@@ -180,6 +183,7 @@ __all__ = [
     "has_permission",
     "id_number_problem",
     "identity_sealed_for",
+    "issue_document",
     "mask",
     "matters_of_person",
     "opts",
