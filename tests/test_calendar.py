@@ -110,7 +110,9 @@ def test_15_day_period_ending_on_national_day_rolls_to_next_working_day(cal):
     text = result.explain()
     assert "起算日 2026-09-16 次日开始计算（民法典第201条）" in text
     assert "15 个自然日 → 2026-10-01" in text
-    assert "2026-10-01 是国庆节（法定节假日），顺延至 2026-10-08（民法典第203条）" in text
+    assert "2026-10-01 是国庆节（法定节假日，星期四），顺延至 2026-10-08（星期四）" in text
+    assert "国庆节 2026-10-01 至 2026-10-07（法定节假日）" in text
+    assert "民法典第203条第1款；设置 MINSHENG_PERIOD_ROLL_OVER=rest_day，默认" in text
 
 
 def test_period_ending_on_a_make_up_day_does_not_move(cal):
@@ -123,7 +125,11 @@ def test_period_ending_on_a_make_up_day_does_not_move(cal):
 
 def test_rest_day_roll_over_differs_from_holiday_on_an_ordinary_saturday(cal):
     start = date(2026, 11, 6)  # + 15 = Saturday 2026-11-21
-    assert compute_due(cal, start, 15, "calendar").due == date(2026, 11, 21)
+    holiday = compute_due(cal, start, 15, "calendar", roll_over="holiday")
+    assert holiday.due == date(2026, 11, 21)
+    assert "不是法定节假日，按设置 MINSHENG_PERIOD_ROLL_OVER=holiday不顺延" in holiday.explain()
+    # The default (民法典第203条 as courts read it) rolls an ordinary weekend too.
+    assert compute_due(cal, start, 15, "calendar").due == date(2026, 11, 23)
     assert compute_due(cal, start, 15, "calendar", roll_over="none").due == date(2026, 11, 21)
     rest = compute_due(cal, start, 15, "calendar", roll_over="rest_day")
     assert rest.due == date(2026, 11, 23)
@@ -138,10 +144,13 @@ def test_roll_over_none_keeps_a_holiday_end(cal):
 
 def test_received_on_a_holiday_counts_from_next_working_day_only_when_set(cal):
     received = date(2026, 10, 3)
-    assert compute_due(cal, received, 15, "calendar").due == date(2026, 10, 18)
+    # Day 15 is Sunday 2026-10-18: the default rolls it to Monday.
+    assert compute_due(cal, received, 15, "calendar").due == date(2026, 10, 19)
     moved = compute_due(cal, received, 15, "calendar", received_rule=True)
     assert moved.due == date(2026, 10, 23)  # counted from 2026-10-08
-    assert "视为下一个工作日 2026-10-08 收到" in moved.explain()
+    assert "按设置 MINSHENG_RECEIVED_ON_REST_DAY=1 视为其后第一个工作日 2026-10-08 收到" in (
+        moved.explain()
+    )
     # A working-day receipt is not moved by the setting.
     assert (
         compute_due(cal, date(2026, 11, 2), 15, "calendar", received_rule=True).due
@@ -161,9 +170,9 @@ def test_roll_over_applies_once_to_the_end_of_the_extended_period(cal):
     start = date(2026, 8, 2)
     # The unextended 60-day period ends on National Day and would roll over...
     assert compute_due(cal, start, 60, "calendar").due == date(2026, 10, 8)
-    # ...but the extension lengthens the period itself: day 90 is Saturday 2026-10-31,
-    # not "2026-10-08 + 30".
-    assert compute_due(cal, start, 60, "calendar", extension_days=30).due == date(2026, 10, 31)
+    # ...but the extension lengthens the period itself: day 90 is Saturday 2026-10-31, which
+    # rolls once to Monday 2026-11-02 — not "2026-10-08 + 30".
+    assert compute_due(cal, start, 60, "calendar", extension_days=30).due == date(2026, 11, 2)
 
 
 def test_30_day_re_review_with_5_day_hearing_excluded(cal):
@@ -172,7 +181,7 @@ def test_30_day_re_review_with_5_day_hearing_excluded(cal):
     plain = compute_due(cal, start, 30, "calendar")
     assert plain.due == date(2027, 1, 19)
     result = compute_due(cal, start, 30, "calendar", paused=[hearing])
-    assert result.due == date(2027, 1, 24)
+    assert result.due == date(2027, 1, 25)  # day 35 is Sunday 2027-01-24
     assert "听证期间 2027-01-05 至 2027-01-09 共 5 日不计入期限" in result.steps
 
 

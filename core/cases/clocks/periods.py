@@ -4,10 +4,16 @@ Pure Python: no Flask, no database. Counting follows 民法典 Arts. 201–204 (
 "Calendar notes"):
 
 * a period in days starts the day after the event (Art. 201);
-* if its last day is a statutory holiday it rolls to the next working day (Art. 203 ¶1);
+* if its last day is a rest day it rolls to the first working day after it (Art. 203 ¶1, read
+  as courts read 法定休假日: statutory holidays, 调休 rest days and ordinary weekends alike; the
+  setting ``MINSHENG_PERIOD_ROLL_OVER`` narrows it to statutory holidays or switches it off);
+* a make-up working day (调休上班日) is a working day: a period ending on it does not move;
 * it ends at 24:00 of its last day (Art. 203 ¶2);
 * extensions and excluded hearing time lengthen the period itself, and the roll-over
   applies once, to the end of the lengthened period.
+
+Every explanation names each holiday, rest day and make-up working day that moved or fixed the
+date, and the setting (by its environment name) that moved it.
 
 A day of a year without official holiday data (``core.cases.clocks.calendar``) makes the due
 date *provisional*, and the explanation says so.
@@ -24,10 +30,23 @@ import chinese_calendar
 
 from core.cases.clocks.calendar import MAX_SEARCH_DAYS, DayInfo, DayKind, WorkCalendar, as_date
 
-__all__ = ["DueDate", "RollOver", "Unit", "compute_due", "days_elapsed", "is_within"]
+__all__ = [
+    "RECEIVED_SETTING",
+    "ROLL_OVER_SETTING",
+    "DueDate",
+    "RollOver",
+    "Unit",
+    "compute_due",
+    "days_elapsed",
+    "is_within",
+]
 
 Unit = Literal["calendar", "working"]
 RollOver = Literal["holiday", "rest_day", "none"]
+
+#: The settings an explanation names when they decided a date (README, "Configuration").
+ROLL_OVER_SETTING = "MINSHENG_PERIOD_ROLL_OVER"
+RECEIVED_SETTING = "MINSHENG_RECEIVED_ON_REST_DAY"
 
 _WEEKDAY_NAMES = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
@@ -75,13 +94,18 @@ class _Trace:
 
 def _describe(info: DayInfo) -> str:
     """Short Chinese description of a day, e.g. 国庆节（法定节假日）."""
-    if info.kind is DayKind.HOLIDAY:
-        return f"{info.name or '法定节假日'}（法定节假日）"
-    if info.kind is DayKind.MAKEUP_WORKDAY:
-        suffix = f"，{info.name}" if info.name else ""
-        return f"调休上班日（工作日{suffix}）"
     weekday = _WEEKDAY_NAMES[info.day.weekday()]
+    if info.kind is DayKind.HOLIDAY:
+        if info.day.weekday() >= 5 or not info.name:
+            # A weekend day inside a holiday block, or a 调休 day off: both are rest days.
+            return f"{info.name or '调休休息日'}假期中的{weekday}（法定节假日）"
+        return f"{info.name}（法定节假日，{weekday}）"
+    if info.kind is DayKind.MAKEUP_WORKDAY:
+        suffix = f"，{info.name}调休" if info.name else ""
+        return f"调休上班日（{weekday}{suffix}，工作日）"
     if info.kind is DayKind.WEEKEND:
+        if info.day.weekday() < 5:
+            return f"{weekday}调休休息日（休息日）"
         return f"{weekday}（休息日）"
     return f"{weekday}（工作日）"
 
@@ -122,12 +146,22 @@ def _paused_index(merged: list[tuple[date, date, str]], day: date) -> int | None
 
 def _anchor(trace: _Trace, start: date, received_rule: bool, steps: list[str]) -> date:
     """Return the event day from which counting starts, applying the received-on-rest-day rule."""
-    if received_rule:
-        info = trace.info(start)
-        if not info.kind.is_working:
-            moved = trace.next_workday(start)
-            steps.append(f"收到日 {start} 是{_describe(info)}，按设置视为下一个工作日 {moved} 收到")
-            start = moved
+    info = trace.info(start)
+    if received_rule and not info.kind.is_working:
+        moved = trace.next_workday(start)
+        steps.append(
+            f"收到日 {start} 是{_describe(info)}，按设置 {RECEIVED_SETTING}=1 "
+            f"视为其后第一个工作日 {moved} 收到"
+        )
+        start = moved
+    elif not info.kind.is_working:
+        # Say why a start on a holiday did not move: a local practice would move it.
+        steps.append(
+            f"起算日 {start} 是{_describe(info)}，仍从次日起算"
+            f"（设置 {RECEIVED_SETTING} 未开启，默认）"
+        )
+    elif info.kind is DayKind.MAKEUP_WORKDAY:
+        steps.append(f"起算日 {start} 是{_describe(info)}")
     steps.append(f"起算日 {start} 次日开始计算（民法典第201条）")
     return start
 
@@ -179,7 +213,7 @@ def compute_due(
     *,
     extension_days: int = 0,
     paused: Sequence[tuple] = (),
-    roll_over: RollOver = "holiday",
+    roll_over: RollOver = "rest_day",
     received_rule: bool = False,
 ) -> DueDate:
     """Compute the last day of a period of ``days`` counted from the event day ``start``.
@@ -189,9 +223,11 @@ def compute_due(
     * ``extension_days`` (延长) and ``paused`` (inclusive date ranges excluded from the period,
       each ``(first, last)`` or ``(first, last, what)``, e.g. 听证期间) lengthen the period
       itself; each paused day inside the running period adds one day.
-    * ``roll_over`` (calendar unit): ``"holiday"`` moves a last day that is a statutory
-      holiday to the next working day (民法典第203条); ``"rest_day"`` also moves ordinary
-      weekends; ``"none"`` never moves. It applies once, to the end of the lengthened period.
+    * ``roll_over`` (calendar unit): ``"rest_day"`` (default, 民法典第203条) moves a last day
+      that is any rest day — statutory holiday, 调休 rest day or ordinary weekend — to the first
+      working day after it; ``"holiday"`` moves statutory holidays only; ``"none"`` never
+      moves. It applies once, to the end of the lengthened period. A make-up working day never
+      moves.
     * ``received_rule`` is the received_on_rest_day_counts_from_next_workday setting: a
       matter received on a rest day counts as received on the next working day.
     """
@@ -245,29 +281,51 @@ def compute_due(
     for info in makeup_counted:
         steps.append(f"{info.day} 是{_describe(info)}，计为工作日")
 
-    due = end
-    end_info = trace.info(end)
-    if unit == "calendar":
-        if end_info.kind is DayKind.HOLIDAY and roll_over != "none":
-            due = trace.next_workday(end)
-            steps.append(f"{end} 是{_describe(end_info)}，顺延至 {due}（民法典第203条）")
-        elif end_info.kind is DayKind.HOLIDAY:
-            steps.append(f"{end} 是{_describe(end_info)}，按设置不顺延")
-        elif end_info.kind is DayKind.WEEKEND and roll_over == "rest_day":
-            due = trace.next_workday(end)
-            steps.append(
-                f"{end} 是{_describe(end_info)}，按设置休息日也顺延，顺延至 {due}（民法典第203条）"
-            )
-        elif end_info.kind is DayKind.WEEKEND:
-            # Explain why a Saturday due date did not move: users expect it to.
-            steps.append(f"{end} 是{_describe(end_info)}，不是法定节假日，按设置不顺延")
-        elif end_info.kind is DayKind.MAKEUP_WORKDAY:
-            steps.append(f"{end} 是{_describe(end_info)}，不顺延")
-
+    due = _roll(trace, end, unit, roll_over, steps)
     for year in sorted(trace.provisional_years):
         steps.append(_provisional_step(year))
     steps.append(f"期限至 {due} 24:00 届满（民法典第203条）")
     return DueDate(due=due, steps=steps, provisional=bool(trace.provisional_years))
+
+
+def _crossed(trace: _Trace, first: date, last: date) -> str:
+    """Name every rest day from ``first`` to ``last``: holidays grouped, weekends by weekday."""
+    infos = [trace.info(first + timedelta(n)) for n in range((last - first).days + 1)]
+    holidays = [i for i in infos if i.kind is DayKind.HOLIDAY]
+    texts = [f"{t}（法定节假日）" for t in _holiday_ranges(holidays)]
+    texts += [f"{i.day} {_describe(i)}" for i in infos if i.kind is DayKind.WEEKEND]
+    return "、".join(texts)
+
+
+def _roll(trace: _Trace, end: date, unit: str, roll_over: str, steps: list[str]) -> date:
+    """Apply the roll-over once to the last day ``end``; explain what decided the date."""
+    info = trace.info(end)
+    default = "，默认" if roll_over == "rest_day" else ""
+    setting = f"设置 {ROLL_OVER_SETTING}={roll_over}{default}"
+    if info.kind is DayKind.MAKEUP_WORKDAY:
+        steps.append(f"期间最后一日 {end} 是{_describe(info)}，是工作日，不顺延")
+        return end
+    if info.kind.is_working or unit != "calendar":
+        return end
+    rolls = roll_over == "rest_day" or (roll_over == "holiday" and info.kind is DayKind.HOLIDAY)
+    if not rolls:
+        why = "不是法定节假日，" if info.kind is DayKind.WEEKEND and roll_over == "holiday" else ""
+        steps.append(f"期间最后一日 {end} 是{_describe(info)}，{why}按{setting}不顺延")
+        return end
+    due = trace.next_workday(end)
+    due_info = trace.info(due)
+    weekday = _WEEKDAY_NAMES[due.weekday()]
+    if due_info.kind is DayKind.MAKEUP_WORKDAY:
+        holiday = f"{due_info.name}调休" if due_info.name else "调休"
+        target = f"{due}（{weekday}，{holiday}上班日，是工作日），即其后第一个工作日"
+    else:
+        target = f"{due}（{weekday}），即其后第一个工作日"
+    steps.append(
+        f"期间最后一日 {end} 是{_describe(info)}，顺延至 {target}；"
+        f"顺延跳过的休息日：{_crossed(trace, end, due - timedelta(1))}"
+        f"（民法典第203条第1款；{setting}）"
+    )
+    return due
 
 
 def days_elapsed(
