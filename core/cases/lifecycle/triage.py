@@ -20,6 +20,8 @@ from core.extensions import db
 
 LEGAL_ROUTES = {
     "litigation": "诉讼",
+    "appeal": "申诉（申请再审）",
+    "admin_litigation": "行政诉讼",
     "procuratorate": "检察监督",
     "police": "公安机关",
     "arbitration": "仲裁",
