@@ -5,7 +5,9 @@ Every name below is documented where it is defined; this module only gathers the
 Declaring a module
     ``Manifest``, ``MenuItem``, ``Job``, ``PdfTemplate``, ``ManifestError``; ``Panel`` (a
     fragment on another page: templates call ``{{ panels("matter.page", matter=m) }}``);
-    ``Manifest.demo`` (the module's demo data, loaded by ``flask demo load``).
+    ``Manifest.demo`` (the module's demo data, loaded by ``flask demo load``);
+    ``Manifest.record_grants`` (agencies whose records a module lets a user see as well, e.g.
+    a duty lawyer the matters of the hall where they are on duty).
 Tables
     ``db`` (Flask-SQLAlchemy), ``Base``, ``TimestampMixin``, ``VersionedMixin`` (optimistic
     locking), ``AgencyScoped`` (record rules), ``utcnow``; ``Agency``, ``User``, ``Role``.
@@ -50,6 +52,8 @@ The case file, continued
     ``search_matters``/``SearchFilters``;
     ``identity_sealed_for`` (the accuser-sealing rule); ``today`` (Beijing date);
     ``id_number_problem`` (GB 11643 resident ID check, message in Chinese);
+    ``work_calendar`` (the working-day calendar: ``is_workday``, ``next_workday``);
+    ``stop_clock`` (effect: stop a matter's running clock of a kind);
     satisfaction with ``rating_statuses`` and ``rate_by_petitioner``/``RatingError``.
 Counting over many matters at once (SQL aggregates, e.g. evaluation's indicators)
     the tables ``Clock``, ``Rating``, ``AssignmentSlip``; ``rating_window_days`` and
@@ -66,11 +70,12 @@ from core.accounts.record_rules import AgencyScoped, visible_agency_ids
 from core.accounts.services import StaleEdit, check_version
 from core.audit import record as record_audit
 from core.cases.clocks.clocks import ClockKind, today
+from core.cases.clocks.clocks import load_calendar as work_calendar
 from core.cases.files.attachments import AttachmentRefused
 from core.cases.files.attachments import store_bytes as store_attachment
 from core.cases.files.documents import issue as issue_document
 from core.cases.lifecycle.registration import MatterError, PartyInput, Registration, register_matter
-from core.cases.lifecycle.shared import acts_for
+from core.cases.lifecycle.shared import acts_for, stop_clock
 from core.cases.lifecycle.steps import perform
 from core.cases.lifecycle.table import (
     FINAL_STATES,
@@ -200,9 +205,11 @@ __all__ = [
     "require",
     "search_matters",
     "signals",
+    "stop_clock",
     "store_attachment",
     "today",
     "transactional",
     "utcnow",
     "visible_agency_ids",
+    "work_calendar",
 ]

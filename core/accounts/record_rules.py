@@ -82,9 +82,24 @@ def visible_agency_ids(user) -> frozenset[int] | None:
         ids = frozenset(
             db.session.execute(stmt.execution_options(skip_record_rules=True)).scalars()
         )
+    ids |= _granted_by_modules(user)
     if has_app_context():
         setattr(g, cache_key, ids)
     return ids
+
+
+def _granted_by_modules(user) -> frozenset[int]:
+    """Agencies installed modules let ``user`` see as well (``Manifest.record_grants``)."""
+    from flask import current_app
+
+    registry = current_app.extensions.get("minsheng.registry") if has_app_context() else None
+    if registry is None:
+        return frozenset()
+    token = _computing.set(True)  # the modules' look-ups are not themselves restricted
+    try:
+        return frozenset(registry.record_grants(user))
+    finally:
+        _computing.reset(token)
 
 
 def criteria_for(user):

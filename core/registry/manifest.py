@@ -116,6 +116,10 @@ class Manifest:
     lifecycle: Any = None
     #: Fragments the module adds to other pages (``Panel``).
     panels: tuple[Panel, ...] = ()
+    #: Import string of ``func(user) -> agency ids``: agencies whose records ``user`` also sees
+    #: while the module is installed (record rules; e.g. a lawyer on duty sees that hall's
+    #: matters). Its own queries run without record rules; the answer is kept per request.
+    record_grants: str | None = None
     blueprint: str | None = None
     models: str | None = None
     seed: str | None = None

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.registry.discovery import dependency_order, discover, load, refusal_reason
-from core.registry.manifest import Manifest, ManifestError, MenuItem, Panel
+from core.registry.manifest import Manifest, ManifestError, MenuItem, Panel, resolve
 from core.registry.models import ModuleState
 
 log = logging.getLogger(__name__)
@@ -150,6 +150,15 @@ class Registry:
             if panel.slot == slot and (panel.permission is None or panel.permission in permissions)
         ]
         return sorted(found, key=lambda p: p.order)
+
+    def record_grants(self, user) -> set[int]:
+        """Agency ids installed modules let ``user`` see beyond their own (``record_grants``)."""
+        installed = self.installed_names()
+        ids: set[int] = set()
+        for name, manifest in self.manifests.items():
+            if manifest.record_grants and name in installed:
+                ids.update(resolve(manifest.record_grants)(user))
+        return ids
 
 
 def current_registry() -> Registry:
