@@ -80,10 +80,20 @@ def _build_registry(app: Flask) -> None:
 
     registry = Registry.build(core_manifest, tuple(app.config["MINSHENG_EXTRA_MODULES"]))
     app.extensions["minsheng.registry"] = registry
+    # Each module brings its own catalog (modules/<name>/translations); Flask-Babel merges
+    # them after core's, in the order given.
+    app.extensions["babel"].translation_directories.extend(
+        str(m.path / "translations")
+        for m in registry.manifests.values()
+        if m.name != "core" and m.path is not None and (m.path / "translations").is_dir()
+    )
 
 
 def _register_blueprints(app: Flask) -> None:
+    from core.web.http import install_bounds
     from core.web.routes import bp as core_bp
+
+    install_bounds(app)  # the bounded ``int`` converter must be in place before any route
 
     app.register_blueprint(core_bp)
     for blueprint in app.extensions["minsheng.registry"].blueprints.values():

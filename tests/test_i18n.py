@@ -1,8 +1,9 @@
 """The English interface: language switch, translated menus, and a complete, compiled catalog.
 
-The catalog tests need no database. When they fail, run scripts/translations.sh, translate the
-entries it reports as untranslated in core/translations/en/LC_MESSAGES/messages.po, run it again
-and commit the .po, .pot and .mo.
+The catalog tests need no database. Core and every module keep their own catalog
+(``core/translations``, ``modules/<name>/translations``). When a test fails, run
+scripts/translations.sh, translate the entries it reports as untranslated in the named
+en/LC_MESSAGES/messages.po, run it again and commit the .po, .pot and .mo.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from io import BytesIO
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo, write_mo
@@ -20,14 +22,19 @@ from babel.messages.pofile import read_po
 from tests.plugin import csrf_token, login
 
 ROOT = Path(__file__).resolve().parent.parent
-PO = ROOT / "core/translations/en/LC_MESSAGES/messages.po"
-MO = PO.with_suffix(".mo")
 FIX = "run scripts/translations.sh, translate, run it again and commit"
 CJK = re.compile(r"[\u4e00-\u9fff]")
+#: The folders that keep a catalog: core and each shipped module.
+MODULES = sorted(d.name for d in (ROOT / "modules").iterdir() if (d / "module.py").is_file())
+CATALOGS = ["core", *(f"modules/{name}" for name in MODULES)]
 
 
-def _po():
-    with PO.open("rb") as f:
+def _po_path(folder: str) -> Path:
+    return ROOT / folder / "translations/en/LC_MESSAGES/messages.po"
+
+
+def _po(folder: str = "core"):
+    with _po_path(folder).open("rb") as f:
         return read_po(f, locale="en")
 
 
@@ -91,6 +98,15 @@ def test_admin_navigation_in_english(client):
     assert "Hello, 管理员" in html  # names stay as they are
 
 
+def test_module_labels_come_from_the_modules_own_catalog(app):
+    """The app merges each module's catalog after core's: a module's menu item in English."""
+    from flask_babel import force_locale, gettext
+
+    with app.test_request_context("/"), force_locale("en"):
+        assert gettext("登记台") == "Registration desk"
+        assert gettext("登记") == "Register"  # core's own
+
+
 def test_admin_navigation_chinese_by_default(as_user):
     nav = _nav(as_user("admin").get("/").get_data(as_text=True))
     assert ">模块管理</a>" in nav
@@ -98,8 +114,9 @@ def test_admin_navigation_chinese_by_default(as_user):
     assert not re.search(r">[A-Za-z ]+</a>", nav)
 
 
-def test_every_message_is_translated():
-    catalog = _po()
+@pytest.mark.parametrize("folder", CATALOGS)
+def test_every_message_is_translated(folder):
+    catalog = _po(folder)
     assert catalog.locale_identifier == "en"
     assert not catalog.fuzzy, "the catalog header is marked fuzzy"
     untranslated = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
@@ -114,30 +131,32 @@ def test_every_message_is_translated():
             assert not CJK.search(m.string), f"Chinese left in the translation of {m.id!r}"
 
 
-def test_compiled_catalog_matches_the_po():
-    catalog = _po()
+@pytest.mark.parametrize("folder", CATALOGS)
+def test_compiled_catalog_matches_the_po(folder):
+    catalog = _po(folder)
     compiled = BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)
-    with MO.open("rb") as f:
+    with _po_path(folder).with_suffix(".mo").open("rb") as f:
         committed = read_mo(f)
     expected = _entries(read_mo(compiled))
     assert _entries(committed) == expected, f"messages.mo is out of date with messages.po ({FIX})"
 
 
-def test_every_marked_string_is_in_the_catalog():
-    """What the extractor finds in the sources (babel.cfg) has an entry in the .po."""
+@pytest.mark.parametrize("folder", CATALOGS)
+def test_every_marked_string_is_in_the_catalog(folder):
+    """What the extractor finds in the folder's sources (babel.cfg) has an entry in its .po."""
     with (ROOT / "babel.cfg").open() as f:
         method_map, options_map = parse_mapping_cfg(f, "babel.cfg")
-    keywords = {**DEFAULT_KEYWORDS, "lazy_gettext": None}
+    keywords = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "N_": None}
     found = set()
     for _file, _line, message, _comments, context in extract_from_dir(
-        ROOT, method_map, options_map, keywords=keywords
+        ROOT / folder, method_map, options_map, keywords=keywords
     ):
         msgid = message[0] if isinstance(message, tuple) else message
         found.add((context, msgid))
     assert found, "the extractor found nothing: check babel.cfg"
-    missing = sorted(f"{c}|{i}" if c else i for c, i in found - set(_entries(_po())))
+    missing = sorted(f"{c}|{i}" if c else i for c, i in found - set(_entries(_po(folder))))
     assert not missing, f"strings not in the English catalog ({FIX}): {missing}"
 
 
@@ -171,6 +190,9 @@ def test_labels_translated_at_render_time_are_in_the_catalog():
         for rep in (True, False)
     }
     labels |= set(errors.MESSAGES.values())
-    translated = {i for (c, i), s in _entries(_po()).items() if c is None and s}
+    translated = {
+        i for folder in CATALOGS for (c, i), s in _entries(_po(folder)).items() if c is None and s
+    }
     missing = sorted(labels - translated)
-    assert not missing, f"add these to core/web/i18n_labels.py ({FIX}): {missing}"
+    where = "core/web/i18n_labels.py or the module's i18n_labels.py"
+    assert not missing, f"add these to {where} ({FIX}): {missing}"
