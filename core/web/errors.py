@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from core.extensions import db
+from core.web.http import OUT_OF_RANGE
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,8 @@ def install(app: Flask) -> None:
         if exc.code and exc.code >= 500:
             db.session.rollback()
         message = exc.description if getattr(exc, "minsheng_message", False) else None
+        if exc.code == 404 and message is None and g.get("minsheng_out_of_range"):
+            message = OUT_OF_RANGE  # a URL's number past any id (core.web.http)
         return error_response(exc.code or 500, message)
 
     @app.errorhandler(Exception)

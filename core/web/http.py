@@ -1,4 +1,10 @@
-"""HTTP helpers for views: refusing with a reason, pagination, permission checks."""
+"""HTTP helpers for views: refusing with a reason, bounded numbers, pagination, permissions.
+
+Numbers from outside are bounded here, once for every route: ``<int:…>`` in a URL
+(``BoundedIntConverter``, registered as the app's ``int`` converter) and
+``request.args.get(name, type=int)`` (``BoundedRequest``). Every id column is a PostgreSQL
+``integer``: a bigger number used to reach the database and fail there (a 500).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,12 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import Flask, Request, abort, g, has_app_context
 from flask_login import current_user, login_required
 from sqlalchemy import Select, func, inspect, select
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter, ValidationError
 
 from core.accounts.actor import has_permission
 from core.extensions import db
@@ -26,6 +34,80 @@ def fail(code: int, message: str) -> None:
     exc.code = code
     exc.minsheng_message = True  # type: ignore[attr-defined]
     raise exc
+
+
+#: The largest number an id or a numeric parameter may be: PostgreSQL's ``integer``.
+INT_MAX = 2**31 - 1
+#: The 404's reason when a URL's number is past ``INT_MAX`` (``core.web.errors`` shows it).
+OUT_OF_RANGE = "编号超出范围，没有这条记录。"
+
+
+class BoundedIntConverter(IntegerConverter):
+    """The app's ``int`` URL converter: numbers past ``INT_MAX`` match no route (a 404).
+
+    The 404 says why (``OUT_OF_RANGE``): the converter notes it on ``g`` for the error page.
+    A number too long for Python's ``int()`` (over 4300 digits) is refused by its length first.
+    """
+
+    def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):
+        super().__init__(map, fixed_digits, min, INT_MAX if max is None else max, signed)
+
+    def to_python(self, value: str) -> Any:  # noqa: D102
+        if len(value.lstrip("-")) > len(str(INT_MAX)) or abs(int(value)) > INT_MAX:
+            if has_app_context():
+                g.minsheng_out_of_range = True
+            raise ValidationError()
+        return super().to_python(value)
+
+
+def parse_int(raw: Any, low: int = 1, high: int = INT_MAX) -> int | None:
+    """``raw`` as an integer within ``[low, high]``, else ``None`` (text, out of range, bool)."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        value = raw
+    else:
+        text = str(raw).strip()
+        digits = text.removeprefix("-")
+        if not digits.isascii() or not digits.isdigit() or len(digits) > len(str(INT_MAX)):
+            return None
+        value = int(text)
+    return value if low <= value <= high else None
+
+
+class BoundedParameters(ImmutableMultiDict):
+    """Query and form parameters whose ``get(name, type=int)`` refuses what is no ``integer``.
+
+    Werkzeug's ``get`` returns the default for text that is not a number and any size of number
+    for digits: a page number of 30 digits reached the database. Here text or a number past
+    ``INT_MAX`` is a 400 naming the parameter; an empty value still gives the default.
+    """
+
+    def get(self, key, default=None, type=None):  # noqa: D102
+        if type is not int:
+            return super().get(key, default, type)
+        try:
+            raw = self[key]
+        except KeyError:
+            return default
+        if not raw.strip():
+            return default
+        value = parse_int(raw, -INT_MAX - 1, INT_MAX)
+        if value is None:
+            fail(400, f"参数“{key[:40]}”应为不超过 {INT_MAX} 的整数。")
+        return value
+
+
+class BoundedRequest(Request):
+    """The app's request class: its ``args`` and ``form`` are ``BoundedParameters``."""
+
+    parameter_storage_class = BoundedParameters
+
+
+def install_bounds(app: Flask) -> None:
+    """Bound the numbers of every route of ``app``; call before registering blueprints."""
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.request_class = BoundedRequest
 
 
 def require(permission: str) -> Callable[[F], F]:

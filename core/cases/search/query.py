@@ -23,6 +23,10 @@ from core.cases.people.sealing import sealed_criterion
 from core.cases.records.categories import subtree
 from core.cases.search.index import IS_CJK, facet_tokens, tokens
 from core.extensions import db
+from core.web.http import INT_MAX, parse_int
+
+#: The longest query text (the OpenAPI document's ``maxLength`` of ``q``).
+MAX_QUERY = 200
 
 
 def _filter_tokens(f: Filters) -> list[str]:
@@ -107,10 +111,11 @@ def parse_filters(args: Mapping[str, str]) -> tuple[Filters, dict[str, str]]:
         value = (args.get(name) or "").strip()
         if not value:
             return None
-        if not value.isdigit():
-            errors[name] = "应为数字编号。"
-            return None
-        return int(value)
+        number_ = parse_int(value)
+        if number_ is None:
+            # An id past PostgreSQL's integer would fail in the database (a 500).
+            errors[name] = f"应为数字编号（1 到 {INT_MAX}）。"
+        return number_
 
     def day(name: str) -> date | None:
         value = (args.get(name) or "").strip()
@@ -125,8 +130,13 @@ def parse_filters(args: Mapping[str, str]) -> tuple[Filters, dict[str, str]]:
     unknown = [v for v in flags if v not in FLAGS]
     if unknown:
         errors["flag"] = f"未知的标识：{'、'.join(v[:30] for v in unknown)}。"
+    text_ = args.get("q") or ""
+    if len(text_) > MAX_QUERY:
+        # Refused, not cut: a cut query finds other matters than the one asked for.
+        errors["q"] = f"关键词不能超过 {MAX_QUERY} 个字（现有 {len(text_)} 个）。"
+        text_ = ""
     f = Filters(
-        text=(args.get("q") or "")[:200],
+        text=text_,
         state=pick("state", STATES, "状态"),
         channel=pick("channel", CHANNELS, "信访形式"),
         category_id=number("category"),

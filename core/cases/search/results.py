@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from core.cases.models import Matter, MatterParty
 from core.cases.search.query import Filters, search
 from core.extensions import db
+from core.web.http import INT_MAX, parse_int
 
 #: Rows on a page of the search page; the API lets the caller choose up to ``MAX_LIMIT``.
 PAGE_SIZE = 50
@@ -60,17 +61,17 @@ def parse_paging(args, default: int = PAGE_SIZE) -> tuple[int | None, int, dict[
     after = None
     raw = (args.get("after") or "").strip()
     if raw:
-        if raw.isdigit() and int(raw) > 0:
-            after = int(raw)
-        else:
-            errors["after"] = "翻页位置应为正整数。"
+        after = parse_int(raw)
+        if after is None:  # past PostgreSQL's integer it would fail in the database
+            errors["after"] = f"翻页位置应为正整数（不超过 {INT_MAX}）。"
     limit = default
     raw = (args.get("limit") or "").strip()
     if raw:
-        if raw.isdigit() and 1 <= int(raw) <= MAX_LIMIT:
-            limit = int(raw)
-        else:
+        checked = parse_int(raw, 1, MAX_LIMIT)
+        if checked is None:
             errors["limit"] = f"每页条数应为 1 到 {MAX_LIMIT} 之间的整数。"
+        else:
+            limit = checked
     return after, limit, errors
 
 

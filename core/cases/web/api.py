@@ -40,7 +40,7 @@ from core.cases.web.registration_form import registration_form, remap_party_erro
 from core.cases.web.step_forms import transition_fields, transition_form
 from core.extensions import db
 from core.web.blueprint import bp
-from core.web.http import fail, get_visible_or_404, paginate
+from core.web.http import INT_MAX, fail, get_visible_or_404, paginate, parse_int
 
 PREFIX = "/api/v1"
 MAX_PER_PAGE = 100
@@ -241,10 +241,9 @@ def api_register():
 def _category_levels(category_id: Any) -> dict[str, Any]:
     from core.cases.models import ContentCategory
 
-    try:
-        node = db.session.get(ContentCategory, int(category_id)) if category_id else None
-    except (TypeError, ValueError):
-        node = None
+    # An id past PostgreSQL's integer would fail in the database: it names no category.
+    number = parse_int(category_id) if category_id else None
+    node = db.session.get(ContentCategory, number) if number is not None else None
     if category_id and node is None:
         return {"category_1": "invalid"}
     levels: dict[str, Any] = {}
@@ -281,9 +280,15 @@ def api_matters():
 
 
 def _paging() -> tuple[int, int]:
-    page = request.args.get("page", 1, type=int) or 1
-    per_page = request.args.get("per_page", 30, type=int) or 30
-    return max(1, page), min(max(1, per_page), MAX_PER_PAGE)
+    """``page`` and ``per_page`` as the OpenAPI document bounds them; 400 naming the wrong one."""
+    values = []
+    for name, default, high in (("page", 1, INT_MAX), ("per_page", 30, MAX_PER_PAGE)):
+        raw = request.args.get(name, "")
+        value = parse_int(raw, 1, high) if raw.strip() else default
+        if value is None:
+            fail(400, f"参数 {name} 应为 1 到 {high} 之间的整数：{raw[:30]}")
+        values.append(value)
+    return values[0], values[1]
 
 
 @bp.route(f"{PREFIX}/matters/<int:matter_id>", methods=["GET"])
