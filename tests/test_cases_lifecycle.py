@@ -83,7 +83,8 @@ def test_full_path_from_registration_to_three_level_termination(app):
         assert clock(mid, "acceptance").state == "met"
         assert clock(mid, "objection").state == "met"
         handling = clock(mid, "handling")
-        assert handling.due == D(2026, 8, 2)  # 60 days from acceptance (条例第34条)
+        # 60 days from acceptance (条例第34条) is Sunday 2026-08-02: it ends on Monday.
+        assert handling.due == D(2026, 8, 3)
 
         # 督办 with a follower.
         step(

@@ -8,7 +8,7 @@ daily job moves the matter on).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,7 +18,7 @@ from sqlalchemy import Select, func, select
 
 from core import signals
 from core.cases.clocks.calendar import DayKind, WorkCalendar
-from core.cases.clocks.periods import compute_due, days_elapsed
+from core.cases.clocks.periods import compute_due, days_elapsed, describe_day
 from core.cases.models import CalendarDay, CalendarYear, Clock, Matter
 from core.extensions import db
 
@@ -27,26 +27,145 @@ LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 @dataclass(frozen=True)
 class ClockKind:
-    """A kind of deadline: its label, article, length and unit, and whether it is a window."""
+    """A kind of deadline: its label, article, length and unit, and whether it is a window.
+
+    ``from_receipt``: the clock counts from a receipt (of the matter, a request, a reply), so
+    the received-on-a-rest-day setting applies to it. ``enabled``: optional clocks (a local
+    rule or an older national one) are off until a setting turns them on. ``local``: the
+    length and unit are local practice (the settings table lists them on the calendar page).
+    """
 
     label: str
     article: str
     days: int
     unit: str = "calendar"
     window: bool = False
+    from_receipt: bool = False
+    enabled: bool = True
+    local: bool = False
 
+    def setting(self, kind: str) -> str:
+        """The environment variable that sets this kind's length, unit and switch."""
+        return f"MINSHENG_CLOCK_{kind.upper()}"
+
+
+_CHAIN_ARTICLE = "国信发〔2014〕16号第6条"
 
 CLOCK_KINDS: dict[str, ClockKind] = {
-    "disposition": ClockKind("登记转送交办", "条例第22条", 15),
-    "acceptance": ClockKind("书面告知受理", "条例第23条", 15),
-    "objection": ClockKind("异议期", "条例第23条第3款", 5, "working", window=True),
+    "disposition": ClockKind("登记转送交办", "条例第22条", 15, from_receipt=True),
+    # §1.9 row 2: the older national rule splits the 15 days along the forwarding chain.
+    "chain_national": ClockKind(
+        "逐级转送（国家级）", _CHAIN_ARTICLE, 5, from_receipt=True, local=True
+    ),
+    "chain_province": ClockKind(
+        "逐级转送（省级）", _CHAIN_ARTICLE, 3, from_receipt=True, local=True
+    ),
+    "chain_prefecture": ClockKind(
+        "逐级转送（市级）", _CHAIN_ARTICLE, 3, from_receipt=True, local=True
+    ),
+    "chain_county": ClockKind("逐级转送（县级）", _CHAIN_ARTICLE, 4, from_receipt=True, local=True),
+    "acceptance": ClockKind("书面告知受理", "条例第23条", 15, from_receipt=True),
+    "objection": ClockKind(
+        "异议期", "条例第23条第3款", 5, "working", window=True, from_receipt=True
+    ),
     "handling": ClockKind("办理期限", "条例第34条", 60),
     "assignment": ClockKind("交办期限", "条例第22条第1款第3项", 0),
-    "review_window": ClockKind("复查申请期", "条例第35条", 30, window=True),
-    "review": ClockKind("复查期限", "条例第35条", 30),
-    "reexam_window": ClockKind("复核申请期", "条例第36条", 30, window=True),
-    "reexam": ClockKind("复核期限", "条例第36条（听证时间不计入）", 30),
+    # §1.9 row 14 for a matter a higher level sent down with its own deadline (上级交办件).
+    "higher_deadline": ClockKind("上级交办期限", "条例第22条第1款第3项（上级交办）", 0),
+    "review_window": ClockKind("复查申请期", "条例第35条", 30, window=True, from_receipt=True),
+    "review": ClockKind("复查期限", "条例第35条", 30, from_receipt=True),
+    "reexam_window": ClockKind("复核申请期", "条例第36条", 30, window=True, from_receipt=True),
+    "reexam": ClockKind("复核期限", "条例第36条（听证时间不计入）", 30, from_receipt=True),
+    # §1.9 row 13: the Regulation asks for written feedback without a period; the 2005 rule
+    # gave 30 days. Off unless a bureau keeps the older rule.
+    "proposal_feedback": ClockKind(
+        "改进建议书面反馈", "条例第40条第4款；2005年条例第36条", 30, enabled=False, local=True
+    ),
+    # §1.9 row 15: a municipal rule (北京市信访条例 2006) for criticisms and suggestions.
+    "outcome_notice": ClockKind(
+        "建议意见处理结果告知",
+        "地方信访条例（建议意见类）",
+        5,
+        "working",
+        enabled=False,
+        local=True,
+    ),
 }
+
+#: Clocks whose date is set by a document (a slip, a higher level's letter), not counted.
+FIXED_KINDS = frozenset({"assignment", "higher_deadline"})
+
+#: The forwarding-chain clock of an agency's administrative level (国家级/省级/市级/县级).
+CHAIN_KINDS = {
+    "national": "chain_national",
+    "province": "chain_province",
+    "prefecture": "chain_prefecture",
+    "county": "chain_county",
+}
+
+
+def _configured() -> dict:
+    if has_app_context():
+        return current_app.config.get("MINSHENG_CLOCKS") or {}
+    return {}
+
+
+def kind_spec(kind: str) -> ClockKind:
+    """The clock kind as this site runs it: the regulation's row with the settings applied."""
+    spec = CLOCK_KINDS[kind]
+    local = _configured().get(kind)
+    if not local:
+        return spec
+    return replace(
+        spec,
+        days=local.get("days", spec.days),
+        unit=local.get("unit", spec.unit),
+        enabled=local.get("enabled", spec.enabled),
+    )
+
+
+def enabled(kind: str) -> bool:
+    """Whether clocks of ``kind`` are started on this site (optional ones are off by default)."""
+    return kind_spec(kind).enabled
+
+
+def settings_table() -> list[dict[str, Any]]:
+    """Every deadline setting with its value here, for the calendar page (read-only)."""
+    rows = [
+        {
+            "name": "MINSHENG_PERIOD_ROLL_OVER",
+            "value": _roll_over(),
+            "default": "rest_day",
+            "meaning": (
+                "期间最后一日为休息日时顺延：rest_day 任何休息日（含周末）、"
+                "holiday 仅法定节假日、none 不顺延"
+            ),
+            "article": "民法典第203条",
+        },
+        {
+            "name": "MINSHENG_RECEIVED_ON_REST_DAY",
+            "value": "1" if _received_rule() else "0",
+            "default": "0",
+            "meaning": "休息日收到的视为下一个工作日收到（地方做法）",
+            "article": "民法典第201条；地方做法",
+        },
+    ]
+    for kind, base in CLOCK_KINDS.items():
+        if kind in FIXED_KINDS:
+            continue
+        spec = kind_spec(kind)
+        unit = "个工作日" if spec.unit == "working" else "日"
+        default_unit = "个工作日" if base.unit == "working" else "日"
+        rows.append(
+            {
+                "name": base.setting(kind),
+                "value": f"{spec.days}{unit}" + ("" if spec.enabled else "（未启用）"),
+                "default": f"{base.days}{default_unit}" + ("" if base.enabled else "（未启用）"),
+                "meaning": spec.label,
+                "article": spec.article,
+            }
+        )
+    return rows
 
 
 def today() -> date:
@@ -130,8 +249,27 @@ def load_calendar() -> WorkCalendar:
 
 def _roll_over() -> str:
     if has_app_context():
-        return current_app.config.get("MINSHENG_PERIOD_ROLL_OVER", "holiday")
-    return "holiday"
+        return current_app.config.get("MINSHENG_PERIOD_ROLL_OVER") or "rest_day"
+    return "rest_day"
+
+
+def _received_rule() -> bool:
+    if has_app_context():
+        return bool(current_app.config.get("MINSHENG_RECEIVED_ON_REST_DAY", False))
+    return False
+
+
+def _length_step(clock: Clock) -> str | None:
+    """Say so when a setting, not the regulation, gave the clock its length or unit."""
+    base = CLOCK_KINDS.get(clock.kind)
+    if base is None or (clock.days == base.days and clock.unit == base.unit):
+        return None
+    unit = "个工作日" if clock.unit == "working" else "日"
+    base_unit = "个工作日" if base.unit == "working" else "日"
+    return (
+        f"期限长度 {clock.days}{unit} 按设置 {base.setting(clock.kind)}"
+        f"（{base.article} 默认 {base.days}{base_unit}）"
+    )
 
 
 def _paused_ranges(clock: Clock, until: date | None = None) -> list[tuple]:
@@ -148,11 +286,12 @@ def _paused_ranges(clock: Clock, until: date | None = None) -> list[tuple]:
 def compute(clock: Clock, calendar: WorkCalendar | None = None) -> None:
     """(Re)compute ``clock.due``, its explanation and whether it relies on provisional days."""
     calendar = calendar or load_calendar()
-    if clock.kind == "assignment":
-        # The slip sets the date itself; nothing to count.
-        clock.explanation = f"交办单规定的办理期限：{clock.due.isoformat()}"
+    if clock.kind in FIXED_KINDS:
+        # The slip (or the higher level's letter) sets the date itself; nothing to count.
+        clock.explanation = _fixed_explanation(clock, calendar)
         clock.provisional = False
         return
+    spec = CLOCK_KINDS.get(clock.kind)
     result = compute_due(
         calendar,
         clock.start,
@@ -161,10 +300,25 @@ def compute(clock: Clock, calendar: WorkCalendar | None = None) -> None:
         extension_days=clock.extension_days,
         paused=_paused_ranges(clock),
         roll_over=_roll_over(),
+        received_rule=_received_rule() and spec is not None and spec.from_receipt,
     )
     clock.due = result.due
     clock.provisional = result.provisional
-    clock.explanation = result.explain()
+    length = _length_step(clock)
+    clock.explanation = "\n".join([length, *result.steps] if length else result.steps)
+
+
+def _fixed_explanation(clock: Clock, calendar: WorkCalendar) -> str:
+    """A date set by a document: say whose, and what kind of day it falls on."""
+    what = (
+        "上级机关来文规定的办理期限" if clock.kind == "higher_deadline" else "交办单规定的办理期限"
+    )
+    text = f"{what}：{clock.due.isoformat()}"
+    info = calendar.info(clock.due)
+    if not info.kind.is_working or info.kind is DayKind.MAKEUP_WORKDAY:
+        # A set date is not rolled over (it is the issuer's), but staff should see the day.
+        text += f"（{describe_day(info)}，来文指定日期不顺延）"
+    return text
 
 
 def new_clock(
@@ -176,7 +330,7 @@ def new_clock(
     calendar: WorkCalendar | None = None,
 ) -> Clock:
     """A computed clock of ``kind`` counting from the event day ``on``, not yet on any matter."""
-    spec = CLOCK_KINDS[kind]
+    spec = kind_spec(kind)
     # Read the calendar before the clock joins a session: a clock flushed with its placeholder
     # due date would be written a second time once computed.
     calendar = calendar or load_calendar()

@@ -38,6 +38,7 @@ __all__ = [
     "Unit",
     "compute_due",
     "days_elapsed",
+    "describe_day",
     "is_within",
 ]
 
@@ -108,6 +109,11 @@ def _describe(info: DayInfo) -> str:
             return f"{weekday}调休休息日（休息日）"
         return f"{weekday}（休息日）"
     return f"{weekday}（工作日）"
+
+
+def describe_day(info: DayInfo) -> str:
+    """Short Chinese description of a day, e.g. 国庆节（法定节假日，星期四）."""
+    return _describe(info)
 
 
 #: What a paused span is called when it does not say (a hearing was the first cause).
