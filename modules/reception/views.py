@@ -195,11 +195,19 @@ def leapfrog_notice(visit_id: int):
 @require("reception.hall")
 def units():
     agency_id = _agency_id()
+    stale = None
     if request.method == "POST":
         f = request.form
         unit = None
         if forms.integer(f, "unit_id"):
             unit = get_visible_or_404(ReceptionUnit, forms.integer(f, "unit_id"))
+        typed = {
+            "code": forms.text(f, "code", 30),
+            "name": forms.text(f, "name", 100),
+            "subjects": forms.ids(f, "subjects"),
+            "general": bool(f.get("general")),
+            "active": unit is None or bool(f.get("active")),
+        }
         try:
             if f.get("action") == "duty" and unit is not None:
                 svc.set_duty(unit, forms.ids(f, "user_ids"))
@@ -208,27 +216,31 @@ def units():
                 svc.save_unit(
                     unit,
                     agency_id=unit.agency_id if unit else agency_id,
-                    code=forms.text(f, "code", 30),
-                    name=forms.text(f, "name", 100),
-                    subjects=forms.ids(f, "subjects"),
-                    general=bool(f.get("general")),
-                    active=unit is None or bool(f.get("active")),
+                    version=f.get("version"),
+                    **typed,
                 )
                 flash("已保存接访窗口。", "success")
         except svc.ReceptionError as exc:
             _refused(exc)
-        return redirect(url_for("reception.units"))
+        except StaleEdit:
+            # Someone saved this unit since the form was rendered: show the unit as it now is
+            # and the form again with what this user typed, so nothing typed is lost.
+            stale = {"unit_id": unit.id if unit else None, **typed}
+        if stale is None:
+            return redirect(url_for("reception.units"))
     staff = db.session.execute(
         select(User).where(User.agency_id == agency_id, User.active.is_(True)).order_by(User.id)
     ).scalars()
-    return render_template(
+    html = render_template(
         "reception/units.html",
         units=svc.units(agency_id, active_only=False),
         categories=forms.category_choices(2),
         names=dict(forms.category_choices(3)),
         staff=list(staff),
         on_duty=svc.on_duty,
+        stale=stale,
     )
+    return (html, 409) if stale else html
 
 
 @bp.route("/reception/board")

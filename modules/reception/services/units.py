@@ -6,7 +6,16 @@ from datetime import date
 
 from sqlalchemy import select
 
-from core.api import Agency, ContentCategory, User, db, record_audit, today, transactional
+from core.api import (
+    Agency,
+    ContentCategory,
+    User,
+    check_version,
+    db,
+    record_audit,
+    today,
+    transactional,
+)
 
 from ..models import ReceptionDuty, ReceptionUnit
 from .common import ReceptionError
@@ -72,7 +81,16 @@ def save_unit(
     subjects: list[int],
     general: bool = False,
     active: bool = True,
+    version: int | str | None = None,
 ) -> ReceptionUnit:
+    """Create a unit (``unit`` None) or change one edited from a form rendered at ``version``.
+
+    A change from a form of an older version raises ``StaleEdit`` (someone saved the unit in
+    between) and writes nothing; the page then shows the user what they typed beside the
+    unit as it now is.
+    """
+    if unit is not None:
+        check_version(unit, version)
     if not code.strip() or not name.strip():
         raise ReceptionError("请填写窗口编号和名称。")
     if unit is None:

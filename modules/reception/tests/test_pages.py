@@ -164,6 +164,7 @@ def test_hall_set_up_edit_subjects_and_duty_then_routing_follows(hall, as_user):
         data={
             "csrf_token": token,
             "unit_id": unit.id,
+            "version": unit.version,
             "code": "W2",
             "name": "交流谈心窗口",
             "subjects": [str(env)],
@@ -180,3 +181,27 @@ def test_hall_set_up_edit_subjects_and_duty_then_routing_follows(hall, as_user):
     assert "接访员小李" in board
     old = sup.get(f"/reception/board?day={(svc.today() - timedelta(days=1)).isoformat()}")
     assert old.status_code == 200 and "接访员小李" not in old.get_data(as_text=True)
+
+
+def test_a_unit_saved_by_someone_else_meanwhile_is_refused_and_the_typed_text_kept(hall, as_user):
+    sup = as_user("supervisor")
+    token = csrf_token(sup, "/reception/units")
+    with hall.app_context():
+        unit = db.session.execute(
+            select(models.ReceptionUnit).where(models.ReceptionUnit.code == "W2")
+        ).scalar_one()
+        unit_id, version, before = unit.id, unit.version, unit.name
+    form = {"csrf_token": token, "unit_id": unit_id, "version": version, "code": "W2"}
+    first = sup.post("/reception/units", data={**form, "name": "第一人改的名称", "active": "1"})
+    assert first.status_code == 302
+    # The second person's form was rendered at the same version.
+    second = sup.post("/reception/units", data={**form, "name": "第二人改的名称", "active": "1"})
+    assert second.status_code == 409
+    page = second.get_data(as_text=True)
+    assert 'id="stale-unit"' in page
+    assert 'value="第二人改的名称"' in page  # what the second person typed, kept
+    assert "第一人改的名称" in page  # the unit as it now is
+    with hall.app_context():
+        unit = db.session.get(models.ReceptionUnit, unit_id)
+        assert (unit.name, unit.version) == ("第一人改的名称", version + 1)
+        assert before != unit.name
