@@ -30,7 +30,7 @@ from core.cases.models.matter import CHANNELS
 from core.cases.people.sealing import identity_sealed_for
 from core.cases.records import rating as ratings
 from core.cases.search import results as search_results
-from core.cases.search.query import parse_filters
+from core.cases.search.query import MAX_QUERY, parse_filters
 from core.cases.search.results import explain, parse_paging
 from core.cases.web import queue as work_queue
 from core.cases.web import reading
@@ -393,9 +393,10 @@ def api_queue():
         fail(400, f"未知的分组：{tab}（可选 {'、'.join(work_queue.TABS)}）。")
     on = today()
     page_no, per_page = _paging()
-    page = work_queue.tab_page(
-        tab, user, perms, page=page_no, per_page=per_page, on=on, q=request.args.get("q", "")
-    )
+    q = request.args.get("q", "")
+    if len(q) > MAX_QUERY:
+        fail(400, f"关键词不能超过 {MAX_QUERY} 个字（现有 {len(q)} 个）。")
+    page = work_queue.tab_page(tab, user, perms, page=page_no, per_page=per_page, on=on, q=q)
     items = []
     for item in page.items:
         row = matter_brief(item.matter, user)

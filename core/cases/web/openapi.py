@@ -10,8 +10,10 @@ from typing import Any
 
 from core.cases.lifecycle.table import STATES
 from core.cases.models.matter import CHANNELS, FLAGS
+from core.cases.search.query import MAX_QUERY
 from core.cases.web.openapi_schemas import SCHEMAS, enum_of, ref
 from core.cases.web.queue import TABS
+from core.web.http import INT_MAX
 
 VERSION = "1.0.0"
 
@@ -24,15 +26,22 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+#: An id: PostgreSQL's ``integer`` (the server refuses bigger ones with a reason).
+ID = {"type": "integer", "minimum": 1, "maximum": INT_MAX}
+
 MATTER_ID = {
     "name": "matter_id",
     "in": "path",
     "required": True,
-    "schema": {"type": "integer"},
-    "description": "事项 id（不是信访件编号）",
+    "schema": ID,
+    "description": "事项 id（不是信访件编号）；超出范围的 id 答 404",
 }
 PAGING = [
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    {
+        "name": "page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": INT_MAX, "default": 1},
+    },
     {
         "name": "per_page",
         "in": "query",
@@ -43,7 +52,7 @@ SEARCH_PARAMETERS = [
     {
         "name": "q",
         "in": "query",
-        "schema": {"type": "string", "maxLength": 200},
+        "schema": {"type": "string", "maxLength": MAX_QUERY},
         "description": (
             "关键词：编号、摘要、诉求、问题发生地、被反映对象；"
             "有权限时也查信访人姓名、证件号码、电话"
@@ -54,13 +63,13 @@ SEARCH_PARAMETERS = [
     {
         "name": "category",
         "in": "query",
-        "schema": {"type": "integer"},
+        "schema": ID,
         "description": "内容分类 id（含其下各级分类）",
     },
     {
         "name": "agency",
         "in": "query",
-        "schema": {"type": "integer"},
+        "schema": ID,
         "description": "机构 id：登记机构或承办机构",
     },
     {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
@@ -82,7 +91,7 @@ SEARCH_PARAMETERS = [
     {
         "name": "after",
         "in": "query",
-        "schema": {"type": "integer", "minimum": 1},
+        "schema": ID,
         "description": "上一页返回的 next_after",
     },
     {
@@ -93,6 +102,7 @@ SEARCH_PARAMETERS = [
 ]
 COMMON_ERRORS = {
     "401": _error("未登录或令牌无效"),
+    "414": _error("请求地址过长（超过 4096 个字符）"),
     "403": _error("没有权限（不办理信访事项的账户，或缺少该操作所需的权限）"),
 }
 
@@ -125,7 +135,7 @@ def document(server_url: str = "") -> dict[str, Any]:
                     ],
                     "responses": {
                         "200": _json(ref("Page"), "一页事项"),
-                        "400": _error("未知的筛选值"),
+                        "400": _error("未知的筛选值，或分页参数超出范围"),
                         **COMMON_ERRORS,
                     },
                 },
@@ -236,7 +246,11 @@ def document(server_url: str = "") -> dict[str, Any]:
                     "summary": "工作台：我的、即将到期、已超期、待我审核、全部",
                     "parameters": [
                         {"name": "tab", "in": "query", "schema": enum_of(TABS)},
-                        {"name": "q", "in": "query", "schema": {"type": "string"}},
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "schema": {"type": "string", "maxLength": MAX_QUERY},
+                        },
                         *PAGING,
                     ],
                     "responses": {
@@ -260,7 +274,7 @@ def document(server_url: str = "") -> dict[str, Any]:
                             },
                             "一页待办；期限类分组的条目另含 clock",
                         ),
-                        "400": _error("未知的分组"),
+                        "400": _error("未知的分组、关键词过长，或分页参数超出范围"),
                         **COMMON_ERRORS,
                     },
                 }

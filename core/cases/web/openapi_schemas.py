@@ -8,6 +8,7 @@ from core.cases.lifecycle.opinions import OUTCOMES
 from core.cases.lifecycle.table import STATES
 from core.cases.models.matter import CHANNELS, FLAGS, HANDLING_TYPES, PURPOSES
 from core.cases.records.rating import METHODS, TARGETS, VALUES
+from core.web.http import INT_MAX
 
 
 def ref(name: str) -> dict[str, str]:
@@ -62,13 +63,18 @@ SCHEMAS: dict[str, Any] = {
     },
     "Registration": {
         "type": "object",
-        "required": ["channel", "summary"],
+        "required": ["channel", "summary", "parties"],
         "properties": {
             "channel": enum_of(CHANNELS, "信访形式："),
             "received_on": {"type": "string", "format": "date", "description": "默认今天"},
             "purpose": enum_of(PURPOSES, "信访目的："),
             "handling_type": enum_of(HANDLING_TYPES, "事项类别："),
-            "category_id": {"type": "integer", "description": "内容分类（任一级）"},
+            "category_id": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": INT_MAX,
+                "description": "内容分类（任一级）",
+            },
             "summary": {"type": "string", "maxLength": 5000},
             "demands": {
                 "oneOf": [
@@ -79,13 +85,18 @@ SCHEMAS: dict[str, Any] = {
             "place_text": {"type": "string"},
             "complained_party": {"type": "string"},
             "complained_post": {"type": "string"},
-            "complained_agency_id": {"type": "integer"},
-            "head_count": {"type": "integer", "minimum": 1, "default": 1},
-            "people_involved": {"type": "integer", "minimum": 1},
+            "complained_agency_id": {"type": "integer", "minimum": 1, "maximum": INT_MAX},
+            "head_count": {"type": "integer", "minimum": 1, "maximum": INT_MAX, "default": 1},
+            "people_involved": {"type": "integer", "minimum": 1, "maximum": INT_MAX},
             "flags": {"type": "array", "items": enum_of(FLAGS, "标识：")},
             "repeat_of": {"type": "string", "description": "所重复的原信访件编号"},
             "external_number": {"type": "string", "description": "上级交办编号"},
-            "parties": {"type": "array", "items": ref("Party")},
+            "parties": {
+                "type": "array",
+                "items": ref("Party"),
+                "minItems": 1,
+                "description": "至少一位信访人（第一位为主访人）",
+            },
         },
     },
     "Registered": {
