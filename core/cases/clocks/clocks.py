@@ -429,12 +429,17 @@ def elapsed(clock: Clock, when: date) -> int:
     return days_elapsed(load_calendar(), clock.start, when, clock.unit)
 
 
+def open_clocks() -> list[Clock]:
+    """Every running or paused clock, whoever may see its matter (calendar maintenance)."""
+    stmt = select(Clock).where(Clock.state.in_(("running", "paused")))
+    return list(db.session.execute(stmt.execution_options(skip_record_rules=True)).scalars())
+
+
 def recompute_open(reason: str) -> list[tuple[Clock, date, date]]:
-    """Recompute every open clock after a calendar change; return those whose date moved."""
+    """Recompute every open clock once after a calendar change; return those whose date moved."""
     calendar = load_calendar()
     moved = []
-    stmt = select(Clock).where(Clock.state.in_(("running", "paused")))
-    for clock in db.session.execute(stmt.execution_options(skip_record_rules=True)).scalars():
+    for clock in open_clocks():
         before = clock.due
         compute(clock, calendar)
         if clock.due != before:

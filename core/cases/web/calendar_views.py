@@ -23,11 +23,21 @@ def calendar():
     """One year of the working-day calendar, with overrides and the official-notice import."""
     year = request.args.get("year", clocks.today().year, type=int)
     status = 200
-    if request.method == "POST":
+    plan = None
+    whole = request.form.get("scope") == "whole"
+    if request.method == "POST" and request.form.get("action") == "preview":
+        # Nothing is written: the page shows what the import would change, then confirms.
+        try:
+            plan = calendar_admin.preview_import(year, request.form.get("lines", ""), whole)
+        except calendar_admin.CalendarError as exc:
+            flash(str(exc), "error")
+            status = 422
+        db.session.rollback()
+    elif request.method == "POST":
         try:
             if request.form.get("action") == "import":
                 change = calendar_admin.import_year(
-                    year, request.form.get("lines", ""), request.form.get("source", "")
+                    year, request.form.get("lines", ""), request.form.get("source", ""), whole
                 )
             elif request.form.get("action") == "clear":
                 change = calendar_admin.clear_day(date.fromisoformat(request.form["day"]))
@@ -75,6 +85,9 @@ def calendar():
         overrides=overrides,
         imported=imported,
         provisional=provisional,
+        plan=plan,
+        form=request.form,
+        settings=clocks.settings_table(),
     ), status
 
 
