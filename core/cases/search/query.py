@@ -27,6 +27,8 @@ from core.web.http import INT_MAX, parse_int
 
 #: The longest query text (the OpenAPI document's ``maxLength`` of ``q``).
 MAX_QUERY = 200
+#: A query text with no character the index holds (only ``%``, ``_``, punctuation …).
+NOTHING_TO_SEARCH = "关键词中没有可查找的文字（汉字、字母或数字）：请输入要查找的内容。"
 
 
 def _filter_tokens(f: Filters) -> list[str]:
@@ -134,6 +136,11 @@ def parse_filters(args: Mapping[str, str]) -> tuple[Filters, dict[str, str]]:
     if len(text_) > MAX_QUERY:
         # Refused, not cut: a cut query finds other matters than the one asked for.
         errors["q"] = f"关键词不能超过 {MAX_QUERY} 个字（现有 {len(text_)} 个）。"
+        text_ = ""
+    elif text_.strip() and not tokens(text_):
+        # Only wildcards or punctuation ("%", "_", "？"): nothing to look up. Searched as no
+        # words it would list (and export) every matter the user may see.
+        errors["q"] = NOTHING_TO_SEARCH
         text_ = ""
     f = Filters(
         text=text_,
