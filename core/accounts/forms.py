@@ -18,6 +18,8 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 NOT_A_CHOICE = "请从列表中选择。"
 
 AGENCY_LEVELS = [
+    SelectChoice("national", "国家级"),
+    SelectChoice("province", "省级"),
     SelectChoice("city", "市级"),
     SelectChoice("county", "县（区）级"),
     SelectChoice("bureau", "信访局/群众工作局"),
@@ -33,6 +35,8 @@ class LoginForm(FlaskForm):
 
     username = StringField("用户名", validators=[DataRequired("请输入用户名。"), Length(max=128)])
     password = PasswordField("密码", validators=[DataRequired("请输入密码。")])
+    #: Asked after repeated failures (``core.accounts.throttle``); its label is the question.
+    challenge = StringField("验证问题", validators=[Length(max=20)])
 
 
 class UserForm(FlaskForm):

@@ -32,6 +32,12 @@ user_agencies = Table(
 )
 
 
+#: Administrative levels of governments (行政层级), highest first. An organ of a government — its
+#: petition bureau, a functional department, a work station — has no level of its own: it sits
+#: at the level of the government above it in the tree (``Agency.admin_level``).
+ADMIN_RANKS = {"national": 1, "province": 2, "city": 3, "county": 4, "town": 5, "community": 6}
+
+
 class Agency(VersionedMixin, TimestampMixin, Base):
     """An agency (机构) in the tree: bureau, stationed department, town, community.
 
@@ -54,6 +60,27 @@ class Agency(VersionedMixin, TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<Agency {self.code} {self.name}>"
+
+    @property
+    def government(self) -> Agency | None:
+        """The nearest agency, this one or above it, that is a level of government."""
+        agency: Agency | None = self
+        for _ in range(32):  # a broken tree with a cycle must not loop for ever
+            if agency is None or agency.level in ADMIN_RANKS:
+                return agency
+            agency = agency.parent
+        return None
+
+    @property
+    def admin_level(self) -> str | None:
+        """The administrative level (``county``, ``city`` …) of the government this organ is of."""
+        government = self.government
+        return government.level if government is not None else None
+
+    @property
+    def admin_rank(self) -> int | None:
+        """1 for national … 6 for community; a larger rank is a lower level."""
+        return ADMIN_RANKS.get(self.admin_level or "")
 
 
 class Permission(Base):

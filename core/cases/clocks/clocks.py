@@ -99,7 +99,7 @@ FIXED_KINDS = frozenset({"assignment", "higher_deadline"})
 CHAIN_KINDS = {
     "national": "chain_national",
     "province": "chain_province",
-    "prefecture": "chain_prefecture",
+    "city": "chain_prefecture",
     "county": "chain_county",
 }
 

@@ -19,7 +19,7 @@ from core.cases.lifecycle.opinions import (
     latest_opinion,
     opinion_complete,
 )
-from core.cases.lifecycle.shared import handling_organ, stop_clock
+from core.cases.lifecycle.shared import handling_organ, notice_owed, stop_clock
 from core.cases.lifecycle.table import Transition, TransitionContext
 from core.cases.models import AssignmentSlip, Matter
 from core.extensions import db
@@ -143,6 +143,13 @@ def _approve_opinion(matter: Matter, ctx: TransitionContext) -> None:
     finish_opinion(matter, opinion, ctx)
     stop_clock(matter, "handling", ctx.on)
     ctx.document_context["opinion"] = opinion
+    told = matter.handling_type == "suggestion" and notice_owed(matter)
+    if told and clocks.enabled("outcome_notice"):
+        # A local rule (§1.9 row 15): the outcome of a criticism or suggestion is told to the
+        # petitioner within days of finishing it; delivering the opinion meets it.
+        clocks.start(
+            matter, "outcome_notice", ctx.on, responsible_agency_id=matter.handling_agency_id
+        )
 
 
 DRAFT_OPINION = Transition(
@@ -196,6 +203,7 @@ def _latest_slip(matter: Matter) -> AssignmentSlip | None:
 def _record_delivery(matter: Matter, ctx: TransitionContext) -> None:
     delivered_on = add_delivery(matter, ctx, "handling")
     matter.reply_received_on = delivered_on
+    stop_clock(matter, "outcome_notice", delivered_on)
     if matter.triage_route == "assign":
         # An assigned matter goes back to the assigning bureau with its completion report.
         slip = _latest_slip(matter)

@@ -231,6 +231,15 @@ def _register(reg: Registration, agency: Agency | None) -> Matter:
     clock = clocks.new_clock(
         "disposition", reg.received_on, responsible_agency_id=agency_id, calendar=calendar
     )
+    first_clocks = [clock]
+    chain = _chain_kind(agency_id) if "via_chain" in reg.flags else None
+    if chain is not None:
+        # The level's share of the 15 days along the forwarding chain (§1.9 row 2).
+        first_clocks.append(
+            clocks.new_clock(
+                chain, reg.received_on, responsible_agency_id=agency_id, calendar=calendar
+            )
+        )
     entries = [
         new_entry(None, "transition", f"登记（{CHANNELS[reg.channel]}）", matter.summary),
         *(new_entry(None, "note", "信访人身份待核对", note) for note in people.notes),
@@ -246,7 +255,7 @@ def _register(reg: Registration, agency: Agency | None) -> Matter:
         [
             Children(_PERSONS, people.new_people, None),
             Children(_PARTIES, people.parties, "matter_id"),
-            Children(_CLOCKS, [row_of(clock)], "matter_id"),
+            Children(_CLOCKS, [row_of(c) for c in first_clocks], "matter_id"),
             Children(_TIMELINE, [row_of(e) for e in entries], "matter_id"),
             Children(_INDEX, [{"content": content, "identity": identity}], "matter_id"),
             Children(_AUDIT, [row_of(event)], "object_id"),
@@ -257,6 +266,13 @@ def _register(reg: Registration, agency: Agency | None) -> Matter:
     if tuple(stamp) != seen:
         raise TryAgain(clocks.forget_calendar)
     return matter
+
+
+def _chain_kind(agency_id: int) -> str | None:
+    """The forwarding-chain clock of the agency's administrative level, if it has one here."""
+    agency = db.session.get(Agency, agency_id)
+    kind = clocks.CHAIN_KINDS.get(agency.admin_level if agency else "")
+    return kind if kind is not None and clocks.enabled(kind) else None
 
 
 def _identity(obj) -> int:

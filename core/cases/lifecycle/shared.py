@@ -31,10 +31,23 @@ def grant_access(matter: Matter, agency_id: int, role: str) -> None:
 
 
 def stop_clock(matter: Matter, kind: str, on: date) -> None:
-    """Stop the running clock of ``kind`` on ``matter``, if there is one."""
-    clock = clocks.running(matter, kind)
-    if clock is not None:
-        clocks.stop(clock, on)
+    """Stop the running clock of ``kind`` on ``matter``, if there is one.
+
+    Disposing of a matter (``disposition``) also ends its level's forwarding-chain clock.
+    """
+    kinds = [kind, *clocks.CHAIN_KINDS.values()] if kind == "disposition" else [kind]
+    for each in kinds:
+        clock = clocks.running(matter, each)
+        if clock is not None:
+            clocks.stop(clock, on)
+
+
+def notice_owed(matter: Matter) -> bool:
+    """Whether the petitioner is owed a written notice (not if name or address unclear).
+
+    条例第23条第2款; an anonymous matter has no name to write to either.
+    """
+    return not (matter.has_flag("contact_unclear") or matter.has_flag("anonymous"))
 
 
 def acts_for(field: str, organ: str):

@@ -11,10 +11,17 @@ from __future__ import annotations
 from datetime import date
 
 from core.cases.clocks import clocks
-from core.cases.lifecycle.shared import find_agency, grant_access, handling_organ, stop_clock
+from core.cases.lifecycle.shared import (
+    find_agency,
+    grant_access,
+    handling_organ,
+    notice_owed,
+    stop_clock,
+)
 from core.cases.lifecycle.table import Transition, TransitionContext
 from core.cases.models import AssignmentSlip, Matter
 from core.cases.records.numbering import document_number
+from core.cases.records.timeline import add_entry
 from core.db import utcnow
 from core.extensions import db
 
@@ -66,7 +73,16 @@ def _route_to(route: str, role: str):
         matter.handling_agency_id = agency.id
         grant_access(matter, agency.id, role)
         stop_clock(matter, "disposition", ctx.on)
-        clocks.start(matter, "acceptance", ctx.on, responsible_agency_id=agency.id)
+        if notice_owed(matter):
+            clocks.start(matter, "acceptance", ctx.on, responsible_agency_id=agency.id)
+        else:
+            add_entry(
+                matter,
+                "clock",
+                "不计告知期限",
+                "信访人姓名（名称）或地址不清，无需书面告知（条例第23条第2款），"
+                "不计 15 日告知期限。",
+            )
         clocks.start(matter, "objection", ctx.on, responsible_agency_id=agency.id)
         ctx.document_context["target_agency"] = agency
         if route == "assign":

@@ -37,6 +37,10 @@ FLAGS = {
     "threat": "扬言",
     "foreign_related": "涉外/涉港澳台侨",
     "long_standing": "积案",
+    # 条例第23条第2款: no notice of receipt is owed when the name or address is unclear.
+    "contact_unclear": "姓名或地址不清",
+    # 国信发〔2014〕16号: a matter passed down the national forwarding chain (5/3/3/4 days).
+    "via_chain": "逐级转送来件",
 }
 
 

@@ -84,10 +84,20 @@ def _people(id_number: str, name: str, mobile: str) -> dict[int, list[str]]:
 
 
 def _below(agency: Agency | None, other_id: int | None) -> bool:
+    """Whether ``other_id`` is an organ of a lower administrative level inside ``agency``'s area.
+
+    Levels are data on the agency tree (``Agency.admin_rank``): a department or the petition
+    bureau of the same government is the same level, however the tree nests them, so a matter
+    it handles makes no leapfrog; a town under the county, or a county under the city, does.
+    """
     if agency is None or other_id is None or other_id == agency.id:
         return False
     other = db.session.get(Agency, other_id)
-    return other is not None and other.path.startswith(agency.path)
+    government = agency.government
+    if other is None or government is None or agency.admin_rank is None:
+        return False
+    lower = (other.admin_rank or 0) > agency.admin_rank
+    return lower and other.path.startswith(government.path)
 
 
 def find_candidates(

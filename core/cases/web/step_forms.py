@@ -129,6 +129,8 @@ TRANSITION_FIELDS: dict[str, tuple[str, ...]] = {
     "request_reexam": ("on",),
     "issue_reexam_opinion": ("demands", "facts", "basis", "decision", "hearing_held"),
     "supervise": ("follower_id", "text"),
+    "improvement_proposal": ("agency_id", "text"),
+    "proposal_feedback": ("text",),
 }
 
 TEXT_LABELS = {
@@ -136,6 +138,8 @@ TEXT_LABELS = {
     "instruct": "阅批意见",
     "investigate": "调查情况",
     "supervise": "督办要求",
+    "improvement_proposal": "改进建议（完善政策、改进工作的建议）",
+    "proposal_feedback": "书面反馈（采纳情况）",
     "object": "异议理由（为何不属本机关职权）",
     "reject_objection": "不同意异议的理由",
     "reject_draft": "退回修改的理由",
