@@ -1,27 +1,46 @@
 """Manifest of the hearings module (信访听证, 信访工作条例第31条第6项、第36条第2款)."""
 
-from core.api import N_, Manifest, MenuItem, RoleSpec
+from core.api import N_, Manifest, MenuItem, Panel, RoleSpec
 
 from .lifecycle import LIFECYCLE
 
 manifest = Manifest(
     name="hearings",
     title=N_("信访听证"),
-    version="0.1.0",
-    summary="重大、复杂、疑难信访事项的听证：安排、参加人、听证笔录、听证结论、听证期间",
+    version="0.2.0",
+    summary="重大、复杂、疑难信访事项的听证：申请与受理、安排与通知、听证笔录、听证结论、"
+    "听证期间期限中止；重大决策听证评估",
     requires=(),
     permissions={
         "hearings.view": "查看信访听证",
-        "hearings.manage": "安排听证、登记参加人、记录听证与结论",
+        "hearings.manage": "受理听证申请、安排听证、记录听证与结论",
+        "hearings.admin": "维护听证室与听证员库",
     },
     menu=(MenuItem(N_("信访听证"), "hearings.index", "hearings.view", order=40),),
+    settings={
+        # Days of notice the parties get before the hearing (time and place).
+        "notice_days": 7,
+        # Days after being told of the right to a hearing in which the petitioner may apply.
+        "application_window_days": 7,
+        # Days the organ has to decide on an application (accept or refuse in writing).
+        "decision_days": 15,
+        # Days from the hearing to its written conclusion.
+        "conclusion_days": 20,
+        # Stages whose clock a hearing pauses; 复核 always (条例第36条第2款).
+        "pause_stages": ("rereview", "review"),
+        # Hours a hearing books its room when no end time is given.
+        "default_hours": 2,
+    },
     default_grants={
         "hearing_officer": ("hearings.view", "hearings.manage"),
-        "supervisor": ("hearings.view", "hearings.manage"),
-        "leader": ("hearings.view",),
+        "supervisor": ("hearings.view", "hearings.manage", "hearings.admin"),
+        "leader": ("hearings.view", "hearings.manage"),
+        "admin": ("hearings.view", "hearings.admin"),
     },
     roles=(RoleSpec("hearing_officer", "听证主持人", "安排并主持信访听证"),),
     lifecycle=LIFECYCLE,
+    panels=(Panel("matter.page", "modules.hearings.panels:matter_panel", "hearings.view"),),
     blueprint="modules.hearings.blueprint:bp",
     models="modules.hearings.models",
+    demo="modules.hearings.demo:load",
 )
