@@ -53,7 +53,8 @@ The case file, continued
     ``identity_sealed_for`` (the accuser-sealing rule); ``today`` (Beijing date);
     ``id_number_problem`` (GB 11643 resident ID check, message in Chinese);
     ``work_calendar`` (the working-day calendar: ``is_workday``, ``next_workday``);
-    ``stop_clock`` (effect: stop a matter's running clock of a kind);
+    ``stop_clock`` (effect: stop a matter's running clock of a kind); ``set_higher_deadline``
+    (a higher level's deadline as the matter's governing clock, pre-filled when assigning);
     satisfaction with ``rating_statuses`` and ``rate_by_petitioner``/``RatingError``.
 Counting over many matters at once (SQL aggregates, e.g. evaluation's indicators)
     the tables ``Clock``, ``Rating``, ``AssignmentSlip``; ``rating_window_days`` and
@@ -69,7 +70,7 @@ from core.accounts.models import Agency, Role, User
 from core.accounts.record_rules import AgencyScoped, visible_agency_ids
 from core.accounts.services import StaleEdit, check_version
 from core.audit import record as record_audit
-from core.cases.clocks.clocks import ClockKind, today
+from core.cases.clocks.clocks import ClockKind, set_higher_deadline, today
 from core.cases.clocks.clocks import load_calendar as work_calendar
 from core.cases.files.attachments import AttachmentRefused
 from core.cases.files.attachments import store_bytes as store_attachment
@@ -204,6 +205,7 @@ __all__ = [
     "render_pdf",
     "require",
     "search_matters",
+    "set_higher_deadline",
     "signals",
     "stop_clock",
     "store_attachment",

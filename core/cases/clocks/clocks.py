@@ -370,6 +370,27 @@ def start(
     return clock
 
 
+def set_higher_deadline(matter: Matter, due: date, on: date, source: str = "") -> Clock:
+    """Make a higher level's deadline (上级交办件) the matter's governing clock.
+
+    The date is the higher level's, not counted here: it is kept as given (never rolled over),
+    listed in the deadline table, reminded of and reported overdue like every clock, and
+    offered as the deadline when the matter is assigned on. Setting it again moves the open one.
+    """
+    clock = running(matter, "higher_deadline")
+    if clock is None:
+        clock = start(
+            matter, "higher_deadline", on, responsible_agency_id=matter.agency_id, due=due
+        )
+    else:
+        clock.due = due
+        compute(clock)
+        signals.send(signals.clock_changed, clock=clock, change="extended")
+    if source:
+        clock.label = f"上级交办期限（{source}）"[:50]
+    return clock
+
+
 def running(matter: Matter, kind: str) -> Clock | None:
     """The open clock of ``kind`` on ``matter``, if any."""
     for clock in matter.clocks:

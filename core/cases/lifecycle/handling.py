@@ -204,6 +204,8 @@ def _record_delivery(matter: Matter, ctx: TransitionContext) -> None:
     delivered_on = add_delivery(matter, ctx, "handling")
     matter.reply_received_on = delivered_on
     stop_clock(matter, "outcome_notice", delivered_on)
+    # The reply is out: a higher level's deadline for the matter is met (or missed) now.
+    stop_clock(matter, "higher_deadline", delivered_on)
     if matter.triage_route == "assign":
         # An assigned matter goes back to the assigning bureau with its completion report.
         slip = _latest_slip(matter)

@@ -141,6 +141,7 @@ def _one_of(key: str, choices: dict[str, str], message: str):
 def _end_at_triage(matter: Matter, ctx: TransitionContext) -> None:
     stop_clock(matter, "disposition", ctx.on)
     stop_clock(matter, "acceptance", ctx.on)
+    stop_clock(matter, "higher_deadline", ctx.on)
     matter.closed_at = utcnow()
     if ctx.data.get("route"):
         matter.legal_route = ctx.data["route"]

@@ -25,6 +25,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional
 
+from core.cases.clocks import clocks
 from core.cases.clocks.clocks import today
 from core.cases.lifecycle.handling import MAX_EXTENSION_DAYS
 from core.cases.lifecycle.opinions import DELIVERY_METHODS, OUTCOMES, PETITIONER_VIEWS
@@ -269,6 +270,11 @@ def transition_form(
             defaults["on"] = today()
         if "deliverer" in fields and user is not None:
             defaults["deliverer"] = user.display_name
+        if "deadline" in fields:
+            # A higher level's deadline governs the matter: offer it for the assignment slip.
+            higher = clocks.running(matter, "higher_deadline")
+            if higher is not None:
+                defaults["deadline"] = higher.due
         form = cls(formdata=None, **kwargs, **defaults)
         if "demands" in fields and not api:
             # Room for requests the desk did not list.

@@ -26,6 +26,7 @@ from core.api import (
     find_candidates,
     record_audit,
     register_matter,
+    set_higher_deadline,
     today,
     transactional,
     utcnow,
@@ -123,6 +124,14 @@ def intake(li: LetterInput, files: list[tuple[str, bytes]] = ()) -> Letter:
         external_deadline=li.external_deadline,
     )
     if letter.external_number:
+        # The higher level's deadline is the matter's own clock: in its deadline table,
+        # reminders and overdue lists, and offered when the matter is assigned on.
+        set_higher_deadline(
+            matter,
+            letter.external_deadline,
+            li.received_on,
+            f"{letter.external_source or '上级机关'} {letter.external_number}",
+        )
         add_timeline_entry(
             matter,
             "note",
