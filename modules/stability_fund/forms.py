@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -16,17 +17,26 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from core.api import opts
 
-from .models import KINDS, METHODS
+from .models import GROUNDS, KINDS, METHODS, RELATIONS, UNDERTAKING_KINDS
 from .money import AmountError, parse_yuan
 
 
 class AmountField(StringField):
-    """An amount in yuan typed by a person; ``fen`` holds the parsed whole fen (分)."""
+    """An amount in yuan typed by a person; ``fen`` holds the parsed whole fen (分).
+
+    ``optional``: an empty field is allowed (``fen`` stays ``None``).
+    """
 
     fen: int | None = None
 
+    def __init__(self, *args, optional: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.optional = optional
+
     def pre_validate(self, form) -> None:
         self.fen = None
+        if self.optional and not (self.data or "").strip():
+            return
         try:
             self.fen = parse_yuan(self.data)
         except AmountError as exc:
@@ -38,57 +48,106 @@ class ApplicationForm(FlaskForm):
         "信访事项编号", validators=[DataRequired("请填写信访事项编号。"), Length(max=38)]
     )
     kind = SelectField("救助类别", choices=opts(KINDS.items()), default="petition")
-    amount = AmountField("申请金额（元）")
+    ground = SelectField("救助情形", choices=opts(GROUNDS.items()), default="reasonable")
+    civil_affairs = BooleanField("信访人符合民政社会救助条件（应转介）")
+    amount = AmountField("申请金额（元）", optional=True)
     reason = TextAreaField(
         "申请理由", validators=[DataRequired("请填写申请理由。"), Length(max=2000)]
     )
     hardship = TextAreaField(
-        "信访人生活困难情况",
+        "信访人家庭困难情况及证明",
         validators=[DataRequired("请填写信访人生活困难情况。"), Length(max=2000)],
     )
-    undertaking = BooleanField("信访人已签署息诉罢访承诺书")
+    case_summary = TextAreaField("案情摘要（默认取信访事项摘要）", validators=[Length(max=4000)])
 
 
 class VersionForm(FlaskForm):
-    """Submit or cancel: only the version the page was rendered with."""
+    """Submit, cancel or close: the version the page was rendered with, and a note."""
 
     version = HiddenField()
+    matter_version = HiddenField()
     note = TextAreaField("说明", validators=[Optional(), Length(max=2000)])
 
 
-class DecisionForm(FlaskForm):
+class SignForm(FlaskForm):
+    """Sign the current step.
+
+    The opinion, an amount where the step sets one, and the digest of what the page showed
+    (the signature's "what they saw").
+    """
+
     version = HiddenField()
-    amount = AmountField("批准金额（元）")
-    note = TextAreaField("审批意见", validators=[Optional(), Length(max=2000)])
+    seen = HiddenField()
+    amount = AmountField("同意金额（元）", optional=True)
+    opinion = TextAreaField("审批意见", validators=[Optional(), Length(max=2000)])
 
 
-class RejectForm(FlaskForm):
+class RefuseForm(FlaskForm):
     version = HiddenField()
-    note = TextAreaField(
-        "不予批准的理由", validators=[DataRequired("请填写不予批准的理由。"), Length(max=2000)]
+    opinion = TextAreaField(
+        "不同意的理由", validators=[DataRequired("请填写不同意的理由。"), Length(max=2000)]
     )
+
+
+class UndertakingForm(FlaskForm):
+    version = HiddenField()
+    kind = SelectField("文书", choices=opts(UNDERTAKING_KINDS.items()), default="promise")
+    signed_on = DateField("签署日期", validators=[DataRequired("请填写签署日期。")])
+    scan = FileField("扫描件（PDF、JPEG、PNG）")
 
 
 class PaymentForm(FlaskForm):
     version = HiddenField()
-    amount = AmountField("拨付金额（元）")
+    amount = AmountField("本次拨付金额（元）")
     paid_on = DateField("拨付日期", validators=[DataRequired("请填写拨付日期。")])
     method = SelectField("拨付方式", choices=opts(METHODS.items()), default="transfer")
     reference = StringField(
         "转账流水号或收据编号",
         validators=[DataRequired("请填写转账流水号或收据编号。"), Length(max=100)],
     )
-    undertaking = BooleanField("信访人已签署息诉罢访承诺书")
+    receipt = FileField("信访人签收的收据扫描件")
+    final = BooleanField("最后一笔（未拨付部分退回账户）")
+
+
+class RelationForm(FlaskForm):
+    user_id = SelectField("工作人员", coerce=int, validate_choice=True)
+    relation = SelectField("与信访人的关系", choices=opts(RELATIONS.items()))
 
 
 class BudgetForm(FlaskForm):
     agency_id = SelectField("单位", coerce=int, validate_choice=True)
     year = IntegerField(
         "年度",
-        validators=[
-            DataRequired("请填写年度。"),
-            NumberRange(2000, 2100, "年度不正确。"),
-        ],
+        validators=[DataRequired("请填写年度。"), NumberRange(2000, 2100, "年度不正确。")],
     )
-    amount = AmountField("年度额度（元）")
+    amount = AmountField("年度预算（元）")
     note = StringField("说明（如批准文号）", validators=[Optional(), Length(max=200)])
+
+
+class TopUpForm(FlaskForm):
+    agency_id = SelectField("单位", coerce=int, validate_choice=True)
+    year = IntegerField(
+        "年度",
+        validators=[DataRequired("请填写年度。"), NumberRange(2000, 2100, "年度不正确。")],
+    )
+    amount = AmountField("追加金额（元）")
+    source = StringField(
+        "资金来源（如批准文号）",
+        validators=[DataRequired("请填写追加资金的来源。"), Length(max=200)],
+    )
+    topped_on = DateField("到账日期", validators=[DataRequired("请填写日期。")])
+
+
+class CarryOverForm(FlaskForm):
+    budget_id = HiddenField()
+
+
+class ReportForm(FlaskForm):
+    """Report period (GET form: no CSRF needed)."""
+
+    class Meta:
+        csrf = False
+
+    budget_id = SelectField("资金账户", coerce=int, validate_choice=True)
+    start = DateField("起始日期", validators=[Optional()])
+    end = DateField("截止日期", validators=[Optional()])

@@ -1,4 +1,4 @@
-"""Two approvers at once cannot together overspend the yearly budget."""
+"""Two approvals at once cannot together overspend the account (both backends)."""
 
 from __future__ import annotations
 
@@ -7,27 +7,10 @@ import threading
 from sqlalchemy import select
 
 from core.api import acting_as, db
-from modules.stability_fund.tests.fund import add_budget
+from modules.stability_fund.tests.fund import add_budget, run_chain, submitted
 from tests.kit import install_module, register, user
 
-#: Who prepares the applications and the two approvers racing each other.
-STAFF = {
-    "finance": ("财务小刘", "finance_officer", "XFJ"),
-    "approver": ("审批人老陈", "fund_approver", "XFJ"),
-    "approver2": ("审批人小王", "fund_approver", "XFJ"),
-}
-
-
-def _submitted(amount_fen: int) -> int:
-    from modules.stability_fund import services
-
-    with acting_as(user("finance")):
-        app = services.create(
-            register(),
-            services.ApplicationInput("petition", amount_fen, "生活困难", "无固定收入", True),
-        )
-        services.submit(app, app.version)
-        return app.id
+from .fund import STAFF
 
 
 def test_concurrent_approvals_never_overspend(app):
@@ -38,19 +21,24 @@ def test_concurrent_approvals_never_overspend(app):
     with app.app_context():
         # ¥5,000: room for one ¥3,000 approval, not two
         add_budget(500_000)
-        ids = [_submitted(300_000) for _ in range(2)]
+        ids = []
+        for _ in range(2):
+            app_id = submitted(register(), 300_000)
+            run_chain(app_id, until="finance")  # both wait for the last step
+            ids.append(app_id)
     outcomes: list[str] = []
     failures: list[BaseException] = []
     start = threading.Barrier(2)
 
-    def approver(app_id: int, name: str) -> None:
+    def allocator(app_id: int, name: str) -> None:
         try:
             with app.app_context(), acting_as(user(name)):
                 relief = db.session.get(ReliefApplication, app_id)
                 version = relief.version
+                relief.steps  # noqa: B018 (the page has read the chain)
                 start.wait(timeout=30)
                 try:
-                    services.approve(relief, version, 300_000)
+                    services.sign(relief, version, "核拨")
                     outcomes.append("approved")
                 except services.FundError as exc:
                     outcomes.append(str(exc))
@@ -59,16 +47,17 @@ def test_concurrent_approvals_never_overspend(app):
             failures.append(exc)
 
     threads = [
-        threading.Thread(target=approver, args=(i, n))
-        for i, n in zip(ids, ("approver", "approver2"), strict=True)
+        threading.Thread(target=allocator, args=(i, n))
+        for i, n in zip(ids, ("allocator", "allocator2"), strict=True)
     ]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=60)
     assert not failures, failures
-    assert sorted(outcomes)[0] == "approved" and "超出年度剩余额度" in sorted(outcomes)[1]
+    assert sorted(outcomes) == ["approved", "超出年度剩余额度（剩余 ¥2,000.00）。"]
     with app.app_context():
-        assert db.session.execute(select(FundBudget.committed_fen)).scalar_one() == 300_000
+        budget = db.session.execute(select(FundBudget)).scalar_one()
+        assert budget.committed_fen == 300_000 and budget.remaining_fen == 200_000
         states = db.session.execute(select(ReliefApplication.state)).scalars().all()
         assert sorted(states) == ["approved", "submitted"]

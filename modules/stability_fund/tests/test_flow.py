@@ -1,195 +1,260 @@
-"""The relief fund end to end: draft → submitted → approved → paid, and what is refused."""
+"""The relief fund end to end on its pages: draft → chain → undertaking → instalments → 销号,
+and what is refused on the way (each refusal leaves the database as it was)."""
 
 from __future__ import annotations
 
+import io
+import re
+
+import pytest
 from sqlalchemy import select
 
-from core.api import db
-from modules.stability_fund.tests.fund import application, create_via_form, models, setup_fund, step
+from core.api import db, find_candidates, perform, today
+from modules.stability_fund.tests.fund import (
+    STAFF,
+    add_budget,
+    application,
+    create_via_form,
+    get,
+    models,
+    pay_as,
+    run_chain,
+    setup_fund,
+    step,
+    submitted,
+    svc,
+    undertake,
+)
 from tests.kit import (
-    AuditEvent,
+    PDF_BYTES,
+    PNG_BYTES,
+    VALID_ID,
+    as_,
     audit_actions,
+    database_state,
+    fresh,
+    install_module,
+    matter_in,
     matter_number,
     register,
     timeline_titles,
 )
 
-#: The fund's staff (the shared test users have none).
-STAFF = {
-    "finance": ("财务小刘", "finance_officer", "XFJ"),
-    "approver": ("审批人老陈", "fund_approver", "XFJ"),
-    "both": ("兼任财务审批", ("finance_officer", "fund_approver"), "XFJ"),
-}
+ROWS = (
+    "stability_fund_application",
+    "stability_fund_budget",
+    "stability_fund_disbursement",
+    "stability_fund_undertaking",
+)
+_SEEN = re.compile(r'name="seen" value="([0-9a-f]{64})"')
 
 
-FUND_EVENTS = AuditEvent.action.like("stability_fund.%")
-
-
-def _draft(app, as_user, **data):
-    matter_id = setup_fund(
-        app, STAFF, **({} if "budget_fen" not in data else {"budget_fen": data.pop("budget_fen")})
-    )
-    fin = as_user("finance")
-    resp = create_via_form(fin, matter_number(app, matter_id), **data)
-    assert resp.status_code == 302, resp.get_data(as_text=True)[:3000]
-    return matter_id, fin, application(app).id
-
-
-def _budget(app):
+def _committed(app) -> int:
     with app.app_context():
-        b = db.session.execute(select(models.FundBudget)).scalar_one()
-        return b.amount_fen, b.committed_fen
+        return db.session.execute(select(models.FundBudget.committed_fen)).scalar_one()
 
 
-def test_full_flow_draft_submitted_approved_paid(app, as_user):
-    matter_id, fin, app_id = _draft(app, as_user)
-    a = application(app)
-    assert a.state == "draft" and a.requested_fen == 300050
+def _sign_on_page(client, app_id: int, **data):
+    html = client.get(f"/stability-fund/{app_id}").get_data(as_text=True)
+    return step(client, app_id, "sign", seen=_SEEN.search(html).group(1), **data)
+
+
+@pytest.fixture
+def handled(app):
+    """The module with its staff and a ¥100,000 account; a matter of XFJ in handling."""
+    install_module(app, "stability_fund", users=STAFF)
+    with app.app_context():
+        add_budget(10_000_000)
+        return matter_in("in_handling").id
+
+
+def test_through_the_chain_to_payment_and_closure(app, as_user, handled):
+    fin = as_user("finance")
+    resp = create_via_form(fin, matter_number(app, handled))
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
+    app_id = application(app).id
     assert step(fin, app_id, "submit").status_code == 302
-    assert application(app).state == "submitted"
+    for who, data in (
+        ("unit_head", {"opinion": "情况属实"}),
+        ("office", {"opinion": "符合条件"}),
+        ("approver", {"opinion": "同意", "amount": "3000.50"}),
+        ("allocator", {"opinion": "已核拨"}),
+    ):
+        resp = _sign_on_page(as_user(who), app_id, **data)
+        assert resp.status_code == 302, (who, resp.get_data(as_text=True)[:2000])
+    assert application(app).state == "approved" and _committed(app) == 300_050
 
-    approver = as_user("approver")
-    page = approver.get(f"/stability-fund/{app_id}").get_data(as_text=True)
-    assert "¥3,000.50" in page and 'id="approve-form"' in page
-    resp = step(approver, app_id, "approve", amount="3000", note="同意救助")
-    assert resp.status_code == 302, resp.get_data(as_text=True)[:3000]
-    a = application(app)
-    assert a.state == "approved" and a.approved_fen == 300000
-    assert _budget(app) == (10_000_000, 300000)
-
+    cashier = as_user("cashier")
+    day = today().isoformat()
+    scan = {"kind": "promise", "signed_on": day, "scan": (io.BytesIO(PDF_BYTES), "承诺书.pdf")}
+    assert step(cashier, app_id, "undertaking", **scan).status_code == 302
+    base = {"paid_on": day, "method": "transfer"}
     resp = step(
-        fin,
+        cashier,
         app_id,
         "pay",
-        amount="2500.00",
-        paid_on=a.created_at.date().isoformat(),
-        method="transfer",
-        reference="TX20261126001",
+        amount="1000.25",
+        reference="TX-1",
+        receipt=(io.BytesIO(PNG_BYTES), "收据1.png"),
+        **base,
     )
-    assert resp.status_code == 302, resp.get_data(as_text=True)[:3000]
+    assert resp.status_code == 302
+    assert application(app).state == "approved"  # one instalment of two
+    resp = step(
+        cashier,
+        app_id,
+        "pay",
+        amount="2000.25",
+        reference="TX-2",
+        receipt=(io.BytesIO(PNG_BYTES), "收据2.png"),
+        **base,
+    )
+    assert resp.status_code == 302
     a = application(app)
-    assert a.state == "paid" and a.paid_fen == 250000 and a.pay_reference == "TX20261126001"
-    # What was approved but not paid goes back to the budget.
-    assert _budget(app) == (10_000_000, 250000)
-    budget_page = fin.get("/stability-fund/budget").get_data(as_text=True)
-    assert "¥100,000.00" in budget_page and "¥97,500.00" in budget_page
+    assert (a.state, a.paid_fen) == ("paid", 300_050)
 
     with app.app_context():
-        actions = audit_actions(like="stability_fund.%")
-        assert {"stability_fund.create", "stability_fund.submit"} <= actions
-        assert {"stability_fund.approve", "stability_fund.pay"} <= actions
-        titles = set(timeline_titles(matter_id))
-        assert {"救助申请", "批准救助", "救助金已拨付"} <= titles
-    listing = fin.get("/stability-fund/?state=paid").get_data(as_text=True)
-    assert matter_number(app, matter_id) in listing
-
-
-def test_reject_needs_a_reason_and_is_recorded(app, as_user):
-    _matter_id, fin, app_id = _draft(app, as_user)
-    step(fin, app_id, "submit")
-    approver = as_user("approver")
-    resp = step(approver, app_id, "reject", note="")
-    assert resp.status_code == 422 and "请填写不予批准的理由" in resp.get_data(as_text=True)
-    assert step(approver, app_id, "reject", note="不符合救助条件").status_code == 302
+        version = fresh(handled).version
+    resp = step(fin, app_id, "close", matter_version=str(version), note="")
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
     a = application(app)
-    assert a.state == "rejected" and a.decision_note == "不符合救助条件"
-
-
-def test_approver_cannot_approve_own_application(app, as_user):
-    matter_id = setup_fund(app, STAFF)
-    both = as_user("both")
-    assert create_via_form(both, matter_number(app, matter_id)).status_code == 302
-    app_id = application(app).id
-    step(both, app_id, "submit")
-    page = both.get(f"/stability-fund/{app_id}").get_data(as_text=True)
-    assert "须由另一名审批人审批" in page
-    resp = step(both, app_id, "approve", amount="3000")
-    assert resp.status_code == 422
-    assert "不能审批本人填写的救助申请" in resp.get_data(as_text=True)
-    assert application(app).state == "submitted"
-    assert _budget(app)[1] == 0
-    assert step(both, app_id, "reject", note="x").status_code == 422
-
-
-def test_over_budget_refused_and_nothing_written(app, as_user):
-    _matter_id, fin, app_id = _draft(app, as_user, budget_fen=200000)
-    step(fin, app_id, "submit")
-    before = application(app)
+    assert a.state == "closed" and a.monitoring_until is not None
     with app.app_context():
-        audits = db.session.execute(select(AuditEvent.id).where(FUND_EVENTS)).all()
-    resp = step(as_user("approver"), app_id, "approve", amount="3000.50")
-    html = resp.get_data(as_text=True)
-    assert resp.status_code == 422 and "超出年度剩余额度" in html and "¥2,000.00" in html
-    after = application(app)
-    assert after.state == "submitted" and after.version == before.version
-    assert _budget(app) == (200000, 0)
+        assert fresh(handled).state == "resolved"
+        assert {"救助申请", "批准救助", "救助金已拨付", "救助化解销号"} <= set(
+            timeline_titles(handled)
+        )
+        assert {
+            "stability_fund.create",
+            "stability_fund.sign",
+            "stability_fund.approve",
+            "stability_fund.undertaking",
+            "stability_fund.pay",
+            "stability_fund.close",
+            "matter.stability_fund_close",
+        } <= audit_actions()
+    page = fin.get(f"/stability-fund/{app_id}").get_data(as_text=True)
+    assert "承诺书.pdf" in page and "收据2.png" in page and "¥3,000.50" in page
+
+
+def test_payment_refused_without_the_undertaking_scan(app, handled):
     with app.app_context():
-        assert db.session.execute(select(AuditEvent.id).where(FUND_EVENTS)).all() == audits
-    # Within the remaining budget it goes through.
-    assert step(as_user("approver"), app_id, "approve", amount="2000").status_code == 302
+        app_id = submitted(fresh(handled))
+        run_chain(app_id)
+        before = database_state("stability_fund", ROWS)
+        with pytest.raises(svc.FundError) as exc:
+            pay_as(app_id, "cashier", 100)
+        assert str(exc.value) == "尚未登记信访人签署的息诉罢访承诺书（扫描件），不能拨付。"
+        # An undertaking without its scan is not an undertaking.
+        with as_("cashier"), pytest.raises(svc.FundError) as exc:
+            a = get(app_id)
+            svc.record_undertaking(a, a.version, "promise", today(), None)
+        assert str(exc.value) == "请上传承诺书（协议书）扫描件。"
+        assert database_state("stability_fund", ROWS) == before
 
 
-def test_no_budget_for_the_year_refused(app, as_user):
-    _matter_id, fin, app_id = _draft(app, as_user, budget_fen=None)
-    step(fin, app_id, "submit")
-    resp = step(as_user("approver"), app_id, "approve", amount="100")
-    assert resp.status_code == 422 and "未设置" in resp.get_data(as_text=True)
+def test_instalments_within_the_approved_amount_and_the_rest_back(app, handled):
+    with app.app_context():
+        app_id = submitted(fresh(handled), 300_000)
+        run_chain(app_id)
+        undertake(app_id)
+        pay_as(app_id, "cashier", 100_001)
+        before = database_state("stability_fund", ROWS)
+        with pytest.raises(svc.FundError) as exc:
+            pay_as(app_id, "cashier", 200_000)
+        assert str(exc.value) == "拨付金额不能超过尚未拨付的批准金额 ¥1,999.99。"
+        assert database_state("stability_fund", ROWS) == before
+        pay_as(app_id, "cashier", 99_999, final=True)
+        a = get(app_id)
+        assert (a.state, a.paid_fen, [d.amount_fen for d in a.disbursements]) == (
+            "paid",
+            200_000,
+            [100_001, 99_999],
+        )
+    # What was approved and not paid went back to the account.
+    assert _committed(app) == 200_000
 
 
-def test_stale_edit_refused(app, as_user):
-    _matter_id, fin, app_id = _draft(app, as_user)
+def test_closure_only_when_paid_with_undertaking(app, handled):
+    with app.app_context():
+        app_id = submitted(fresh(handled))
+        run_chain(app_id)
+        # Core's step on the matter page is guarded too.
+        with as_("finance"), pytest.raises(Exception) as exc:
+            m = fresh(handled)
+            perform(m, "stability_fund_close", {"text": "x"}, version=m.version)
+        assert str(exc.value) == "救助金拨付和息诉罢访承诺书均登记后才能销号。"
+        assert fresh(handled).state == "in_handling"
+
+
+def test_last_step_over_the_balance_refused_and_nothing_written(app):
+    matter_id = setup_fund(app, budget_fen=200_000)
+    with app.app_context():
+        app_id = submitted(fresh(matter_id), 300_050)
+        run_chain(app_id, until="finance")
+        before = database_state("stability_fund", (*ROWS, "stability_fund_step"))
+        with as_("allocator"), pytest.raises(svc.FundError) as exc:
+            a = get(app_id)
+            svc.sign(a, a.version, "核拨")
+        assert str(exc.value) == "超出年度剩余额度（剩余 ¥2,000.00）。"
+        assert database_state("stability_fund", (*ROWS, "stability_fund_step")) == before
+
+
+def test_stale_page_refused(app, as_user):
+    matter_id = setup_fund(app)
+    with app.app_context():
+        app_id = submitted(fresh(matter_id))
     old = application(app).version
-    assert step(fin, app_id, "submit").status_code == 302
-    resp = step(as_user("approver"), app_id, "approve", amount="3000", version=str(old))
+    with app.app_context():
+        run_chain(app_id, until="office_check")
+    resp = step(as_user("office"), app_id, "sign", opinion="同意", version=str(old))
     assert resp.status_code == 409 and "已被他人修改" in resp.get_data(as_text=True)
-    assert application(app).state == "submitted" and _budget(app)[1] == 0
+    with app.app_context():
+        assert get(app_id).current_step.code == "office_check"
 
 
-def test_payment_rules(app, as_user):
-    _matter_id, fin, app_id = _draft(app, as_user, undertaking="")
-    step(fin, app_id, "submit")
-    step(as_user("approver"), app_id, "approve", amount="3000")
-    day = application(app).created_at.date().isoformat()
-    base = {"paid_on": day, "method": "cash", "reference": "收据0001"}
-    resp = step(fin, app_id, "pay", amount="3000", **{**base, "paid_on": "昨天"})
-    assert resp.status_code == 422 and "Traceback" not in resp.get_data(as_text=True)
-    resp = step(fin, app_id, "pay", amount="3000", **{**base, "method": "cheque"})
+def test_one_award_per_person_and_matter_and_a_repeat_after_closure(app, as_user, handled):
+    with app.app_context():
+        app_id = submitted(fresh(handled))
+        run_chain(app_id)
+        undertake(app_id)
+        pay_as(app_id, "cashier", 300_050)
+        with as_("finance"):
+            a = get(app_id)
+            svc.close(a, a.version, fresh(handled).version)
+        # A second application by the same person on the same matter: refused.
+        before = database_state("stability_fund", ROWS)
+        with as_("finance"), pytest.raises(svc.FundError) as exc:
+            svc.create(fresh(handled), svc.ApplicationInput("petition", 100, "再次申请", "困难"))
+        assert str(exc.value) == (
+            "该信访人在本事项上已有救助申请（一事一报、一次性救助），不能重复申请。"
+        )
+        assert database_state("stability_fund", ROWS) == before
+        # The same person petitions again: core's repeat detection finds the closed matter.
+        found = {c.matter_id for c in find_candidates(id_number=VALID_ID)}
+        assert handled in found
+        repeat = register(repeat_of_id=handled, summary="再次反映补偿款问题，要求救助。")
+        repeat_id, repeat_number = repeat.id, repeat.number
+    page = as_user("supervisor").get(f"/cases/{repeat_id}").get_data(as_text=True)
+    panel = page[page.index('id="stability-fund-panel"') :]
+    assert "重复信访" in panel and matter_number(app, handled) in panel and "¥3,000.50" in panel
+    resp = create_via_form(as_user("finance"), repeat_number)
     assert resp.status_code == 422
-    resp = step(fin, app_id, "pay", amount="3000.01", **base)
-    assert resp.status_code == 422 and "不能超过批准金额" in resp.get_data(as_text=True)
-    resp = step(fin, app_id, "pay", amount="3000", **base)
-    assert resp.status_code == 422 and "息诉罢访承诺书" in resp.get_data(as_text=True)
-    assert application(app).state == "approved"
-    assert step(fin, app_id, "pay", amount="3000", undertaking="y", **base).status_code == 302
-    a = application(app)
-    assert a.state == "paid" and a.undertaking and a.pay_method == "cash"
+    assert "信访人在原信访事项上已获救助" in resp.get_data(as_text=True)
 
 
-def test_one_live_application_per_matter(app, as_user):
-    matter_id, fin, _app_id = _draft(app, as_user)
-    resp = create_via_form(fin, matter_number(app, matter_id))
-    assert resp.status_code == 422 and "不能重复申请" in resp.get_data(as_text=True)
-
-
-def test_cancelling_an_approved_application_gives_the_budget_back(app, as_user):
-    matter_id, fin, app_id = _draft(app, as_user)
-    step(fin, app_id, "submit")
-    step(as_user("approver"), app_id, "approve", amount="3000")
-    assert _budget(app)[1] == 300000
+def test_cancelling_an_approved_application_gives_the_money_back(app, as_user):
+    matter_id = setup_fund(app)
+    with app.app_context():
+        app_id = submitted(fresh(matter_id))
+        run_chain(app_id)
+    assert _committed(app) == 300_050
+    fin = as_user("finance")
     resp = step(fin, app_id, "cancel", note="")
     assert resp.status_code == 422 and "须说明理由" in resp.get_data(as_text=True)
     assert step(fin, app_id, "cancel", note="信访人已撤回申请").status_code == 302
-    assert application(app).state == "cancelled" and _budget(app)[1] == 0
-    # The matter may then have a new application.
-    assert create_via_form(fin, matter_number(app, matter_id)).status_code == 302
-
-
-def test_repeat_petition_of_a_relieved_matter_gets_no_second_relief(app, as_user):
-    matter_id, fin, app_id = _draft(app, as_user)
-    step(fin, app_id, "submit")
-    step(as_user("approver"), app_id, "approve", amount="3000")
+    assert application(app).state == "cancelled" and _committed(app) == 0
     with app.app_context():
-        repeat = register(repeat_of_id=matter_id, summary="再次反映补偿款问题，要求救助。")
-        number = repeat.number
-    resp = create_via_form(fin, number)
-    assert resp.status_code == 422 and "原信访事项已获批准救助" in resp.get_data(as_text=True)
+        assert db.session.execute(select(models.Award)).first() is None
+    # The person may then apply again on the matter.
+    assert create_via_form(fin, matter_number(app, matter_id)).status_code == 302

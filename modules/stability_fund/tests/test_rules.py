@@ -6,7 +6,15 @@ import pytest
 
 from core.api import db, today
 from modules.stability_fund.money import AmountError, parse_yuan, yuan
-from modules.stability_fund.tests.fund import application, create_via_form, models, setup_fund, step
+from modules.stability_fund.tests.fund import STAFF as FUND_STAFF
+from modules.stability_fund.tests.fund import (
+    application,
+    create_via_form,
+    get,
+    models,
+    setup_fund,
+    step,
+)
 from tests.kit import (
     agency,
     form_token,
@@ -14,11 +22,7 @@ from tests.kit import (
 )
 
 #: The fund's staff (the shared test users have none), one in the neighbouring county.
-STAFF = {
-    "finance": ("财务小刘", "finance_officer", "XFJ"),
-    "approver": ("审批人老陈", "fund_approver", "XFJ"),
-    "other_finance": ("邻县财务", "finance_officer", "OTHER"),
-}
+STAFF = {**FUND_STAFF, "other_finance": ("邻县财务", "finance_officer", "OTHER")}
 
 
 token = form_token
@@ -47,8 +51,12 @@ def test_rights(app, as_user):
     create_via_form(fin, matter_number(app, matter_id))
     app_id = application(app).id
     step(fin, app_id, "submit")
-    # The finance officer prepares and pays but does not approve; the leader only looks.
-    assert step(fin, app_id, "approve", amount="1").status_code == 403
+    # The finance officer prepares and pays but does not sign the unit leader's step.
+    resp = step(fin, app_id, "sign", opinion="同意")
+    assert resp.status_code == 422
+    assert "您没有“申请单位负责人审核”的权限" in resp.get_data(as_text=True)
+    with app.app_context():
+        assert get(app_id).current_step.actor_id is None
     leader = as_user("leader")
     assert leader.get(f"/stability-fund/{app_id}").status_code == 200
     assert leader.get("/stability-fund/new").status_code == 403
@@ -64,7 +72,7 @@ def test_rights(app, as_user):
         ("abc", "金额格式不正确"),
         ("1e5", "金额格式不正确"),
         ("12.345", "最多保留两位小数"),
-        ("", "请填写金额"),
+        ("", "请填写申请金额"),
     ],
 )
 def test_amount_validation_on_the_form(app, as_user, amount, message):
