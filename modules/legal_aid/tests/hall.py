@@ -68,8 +68,9 @@ def put_on_duty(username: str, agency_code: str, day: date | None = None, half_d
 
 
 def pdf_text(data: bytes) -> str:
-    """The text of a PDF, read back with poppler's pdftotext."""
+    """The text of a PDF, read back with poppler's pdftotext, without white space (titles are
+    letter-spaced)."""
     out = subprocess.run(
         ["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True
     )
-    return out.stdout.decode("utf-8")
+    return "".join(out.stdout.decode("utf-8").split())
