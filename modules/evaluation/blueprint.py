@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("evaluation", __name__, template_folder="templates")
 
-from . import views  # noqa: E402,F401
+from . import drill_views, report_views, views  # noqa: E402,F401

@@ -14,13 +14,30 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from core.api import opts
+
 
 class PeriodForm(FlaskForm):
-    name = StringField(
-        "考核期名称", validators=[DataRequired("请填写考核期名称。"), Length(max=100)]
+    period_type = SelectField(
+        "考核期类型",
+        choices=opts(
+            [("month", "月度"), ("quarter", "季度"), ("year", "年度"), ("custom", "自定")]
+        ),
+        default="month",
     )
-    starts_on = DateField("开始日期", validators=[DataRequired("请填写开始日期。")])
-    ends_on = DateField("结束日期", validators=[DataRequired("请填写结束日期。")])
+    starts_on = DateField(
+        "开始日期（月度、季度、年度填其中任一天）",
+        validators=[DataRequired("请填写开始日期。")],
+    )
+    ends_on = DateField("结束日期（仅自定考核期）", validators=[Optional()])
+    name = StringField("考核期名称（可不填，按类型自动命名）", validators=[Length(max=100)])
+    scope = SelectField(
+        "考核对象",
+        choices=opts([("unit", "责任单位"), ("bureau", "信访部门（登记机关）")]),
+        default="unit",
+    )
+    root_agency_id = SelectField("考核范围", validate_choice=False)
+    channel = SelectField("信访渠道", validate_choice=False)
 
 
 class VersionForm(FlaskForm):
@@ -41,7 +58,23 @@ class AdjustmentForm(FlaskForm):
 
 
 class SchemeForm(FlaskForm):
-    """The 基本满意 rule; the weights are fields ``weight-<indicator id>`` in the template."""
+    """The 基本满意 rule; each item's fields are ``weight-<id>``, ``target-<id>``… in the page."""
 
     version = HiddenField()
     basically_counts = BooleanField("“基本满意”计为满意")
+
+
+class AssessmentForm(FlaskForm):
+    version = HiddenField()
+    self_score = DecimalField("自评分（0–100）", places=2, validators=[Optional()])
+    self_note = TextAreaField("自评说明", validators=[Optional(), Length(max=4000)])
+
+
+class ReviewForm(FlaskForm):
+    version = HiddenField()
+    decision = SelectField(
+        "复核结论",
+        choices=opts([("accept", "复核通过"), ("return", "退回自评")]),
+        default="accept",
+    )
+    review_note = TextAreaField("复核意见（退回时必填）", validators=[Optional(), Length(max=2000)])

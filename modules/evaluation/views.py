@@ -1,15 +1,27 @@
-"""Pages of the evaluation module: periods, the ranked table, compute, adjust, publish."""
+"""Pages of the evaluation module: periods, the ranked table, compute, adjust, publish, scheme."""
 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import select
 
-from core.api import StaleEdit, apply_errors, get_visible_or_404, has_permission, opts, require
+from core.api import (
+    CHANNELS,
+    Agency,
+    StaleEdit,
+    apply_errors,
+    db,
+    get_visible_or_404,
+    has_permission,
+    opts,
+    require,
+)
 
 from . import services
 from .blueprint import bp
 from .forms import AdjustmentForm, PeriodForm, SchemeForm, VersionForm
-from .models import MISS_LABELS, EvaluationPeriod
+from .indicators import BY_CODE, SCOPES
+from .models import DEDUCTION_UNITS, EvaluationPeriod
 from .services import EvaluationError
 
 INVALID = "表单已过期或无效，请刷新页面后重试。"
@@ -22,24 +34,51 @@ def _refused(form, exc: EvaluationError) -> None:
     flash(str(exc), "error")
 
 
+def _period_form(form: PeriodForm | None = None) -> PeriodForm:
+    form = form or PeriodForm()
+    agencies = db.session.execute(select(Agency).order_by(Agency.path)).scalars()
+    form.root_agency_id.choices = opts(
+        [("", "全部单位")] + [(str(a.id), f"{a.name}及下属单位") for a in agencies]
+    )
+    form.channel.choices = opts([("", "全部渠道"), *CHANNELS.items()])
+    return form
+
+
+def _periods_page(form=None, status: int = 200):
+    return (
+        render_template(
+            "evaluation/periods.html",
+            periods=services.periods(),
+            form=_period_form(form),
+            can_manage=has_permission("evaluation.manage"),
+            bulletins=services.bulletins()[:10],
+        ),
+        status,
+    )
+
+
 @bp.route("/evaluation/")
 @require("evaluation.view")
 def periods():
-    return render_template(
-        "evaluation/periods.html",
-        periods=services.periods(),
-        form=PeriodForm(),
-        can_manage=has_permission("evaluation.manage"),
-    )
+    return _periods_page()
 
 
 @bp.route("/evaluation/new", methods=["POST"])
 @require("evaluation.manage")
 def new_period():
-    form = PeriodForm()
+    form = _period_form()
     if form.validate_on_submit():
+        root = form.root_agency_id.data
         try:
-            period = services.create_period(form.name.data, form.starts_on.data, form.ends_on.data)
+            period = services.create_period(
+                form.name.data,
+                form.starts_on.data,
+                form.ends_on.data,
+                period_type=form.period_type.data,
+                scope=form.scope.data,
+                root_agency_id=int(root) if (root or "").isdigit() else None,
+                channel=form.channel.data or None,
+            )
         except EvaluationError as exc:
             _refused(form, exc)
         else:
@@ -49,32 +88,29 @@ def new_period():
         flash(INVALID, "error")
     else:
         flash("考核期信息有误，请按提示修改。", "error")
-    return (
-        render_template(
-            "evaluation/periods.html",
-            periods=services.periods(),
-            form=form,
-            can_manage=True,
-        ),
-        400,
-    )
+    return _periods_page(form, 400)
 
 
 def _render_period(period: EvaluationPeriod, adjustment_form=None, status: int = 200):
     ranking = services.ranking(period)
     form = adjustment_form or AdjustmentForm(version=period.version)
     form.agency_id.choices = opts((str(r.score.agency_id), r.score.agency_name) for r in ranking)
-    indicators = period.scheme.indicators
+    can_manage = has_permission("evaluation.manage")
     return (
         render_template(
             "evaluation/period.html",
             period=period,
             ranking=ranking,
-            indicators=indicators,
-            miss_labels=MISS_LABELS,
+            items=period.scheme.indicators,
+            definitions=BY_CODE,
+            scopes=SCOPES,
+            channels=CHANNELS,
             adjustments=services.adjustments(period),
             adjustment_form=form,
-            can_manage=has_permission("evaluation.manage") and not period.published,
+            assessments=services.assessments(period) if can_manage else [],
+            bulletins=services.bulletins(period),
+            can_manage=can_manage and not period.published,
+            can_issue=can_manage and period.published,
         ),
         status,
     )
@@ -114,6 +150,12 @@ def publish(period_id: int):
     return _act(period_id, services.publish, "考核结果已发布并锁定。")
 
 
+@bp.route("/evaluation/<int:period_id>/publish-bulletin", methods=["POST"])
+@require("evaluation.manage")
+def publish_bulletin(period_id: int):
+    return _act(period_id, services.publish_and_issue, "考核结果已发布并锁定，通报已印发。")
+
+
 @bp.route("/evaluation/<int:period_id>/adjust", methods=["POST"])
 @require("evaluation.manage")
 def adjust(period_id: int):
@@ -137,17 +179,38 @@ def adjust(period_id: int):
     return redirect(url_for("evaluation.period", period_id=period_id))
 
 
+# --- the scheme ------------------------------------------------------------------------------
+
+RULE_FIELDS = ("target", "deduction", "deduction_unit", "cap")
+
+
 def _render_scheme(scheme, form=None, errors=None, status: int = 200):
     form = form or SchemeForm(version=scheme.version, basically_counts=scheme.basically_counts)
-    weights = {ind.id: str(ind.weight) for ind in scheme.indicators}
+    values = {
+        ind.id: {
+            "weight": str(ind.weight),
+            "target": "" if ind.target is None else f"{ind.target:g}",
+            "deduction": "" if ind.deduction is None else f"{ind.deduction:g}",
+            "deduction_unit": ind.deduction_unit,
+            "cap": "" if ind.cap is None else f"{ind.cap:g}",
+        }
+        for ind in scheme.indicators
+    }
     if request.method == "POST":
-        weights = {ind.id: request.form.get(f"weight-{ind.id}", "") for ind in scheme.indicators}
+        values = {
+            ind.id: {
+                key: request.form.get(f"{key}-{ind.id}", "") for key in ("weight", *RULE_FIELDS)
+            }
+            for ind in scheme.indicators
+        }
     return (
         render_template(
             "evaluation/scheme.html",
             scheme=scheme,
             form=form,
-            weights=weights,
+            values=values,
+            definitions=BY_CODE,
+            units=DEDUCTION_UNITS,
             errors=errors or {},
             can_manage=has_permission("evaluation.manage"),
         ),
@@ -170,8 +233,15 @@ def edit_scheme():
         flash(INVALID, "error")
         return _render_scheme(scheme, form, status=400)
     weights = {ind.id: request.form.get(f"weight-{ind.id}") for ind in scheme.indicators}
+    rules = {
+        ind.id: {key: request.form.get(f"{key}-{ind.id}") for key in RULE_FIELDS}
+        for ind in scheme.indicators
+        if f"target-{ind.id}" in request.form
+    }
     try:
-        services.update_scheme(scheme, form.version.data, weights, form.basically_counts.data)
+        services.update_scheme(
+            scheme, form.version.data, weights, form.basically_counts.data, rules
+        )
     except EvaluationError as exc:
         flash(str(exc), "error")
         return _render_scheme(scheme, form, exc.errors, 400)

@@ -33,7 +33,8 @@ def _new_period(c) -> str:
         "/evaluation/new",
         data={
             "csrf_token": csrf_token(c, "/evaluation/"),
-            "name": "2026年6月",
+            "period_type": "month",
+            "name": "",
             "starts_on": PERIOD[0].isoformat(),
             "ends_on": PERIOD[1].isoformat(),
         },
@@ -81,6 +82,7 @@ def test_period_validation_in_chinese(app, as_user):
         "/evaluation/new",
         data={
             "csrf_token": csrf_token(c, "/evaluation/"),
+            "period_type": "custom",
             "name": "倒置",
             "starts_on": "2026-06-30",
             "ends_on": "2026-06-01",
@@ -91,13 +93,14 @@ def test_period_validation_in_chinese(app, as_user):
 
 
 def test_ranked_table_shows_rates_with_numerator_and_denominator(app, as_user):
-    c, page, _cjj = _computed(app, as_user)
+    c, page, cjj = _computed(app, as_user)
     html = c.get(page).get_data(as_text=True)
     assert "县住建局" in html
-    assert "(0/1)" in html  # never accepted, acceptance overdue (超期未受理)
-    # The drill-down names the matter and links to it.
-    assert re.search(r'<a href="/cases/\d+">[^<]+</a>', html.split('id="misses"')[1])
-    assert "重新计算" in html
+    # Never accepted, acceptance overdue (超期未受理): 0 of 1, each number a link to its matters.
+    cell = html.split('data-code="timely_acceptance">')[1].split("</td>")[0]
+    assert re.sub(r"<[^>]+>", "", cell) == "0.00% (0/1)"
+    assert f"{page}/agency/{cjj}/timely_acceptance/denominator" in cell
+    assert "重新计算" in html and "2026年6月" in html
 
 
 def test_adjustment_needs_a_reason_and_is_audited(app, as_user):
