@@ -17,6 +17,7 @@ manifest = Manifest(
         "core.records.all": "查看所有机构的记录",
         "core.personal_data.view": "查看未脱敏的个人信息（查看行为记入审计）",
         "core.api.use": "通过 API 访问",
+        "core.cases.view": "查看信访事项（记录规则范围内，不办理），如值班律师",
         "core.cases.register": "登记信访事项、拟办",
         "core.cases.triage": "分流：转送、交办、不予受理、导入法定途径",
         "core.cases.handle": "办理：受理、调查、拟写处理意见、送达、提出异议",
