@@ -30,7 +30,7 @@ from tests.cases_web_support import (
     timeline_count,
 )
 
-STALE = "该记录已被他人修改，请刷新页面后重新编辑（您的修改未保存）"
+STALE = "该记录已被他人修改，您的修改未保存：请对照他人的修改，确认下方保留的内容后再提交"
 MASKED_ID = VALID_ID[:3] + "＊" * 11 + VALID_ID[-4:]
 
 
@@ -322,12 +322,31 @@ def test_stale_version_is_refused_with_409_and_nothing_is_written(app, as_user):
         },
     )
     assert resp.status_code == 409
-    assert STALE in text(resp)
+    page = text(resp)
+    assert STALE in page
     with app.app_context():
         m = matter(mid)
         assert m.state == "registered"
         assert timeline_count(mid) == before
         assert db.session.execute(select(AssignmentSlip)).first() is None
+    # What the other person did, and what this user typed, both on the page again.
+    stale = page[page.index('id="stale"') :]
+    assert "拟办意见" in stale and "建议交办住建局" in stale
+    assert '<dt>办理要求/标准</dt><dd class="pre">查清</dd>' in stale
+    assert re.search(r'<textarea[^>]*name="assign-standard"[^>]*>\s*查清</textarea>', page)
+    # The kept form carries the version now shown: sending it again goes through.
+    assert step_version(page, "assign") == str(m.version)
+    again = supervisor.post(
+        f"/cases/{mid}/actions/assign",
+        data={
+            "assign-csrf_token": page_token(page),
+            "assign-version": step_version(page, "assign"),
+            "assign-agency_id": str(agency_id_of("CJJ", app)),
+            "assign-standard": "查清",
+            "assign-deadline": (date.today() + timedelta(days=10)).isoformat(),
+        },
+    )
+    assert again.status_code == 302
 
 
 def agency_id_of(code: str, app) -> int:

@@ -44,7 +44,7 @@ from core.web.blueprint import bp
 from core.web.http import fail, get_visible_or_404, require
 
 HISTORY_LIMIT = 20
-STALE_MESSAGE = "该记录已被他人修改，请刷新页面后重新编辑（您的修改未保存）"
+STALE_MESSAGE = "该记录已被他人修改，您的修改未保存：请对照他人的修改，确认下方保留的内容后再提交"
 
 
 def require_case_view() -> frozenset[str]:
@@ -169,6 +169,7 @@ def render_matter(
     status: int = 200,
     failed: tuple[str, Any] | None = None,
     failed_message: str | None = None,
+    stale: dict[str, Any] | None = None,
     rating_override: tuple[str, Any] | None = None,
     rating_message: str | None = None,
     upload_form: UploadForm | None = None,
@@ -201,6 +202,7 @@ def render_matter(
             step_forms=_step_forms(matter, perms, failed),
             failed_step=failed[0] if failed else None,
             failed_message=failed_message,
+            stale=stale,
             rating_statuses=statuses,
             rating_forms=rating_forms,
             rating_values=ratings.VALUES,
@@ -228,10 +230,47 @@ def matter_view(matter_id: int):
     return render_matter(get_visible_or_404(Matter, matter_id))
 
 
-def _stale(matter_id: int):
+def _typed(form) -> list[tuple[str, str]]:
+    """What the user filled in, as (label, text) pairs, to show again after a refusal."""
+    typed = []
+    for field in form:
+        if field.type in ("CSRFTokenField", "HiddenField"):
+            continue
+        if field.type == "FieldList":
+            rows = [" — ".join(str(v) for v in entry.data.values() if v) for entry in field.entries]
+            value = "\n".join(r for r in rows if r)
+        else:
+            value = "" if field.data in (None, False) else str(field.data)
+        if value.strip():
+            typed.append((str(field.label.text), value))
+    return typed
+
+
+def _stale(matter_id: int, name: str, form):
+    """A step refused as stale: the page again, with what others changed and what was typed.
+
+    Nothing typed is lost: the step's form keeps the submitted values (with the version the user
+    now sees, so a second submission goes through), and the changes made since the user's
+    version are listed from the timeline (one entry per step taken).
+    """
     db.session.rollback()
-    flash(STALE_MESSAGE, "error")
-    return render_matter(get_visible_or_404(Matter, matter_id), status=409)
+    matter = get_visible_or_404(Matter, matter_id)
+    try:
+        seen = int(form.version.data)
+    except (TypeError, ValueError):
+        seen = matter.version
+    changes = []
+    if matter.version > seen:
+        # Read as the page reads the timeline, so sealing applies to this list too.
+        steps = [e for e in reading.timeline(matter, current_user) if e.kind == "transition"]
+        changes = steps[-(matter.version - seen) :]
+    stale = {"changes": changes, "typed": _typed(form), "step": name}
+    form.version.data = matter.version
+    if hasattr(form.version, "raw_data"):
+        form.version.raw_data = [str(matter.version)]
+    return render_matter(
+        matter, status=409, failed=(name, form), failed_message=STALE_MESSAGE, stale=stale
+    )
 
 
 @bp.route("/cases/<int:matter_id>/actions/<name>", methods=["POST"])
@@ -249,7 +288,7 @@ def matter_action(matter_id: int, name: str):
     try:
         check_version(matter, form.version.data)
     except StaleEdit:
-        return _stale(matter_id)
+        return _stale(matter_id, name, form)
     if not form.validate():
         return render_matter(
             matter, status=422, failed=(name, form), failed_message="请按提示修改后再提交。"
@@ -259,7 +298,7 @@ def matter_action(matter_id: int, name: str):
             matter, name, form.service_data(), version=form.version.data, on=form.event_date()
         )
     except StaleEdit:
-        return _stale(matter_id)
+        return _stale(matter_id, name, form)
     except MatterError as exc:
         db.session.rollback()
         left = apply_errors(form, exc.errors)
