@@ -20,7 +20,7 @@ manifest = Manifest(
     },
     menu=(MenuItem(N_("律师值班"), "legal_aid.desk", "legal_aid.view", order=45),),
     default_grants={
-        "lawyer": ("legal_aid.view", "legal_aid.consult", "legal_aid.route"),
+        "lawyer": ("legal_aid.view", "legal_aid.consult", "legal_aid.route", "core.cases.view"),
         "supervisor": (
             "legal_aid.view",
             "legal_aid.roster",
