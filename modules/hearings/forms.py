@@ -1,46 +1,79 @@
-"""Forms of the hearing pages (CSRF from Flask-WTF stays on); messages in Chinese."""
+"""Forms of the hearing pages (CSRF from Flask-WTF stays on); labels and messages in Chinese."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     DateTimeLocalField,
     HiddenField,
+    IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from core.api import opts
 
-from .models import REASONS, ROLES, STAGES
+from .models import PANELIST_KINDS, REASONS, RISKS, ROLES
+
+
+class ApplyForm(FlaskForm):
+    """A petitioner's application for a hearing, as the desk records it."""
+
+    matter = StringField(
+        "信访事项（编号）", validators=[DataRequired("请填写信访事项编号。"), Length(max=40)]
+    )
+    reason = SelectField("听证理由", choices=opts(REASONS.items()))
+    grounds = TextAreaField(
+        "申请听证的事项和理由",
+        validators=[DataRequired("请填写申请听证的事项和理由。"), Length(max=5000)],
+    )
+    told_on = DateField("告知听证权利（或收到书面答复）的日期", validators=[Optional()])
+    applied_on = DateField("申请日期", validators=[InputRequired("请填写申请日期。")])
+
+
+class AcceptForm(FlaskForm):
+    version = HiddenField()
+    late_reason = StringField("逾期受理的理由（如不可抗力）", validators=[Length(max=300)])
+
+
+class RefuseForm(FlaskForm):
+    version = HiddenField()
+    refusal_reason = TextAreaField(
+        "不予受理的理由", validators=[DataRequired("请填写不予受理的理由。"), Length(max=3000)]
+    )
 
 
 class _ScheduleFields(FlaskForm):
     reason = SelectField("听证理由", choices=opts(REASONS.items()))
-    stage = SelectField("所处环节", choices=opts(STAGES.items()))
     scheduled_at = DateTimeLocalField(
-        "听证时间",
+        "开始时间",
         format="%Y-%m-%dT%H:%M",
         validators=[InputRequired("请填写听证时间（年-月-日 时:分）。")],
     )
-    venue = StringField("听证地点", validators=[DataRequired("请填写听证地点。"), Length(max=200)])
+    ends_at = DateTimeLocalField("结束时间", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    venue_id = SelectField("听证室", coerce=int, validate_choice=False)
     presiding_officer_id = SelectField("主持人", coerce=int, validate_choice=False)
+    clerk_id = SelectField("记录员", coerce=int, validate_choice=False)
     public = BooleanField("公开听证", default=True)
     closed_reason = StringField("不公开的理由", validators=[Optional(), Length(max=200)])
 
 
 class ScheduleForm(_ScheduleFields):
     matter = StringField(
-        "信访事项（编号或内部序号）",
-        validators=[DataRequired("请填写信访事项编号。"), Length(max=40)],
+        "信访事项（编号）", validators=[DataRequired("请填写信访事项编号。"), Length(max=40)]
+    )
+    panelist_ids = SelectMultipleField(
+        "听证员（从听证员库选取）", coerce=int, validate_choice=False
     )
 
 
 class RescheduleForm(_ScheduleFields):
-    """Change the schedule of a planned hearing (the matter stays)."""
+    """Change the schedule of a planned hearing (the matter stays; a new notice goes out)."""
 
     version = HiddenField()
 
@@ -48,21 +81,35 @@ class RescheduleForm(_ScheduleFields):
 class ParticipantForm(FlaskForm):
     version = HiddenField()
     role = SelectField("身份", choices=opts(ROLES.items()))
-    name = StringField("姓名", validators=[DataRequired("请填写参加人姓名。"), Length(max=100)])
+    panelist_id = SelectField("从听证员库选取", coerce=int, validate_choice=False)
+    name = StringField("姓名", validators=[Optional(), Length(max=100)])
     organisation = StringField("单位或职务", validators=[Optional(), Length(max=200)])
+    power_of_attorney = BooleanField("已提交授权委托书（委托代理人）")
 
 
-class RemoveParticipantForm(FlaskForm):
+class VersionForm(FlaskForm):
+    """A button with the version the page showed (start, remove, publish)."""
+
     version = HiddenField()
+    on = DateField("日期", validators=[Optional()])
 
 
-class HoldForm(FlaskForm):
+class NoShowForm(FlaskForm):
+    version = HiddenField()
+    no_show_note = StringField(
+        "未到场情况", default="信访人无正当理由未到场", validators=[Length(max=500)]
+    )
+
+
+class RecordForm(FlaskForm):
+    """The record (听证笔录); attendance, signatures and views come as per-participant fields."""
+
     version = HiddenField()
     heard = TextAreaField(
-        "听证笔录摘要（陈述、举证、质询、辩论）",
-        validators=[DataRequired("请填写听证笔录摘要。"), Length(max=20000)],
+        "听证笔录（陈述、举证、质证、辩论）",
+        validators=[DataRequired("请填写听证笔录。"), Length(max=50000)],
     )
-    opinions = TextAreaField("听证员意见", validators=[Optional(), Length(max=10000)])
+    deliberation = TextAreaField("合议情况", validators=[Optional(), Length(max=10000)])
 
 
 class ConcludeForm(FlaskForm):
@@ -70,6 +117,7 @@ class ConcludeForm(FlaskForm):
     conclusion = TextAreaField(
         "听证结论", validators=[DataRequired("请填写听证结论。"), Length(max=10000)]
     )
+    on = DateField("结论日期", validators=[Optional()])
 
 
 class CancelForm(FlaskForm):
@@ -77,4 +125,52 @@ class CancelForm(FlaskForm):
     # Not ``reason``: the schedule form on the same page has one (element ids must differ).
     cancel_reason = StringField(
         "取消理由", validators=[DataRequired("请填写取消理由。"), Length(max=300)]
+    )
+
+
+class VenueForm(FlaskForm):
+    name = StringField(
+        "听证室名称", validators=[DataRequired("请填写听证室名称。"), Length(max=100)]
+    )
+    capacity = IntegerField(
+        "容纳人数",
+        validators=[InputRequired("请填写容纳人数。"), NumberRange(2, 500, "容纳人数为 2–500。")],
+    )
+    address = StringField("地址", validators=[Optional(), Length(max=200)])
+
+
+class PanelistForm(FlaskForm):
+    name = StringField("姓名", validators=[DataRequired("请填写姓名。"), Length(max=100)])
+    kind = SelectField("类别", choices=opts(PANELIST_KINDS.items()))
+    organisation = StringField("单位或职务", validators=[Optional(), Length(max=200)])
+
+
+class AssessmentForm(FlaskForm):
+    title = StringField(
+        "拟决策事项", validators=[DataRequired("请填写拟决策事项。"), Length(max=200)]
+    )
+    department = StringField(
+        "决策部门", validators=[DataRequired("请填写决策部门。"), Length(max=200)]
+    )
+    plan = TextAreaField(
+        "决策方案要点", validators=[DataRequired("请填写决策方案要点。"), Length(max=10000)]
+    )
+
+
+class AssessForm(FlaskForm):
+    version = HiddenField()
+    heard_on = DateField("听证日期", validators=[InputRequired("请填写听证日期。")])
+    hearing_summary = TextAreaField(
+        "听证情况", validators=[DataRequired("请填写听证情况。"), Length(max=10000)]
+    )
+    risk = SelectField("社会稳定风险等级", choices=opts(RISKS.items()))
+    recommendation = TextAreaField(
+        "评估建议", validators=[DataRequired("请填写评估建议。"), Length(max=10000)]
+    )
+
+
+class DecideForm(FlaskForm):
+    version = HiddenField()
+    decision_taken = TextAreaField(
+        "作出的决策", validators=[DataRequired("请填写作出的决策。"), Length(max=10000)]
     )

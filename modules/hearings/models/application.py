@@ -55,5 +55,11 @@ class Application(AgencyScoped, VersionedMixin, TimestampMixin, Base):
         return ORIGINS.get(self.origin, self.origin)
 
     @property
+    def stage_label(self) -> str:
+        from .hearing import STAGES
+
+        return STAGES.get(self.stage, self.stage)
+
+    @property
     def status_label(self) -> str:
         return APPLICATION_STATUSES.get(self.status, self.status)

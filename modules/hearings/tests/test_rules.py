@@ -1,0 +1,262 @@
+"""Each refusal and outcome, with the state shown unchanged after a refusal (both databases).
+
+Presiding officer who handled the case, double-booked room and person, a room over capacity,
+held before its start, a no-show and its consequence; a late application, its acceptance only
+with a reason, and the written refusal.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from core.api import MatterError, Role, db, perform, today
+from tests.kit import OPINION, as_, audit_actions, database_state, timeline_titles, user
+
+from .hearing_kit import (
+    at,
+    clock_of,
+    docs,
+    hearing,
+    matter,
+    matter_at,
+    models,
+    panelist,
+    pdf_text,
+    plan,
+    services,
+    setup,
+    time_passes,
+    venue,
+)
+
+ROWS = ("hearings_hearing", "hearings_application", "hearings_participant", "core_matter")
+
+
+def do(call, username: str = "officer"):
+    """Run ``call`` as ``username`` (each action with a fresh actor, as each request has)."""
+    with as_(username):
+        return call()
+
+
+def refused(call, field: str | None = None, username: str = "officer"):
+    """Run ``call`` expecting a HearingError; the database is left as it was.
+
+    (The refused unit of work ends the session: objects are fetched again afterwards.)
+    """
+    before = database_state("hearings", ROWS)
+    with as_(username), pytest.raises(services.HearingError) as exc:
+        call()
+    assert database_state("hearings", ROWS) == before
+    return exc.value if field is None else exc.value.errors[field]
+
+
+def application(aid: int):
+    a = db.session.get(models.Application, aid)
+    db.session.refresh(a)
+    return a
+
+
+def test_who_may_preside_and_clashes_of_room_person_and_capacity(app):
+    setup(app)
+    with app.app_context():
+        mid = matter_at("rereview")
+        other = matter_at("rereview")
+        # The community handler handled and drafted the opinion: never the presiding officer
+        # (put on the officers' roster for the test, so that only this rule refuses).
+        handler = user("comm_handler")
+        role = db.session.execute(select(Role).where(Role.code == "hearing_officer")).scalar_one()
+        handler.roles.append(role)
+        handler_id = handler.id
+        db.session.commit()
+        message = refused(
+            lambda: services.schedule(matter(mid), plan(presiding_officer_id=handler_id)),
+            "presiding_officer_id",
+        )
+        assert message == "主持人不得由办理或调查该信访事项的人员担任。"
+
+        hid = do(
+            lambda: services.schedule(matter(mid), plan(panelist_ids=[panelist("李代表").id]))
+        ).id
+        first = hearing(hid)
+        start, until = first.starts, first.until
+        when = services.when(start)
+
+        # Same room, overlapping hour (another officer): refused, the room and time named.
+        exc = refused(
+            lambda: services.schedule(
+                matter(other),
+                plan(
+                    scheduled_at=start + timedelta(hours=1),
+                    presiding_officer_id=user("officer2").id,
+                ),
+            )
+        )
+        assert "听证室“第一听证室”此时段已被占用" in str(exc) and when in str(exc)
+        # Same officer in another room at the same hour: refused, the person named.
+        exc = refused(lambda: services.schedule(matter(other), plan(venue_id=venue("小会议室").id)))
+        assert "听证主持人甲此时段已有已安排的听证" in str(exc)
+        # Same panel member: refused, the member named.
+        exc = refused(
+            lambda: services.schedule(
+                matter(other),
+                plan(
+                    venue_id=venue("小会议室").id,
+                    presiding_officer_id=user("officer2").id,
+                    panelist_ids=[panelist("李代表").id],
+                ),
+            )
+        )
+        assert "听证员李代表此时段已有已安排的听证" in str(exc)
+        # The small room seats 4: presiding officer, clerk and three members are 5.
+        exc = refused(
+            lambda: services.schedule(
+                matter(other),
+                plan(
+                    scheduled_at=at(today() + timedelta(days=9)),
+                    venue_id=venue("小会议室").id,
+                    presiding_officer_id=user("officer2").id,
+                    clerk_id=user("hclerk").id,
+                    panelist_ids=[panelist(n).id for n in ("李代表", "张律师", "王教授")],
+                ),
+            )
+        )
+        assert str(exc) == "听证室“小会议室”只能容纳 4 人，本次听证需 5 人。"
+        # Right after the first one ends, the same room and officer are free.
+        do(lambda: services.schedule(matter(other), plan(scheduled_at=until)))
+        assert {h.status for h in db.session.execute(select(models.Hearing)).scalars()} == {
+            "planned"
+        }
+
+
+def test_nothing_is_held_before_its_start_and_a_no_show_waives_the_hearing(app):
+    setup(app)
+    with app.app_context():
+        mid = matter_at("rereview")
+        hid = do(
+            lambda: services.schedule(matter(mid), plan(panelist_ids=[panelist("王教授").id]))
+        ).id
+        do(
+            lambda: services.add_participant(
+                hearing(hid), hearing(hid).version, "petitioner", "王大明"
+            )
+        )
+        for call in (
+            lambda: services.start(hearing(hid), hearing(hid).version),
+            lambda: services.no_show(hearing(hid), hearing(hid).version, ""),
+        ):
+            assert "开始前不能" in str(refused(call))
+        # Recording or concluding a hearing not opened is refused as well.
+        record = services.Record(heard="笔录", attended={})
+        assert "不能再做此操作" in str(
+            refused(lambda: services.record(hearing(hid), hearing(hid).version, record))
+        )
+        assert "不能再做此操作" in str(
+            refused(lambda: services.conclude(hearing(hid), hearing(hid).version, "结论"))
+        )
+        time_passes(hid, 9)
+        do(lambda: services.start(hearing(hid), hearing(hid).version))
+        assert matter(mid).state == "suspended"
+        # The petitioner is absent: the record is refused, pointing at the no-show.
+        h = hearing(hid)
+        absent = services.Record(
+            heard="笔录", attended={p.id: p.role != "petitioner" for p in h.participants}
+        )
+        message = refused(lambda: services.record(hearing(hid), h.version, absent), "heard")
+        assert "未到场" in message
+        do(
+            lambda: services.no_show(
+                hearing(hid), hearing(hid).version, "信访人经通知无正当理由未到场"
+            )
+        )
+        h = hearing(hid)
+        assert (h.status, h.application.status) == ("no_show", "waived")
+        assert matter(mid).state == "reexam_requested"
+        assert clock_of(mid, "reexam").state == "running"
+        assert "信访人未到场（视为放弃听证）" in timeline_titles(mid)
+        assert "hearings.no_show" in audit_actions(like="hearings.%")
+
+
+def test_a_late_application_is_recorded_as_late_and_refused_in_writing(app):
+    setup(app)
+    with app.app_context():
+        mid = matter_at("review")
+        aid = do(
+            lambda: services.apply(
+                matter(mid),
+                told_on=today() - timedelta(days=10),
+                applied_on=today() - timedelta(days=2),
+                reason="complex",
+                grounds="认为复查机关认定事实不清，申请听证。",
+            )
+        ).id
+        a = application(aid)
+        assert (a.late, a.status) == (True, "pending")
+        assert "收到听证申请（逾期）" in timeline_titles(mid)
+        # Accepting it needs the reason it came late; refused without, nothing changed.
+        message = refused(lambda: services.accept(application(aid), a.version, ""), "late_reason")
+        assert message.startswith("该申请已逾期，视为放弃听证")
+        do(
+            lambda: services.refuse(
+                application(aid), a.version, "逾期申请，且无不可抗力等正当理由。"
+            )
+        )
+        assert application(aid).status == "refused"
+        (doc,) = docs(mid, "hearing_refusal")
+        text = pdf_text(doc)
+        assert "不予受理听证通知书" in text and "逾期申请，且无不可抗力等正当理由" in text
+        assert "视为放弃听证" in text and "复查阶段" in text
+
+
+def test_an_application_in_time_is_accepted_and_scheduled_from(app):
+    setup(app)
+    with app.app_context():
+        mid = matter_at("rereview")
+        aid = do(
+            lambda: services.apply(
+                matter(mid),
+                told_on=today() - timedelta(days=3),
+                applied_on=today(),
+                reason="major",
+                grounds="申请听证",
+            )
+        ).id
+        assert application(aid).late is False
+        # A second application while one is open is refused.
+        refused(
+            lambda: services.apply(
+                matter(mid), told_on=None, applied_on=today(), reason="major", grounds="再次"
+            ),
+            "matter",
+        )
+        do(lambda: services.accept(application(aid), application(aid).version))
+        hid = do(
+            lambda: services.schedule(matter(mid), plan(), services.open_application(matter(mid)))
+        ).id
+        h = hearing(hid)
+        assert (h.application_id, h.application.status, h.application.origin) == (
+            aid,
+            "scheduled",
+            "petitioner",
+        )
+        assert "受理听证申请" in timeline_titles(mid)
+
+
+def test_own_motion_hearing_and_no_opinion_before_the_conclusion(app):
+    setup(app)
+    with app.app_context():
+        mid = matter_at("rereview")
+        hid = do(lambda: services.schedule(matter(mid), plan())).id
+        assert (hearing(hid).application.origin, hearing(hid).application.status) == (
+            "own_motion",
+            "scheduled",
+        )
+        with (
+            as_("leader"),
+            pytest.raises(MatterError, match="听证尚未作出结论，不能出具复核意见书"),
+        ):
+            m = matter(mid)
+            perform(m, "issue_reexam_opinion", dict(OPINION), version=m.version)
+        assert matter(mid).state == "reexam_requested"
