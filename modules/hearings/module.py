@@ -32,7 +32,7 @@ manifest = Manifest(
         "default_hours": 2,
     },
     default_grants={
-        "hearing_officer": ("hearings.view", "hearings.manage"),
+        "hearing_officer": ("hearings.view", "hearings.manage", "core.cases.view"),
         "supervisor": ("hearings.view", "hearings.manage", "hearings.admin"),
         "leader": ("hearings.view", "hearings.manage"),
         "admin": ("hearings.view", "hearings.admin"),
