@@ -250,6 +250,7 @@ def compute_due(
     merged = _merge_paused(paused)
     excluded = [0] * len(merged)
     skipped_holidays: list[DayInfo] = []
+    skipped_rest: list[DayInfo] = []
     makeup_counted: list[DayInfo] = []
     counted, end = 0, anchor
     while counted < total:
@@ -259,6 +260,8 @@ def compute_due(
         if info is not None and not info.kind.is_working:
             if info.kind is DayKind.HOLIDAY:
                 skipped_holidays.append(info)
+            else:
+                skipped_rest.append(info)
             continue
         index = _paused_index(merged, end)
         if index is not None:
@@ -284,6 +287,11 @@ def compute_due(
     steps.append(f"{count_text} → {end}")
     if skipped_holidays:
         steps.append(f"其间 {'、'.join(_holiday_ranges(skipped_holidays))} 为法定节假日，不计入")
+    if skipped_rest:
+        # A working-day period is short (5 days): each weekend day it skipped is named.
+        named = [f"{i.day} {_WEEKDAY_NAMES[i.day.weekday()]}" for i in skipped_rest[:10]]
+        more = f" 等 {len(skipped_rest)} 日" if len(skipped_rest) > 10 else ""
+        steps.append(f"其间休息日 {'、'.join(named)}{more} 不计入")
     for info in makeup_counted:
         steps.append(f"{info.day} 是{_describe(info)}，计为工作日")
 
