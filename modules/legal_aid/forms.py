@@ -19,7 +19,7 @@ from core.api import opts
 
 from .models import HALF_DAYS, KINDS, PLACE_KINDS, ROUTES, STATUSES
 
-WEEKDAY_CHOICES = [(str(i), f"星期{d}") for i, d in enumerate("一二三四五六日")]
+WEEKDAY_CHOICES = opts([(str(i), f"星期{d}") for i, d in enumerate("一二三四五六日")])
 
 
 class LawyerForm(FlaskForm):

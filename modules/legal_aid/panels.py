@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import render_template
 from sqlalchemy import select
 
-from core.api import FINAL_STATES, Matter, current_actor, db, has_permission, today
+from core.api import FINAL_STATES, Matter, current_actor, db, has_permission, opts, today
 
 from . import services
 from .forms import AttachForm, SessionLawyerForm
@@ -57,10 +57,12 @@ def session(session=None, **_context) -> str | None:
     serving = services.lawyers(serving_only=True)
     # The lawyers on duty that day first: they are in the building.
     serving.sort(key=lambda lawyer: (lawyer.id not in on_duty, lawyer.name))
-    form.lawyer_id.choices = [
-        (lawyer.id, lawyer.name + ("（当日值班）" if lawyer.id in on_duty else ""))
-        for lawyer in serving
-    ]
+    form.lawyer_id.choices = opts(
+        [
+            (lawyer.id, lawyer.name + ("（当日值班）" if lawyer.id in on_duty else ""))
+            for lawyer in serving
+        ]
+    )
     return render_template(
         "legal_aid/panels/session.html",
         session=session,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash
 
-from core.api import ActionRefused, apply_errors
+from core.api import ActionRefused, apply_errors, opts
 
 from .. import services
 
@@ -18,10 +18,10 @@ def refused(form, exc: ActionRefused) -> None:
     flash(str(exc), "error")
 
 
-def lawyer_choices(*, serving_only: bool = True, blank: bool = True) -> list[tuple[int, str]]:
-    """(id, label) of the roster's lawyers for a select."""
+def lawyer_choices(*, serving_only: bool = True, blank: bool = True) -> list:
+    """The roster's lawyers as a select's choices."""
     rows = [
         (lw.id, f"{lw.name}（{lw.firm}）" if lw.firm else lw.name)
         for lw in services.lawyers(serving_only=serving_only)
     ]
-    return [(0, "（请选择）"), *rows] if blank else rows
+    return opts([(0, "（请选择）"), *rows] if blank else rows)

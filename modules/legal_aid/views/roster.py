@@ -11,6 +11,7 @@ from core.api import (
     db,
     fail,
     has_permission,
+    opts,
     require,
 )
 
@@ -48,7 +49,9 @@ def _conflict_form() -> ConflictForm:
     agencies = db.session.execute(
         select(Agency).where(Agency.active.is_(True)).order_by(Agency.path)
     ).scalars()
-    form.agency_id.choices = [(0, "（当事人，不是机关）"), *((a.id, a.name) for a in agencies)]
+    form.agency_id.choices = opts(
+        [(0, "（当事人，不是机关）"), *((a.id, a.name) for a in agencies)]
+    )
     return form
 
 
