@@ -8,6 +8,8 @@ from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from core.accounts.services import StaleEdit
+from core.errors import ActionRefused
 from core.extensions import db
 from core.web.http import OUT_OF_RANGE
 
@@ -55,6 +57,14 @@ def install(app: Flask) -> None:
         if exc.code == 404 and message is None and g.get("minsheng_out_of_range"):
             message = OUT_OF_RANGE  # a URL's number past any id (core.web.http)
         return error_response(exc.code or 500, message)
+
+    @app.errorhandler(ActionRefused)
+    @app.errorhandler(StaleEdit)
+    def refused(exc: ActionRefused | StaleEdit):
+        # A refusal no view turned into a form message (e.g. the attachments disk full while a
+        # step issues its document): the action is rolled back and the user told why.
+        db.session.rollback()
+        return error_response(409 if isinstance(exc, StaleEdit) else 422, str(exc))
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import secrets
 from pathlib import Path
 from typing import Any
@@ -12,7 +14,10 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from core.cases.models import Attachment, Matter
+from core.errors import ActionRefused
 from core.extensions import db
+
+log = logging.getLogger(__name__)
 
 MAX_BYTES = 20 * 1024 * 1024
 # Content sniffing by magic bytes: the browser-sent type and the file name are not trusted.
@@ -23,8 +28,17 @@ ALLOWED = {
 }
 
 
-class AttachmentRefused(ValueError):
-    """An upload was refused; the message is for the user."""
+class AttachmentRefused(ActionRefused):
+    """A file was refused (type, size) or could not be stored; the message is for the user.
+
+    An ``ActionRefused``: raised inside a desk action (an upload, a step issuing a document)
+    it rolls the whole action back.
+    """
+
+
+STORAGE_FAILED = (
+    "文件未能保存：服务器的附件存储空间已满或不可写，本次操作未生效。请联系管理员（已记录）。"
+)
 
 
 def storage_root() -> Path:
@@ -71,8 +85,16 @@ def store_bytes(
         + {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}[ctype]
     )
     path = storage_root() / stored[:2] / stored
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as exc:
+        # A full or read-only disk: nothing of the action may stay (no row pointing at a file
+        # that is not there), and the user gets a message instead of an error page.
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+        log.error("could not store attachment %s (%d bytes): %s", path, len(data), exc)
+        raise AttachmentRefused(STORAGE_FAILED) from exc
     # If the transaction that records this file rolls back, the file goes too (see below).
     db.session.info.setdefault("minsheng_new_files", []).append(path)
     att = Attachment(
