@@ -153,3 +153,20 @@ def test_a_lower_level_elsewhere_or_a_higher_one_is_no_leapfrog(app):
         assert other.admin_level == "county"
         assert _leapfrog("TOWN", "OTHER") is False
         assert _leapfrog("CJJ", "TOWN") is False
+
+
+def test_a_higher_deadline_is_reminded_and_listed_overdue_like_every_clock(app):
+    from core.cases.clocks import clocks, jobs
+    from core.cases.models import Matter, Reminder
+
+    with app.app_context():
+        m = register(received_on=D(2026, 9, 28))
+        with as_("clerk"):
+            matter = db.session.get(Matter, m.id)
+            clocks.set_higher_deadline(matter, D(2026, 10, 9), D(2026, 9, 28), "市信访局 1号")
+            db.session.commit()
+        assert jobs.remind(D(2026, 10, 7))["due_soon"] >= 1
+        assert jobs.remind(D(2026, 10, 10))["overdue"] >= 1
+        texts = db.session.execute(select(Reminder.message)).scalars().all()
+        assert any("上级交办期限（市信访局 1号）将于 2026-10-09 届满" in t for t in texts)
+        assert any("上级交办期限（市信访局 1号）已于 2026-10-09 届满，已超期" in t for t in texts)
