@@ -28,6 +28,7 @@ manifest = Manifest(
             "legal_aid.hours",
         ),
         "reception_officer": ("legal_aid.view", "legal_aid.assign"),
+        "registration_clerk": ("legal_aid.view", "legal_aid.assign"),
     },
     roles=(RoleSpec("lawyer", "律师", "律师参与接访、法律咨询与论证"),),
     lifecycle=LIFECYCLE,
