@@ -227,8 +227,22 @@ def expired(f, w: Window) -> ColumnElement[bool]:
 
 
 def replied(f, w: Window) -> ColumnElement[bool]:
-    """The handling opinion reached the petitioner by ``w.on`` (答复送达)."""
-    return and_(f.c.reply_received_on.is_not(None), f.c.reply_received_on <= w.on)
+    """The handling opinion reached the petitioner by ``w.on`` (答复送达) and stands.
+
+    A reply sent back to be redone (退回重办) restarts the handling clock: until that clock
+    stops again the matter is not replied, though its first delivery date stays on file.
+    """
+    return and_(
+        f.c.reply_received_on.is_not(None),
+        f.c.reply_received_on <= w.on,
+        or_(
+            f.c.hdl_state.is_(None),
+            and_(
+                f.c.hdl_state.in_(("met", "missed")),
+                or_(f.c.hdl_stopped.is_(None), f.c.hdl_stopped <= w.on),
+            ),
+        ),
+    )
 
 
 def resolved(f, w: Window) -> ColumnElement[bool]:

@@ -1,65 +1,23 @@
 """Drill-down: every figure lists its matters; a department head sees only their own department.
 
-Data (June 2026, as of 09-30): CJJ's A accepted on time and replied, B accepted late and never
-replied; TOWN's F never accepted. 及时受理率: CJJ 1/2 (numerator A; denominator A, B), TOWN 0/1.
+Data: ``data.small_june`` (June 2026, as of 09-30). 及时受理率: CJJ 2/3 (numerator A and S;
+denominator A, B, S), TOWN 0/1 (F).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 
-from core.api import Matter, db
-from tests.kit import (
-    OPINION,
-    agency,
-    as_,
-    audit_events,
-    csrf_token,
-    install_module,
-    register,
-    step,
-)
+from tests.kit import audit_events, csrf_token
 
-D = date
-EVALUATOR = {"evaluator": ("考核员小周", "evaluator", "XFJ")}
-
-
-def _forward(received: date, code: str) -> int:
-    mid = register(received_on=received).id
-    step(mid, "supervisor", "forward", on=received, agency_id=agency(code).id)
-    return mid
+from .data import small_june
 
 
 @pytest.fixture
-def june(app, as_user):
-    """The computed period's id, agency ids and matter numbers."""
-    install_module(app, "evaluation", users=EVALUATOR)
-    with app.app_context():
-        from modules.evaluation import services
-
-        a = _forward(D(2026, 6, 1), "CJJ")
-        step(a, "handler", "accept", on=D(2026, 6, 3))
-        step(a, "handler", "draft_opinion", on=D(2026, 6, 10), **OPINION)
-        step(a, "cjj_leader", "approve_opinion", on=D(2026, 6, 10))
-        step(a, "handler", "record_delivery", on=D(2026, 6, 12), method="in_person")
-        b = _forward(D(2026, 6, 1), "CJJ")
-        step(b, "handler", "accept", on=D(2026, 6, 30))
-        f = _forward(D(2026, 6, 10), "TOWN")
-        with as_("evaluator"):
-            period = services.create_period("", D(2026, 6, 15), None, period_type="month")
-            services.compute(period, period.version, on=D(2026, 9, 30))
-        numbers = {k: db.session.get(Matter, v).number for k, v in {"A": a, "B": b, "F": f}.items()}
-        # Returned outside the app context: requests inside one would share its ``g`` (and
-        # with it the CSRF token Flask-WTF caches there) across test clients.
-        return {
-            "page": f"/evaluation/{period.id}",
-            "cjj": agency("CJJ").id,
-            "town": agency("TOWN").id,
-            "numbers": numbers,
-        }
+def june(app):
+    return small_june(app)
 
 
 def _listed(html: str) -> set[str]:
@@ -71,15 +29,19 @@ def test_each_figure_lists_the_matters_it_counts(june, as_user):
     c = as_user("evaluator")
     n, page, cjj = june["numbers"], june["page"], june["cjj"]
     html = c.get(f"{page}/agency/{cjj}/timely_acceptance/numerator").get_data(as_text=True)
-    assert _listed(html) == {n["A"]}
-    assert "按时受理（告知）的事项" in html and "共 1 件" in html
+    assert _listed(html) == {n["A"], n["S"]}
+    assert "按时受理（告知）的事项" in html and "共 2 件" in html
     html = c.get(f"{page}/agency/{cjj}/timely_acceptance/denominator").get_data(as_text=True)
-    assert _listed(html) == {n["A"], n["B"]}
-    assert "共 2 件" in html and "及时受理＋超期受理＋超期未受理" in html
+    assert _listed(html) == {n["A"], n["B"], n["S"]}
+    assert "共 3 件" in html and "及时受理＋超期受理＋超期未受理" in html
+    # 按期办结: A on time; B accepted 06-30, never replied, overdue by 09-30; S sent back on
+    # 06-15, its new handling clock (60 days) overdue too.
+    html = c.get(f"{page}/agency/{cjj}/on_time_completion/numerator").get_data(as_text=True)
+    assert _listed(html) == {n["A"]}
     html = c.get(f"{page}/agency/{cjj}/on_time_completion/denominator").get_data(as_text=True)
-    assert _listed(html) == {n["A"], n["B"]}  # B: accepted 06-30, not replied, overdue by 09-30
+    assert _listed(html) == {n["A"], n["B"], n["S"]}
     html = c.get(f"{page}/agency/{cjj}/matters").get_data(as_text=True)
-    assert _listed(html) == {n["A"], n["B"]} and "期内登记的事项" in html
+    assert _listed(html) == {n["A"], n["B"], n["S"]} and "期内登记的事项" in html
     town = c.get(f"{page}/agency/{june['town']}/timely_acceptance/denominator")
     assert _listed(town.get_data(as_text=True)) == {n["F"]}
     assert c.get(f"{page}/agency/{cjj}/no_such/numerator").status_code == 404
@@ -96,7 +58,7 @@ def test_department_head_sees_own_department_and_is_refused_another(june, as_use
     assert own.status_code == 200 and "名次 1" in own.get_data(as_text=True)
     drill = leader.get(f"{page}/agency/{cjj}/timely_acceptance/denominator")
     assert drill.status_code == 200
-    assert _listed(drill.get_data(as_text=True)) == {n["A"], n["B"]}
+    assert _listed(drill.get_data(as_text=True)) == {n["A"], n["B"], n["S"]}
     for url in (
         f"{page}/agency/{town}",
         f"{page}/agency/{town}/matters",
