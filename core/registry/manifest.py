@@ -126,6 +126,9 @@ class Manifest:
     #: Import string of the module's demo loader, run by ``flask demo load`` after core's demo
     #: data while the module is installed (idempotent, no arguments).
     demo: str | None = None
+    #: Import string of a function returning the module's OpenAPI ``paths`` (a dict), merged
+    #: into ``/api/v1/openapi.json`` while the module is installed.
+    openapi: str | None = None
     #: Set by discovery: the folder of the module's package.
     path: Path | None = None
 

@@ -416,7 +416,19 @@ def api_queue():
 
 @bp.route(f"{PREFIX}/openapi.json")
 def api_openapi():
-    """The OpenAPI 3.1 description of this API (public: it holds no data)."""
-    from core.cases.web.openapi import document
+    """The OpenAPI 3.1 description of this API (public: it holds no data).
 
-    return jsonify(document(request.host_url.rstrip("/")))
+    Installed modules add their endpoints' paths (``Manifest.openapi``).
+    """
+    from flask import current_app
+
+    from core.cases.web.openapi import document
+    from core.registry.manifest import resolve
+
+    doc = document(request.host_url.rstrip("/"))
+    registry = current_app.extensions["minsheng.registry"]
+    for name in sorted(registry.installed_names()):
+        manifest = registry.manifests.get(name)
+        if manifest is not None and manifest.openapi:
+            doc["paths"].update(resolve(manifest.openapi)())
+    return jsonify(doc)
