@@ -140,6 +140,20 @@ def users_create(
     click.echo(f"created {username}")
 
 
+@users_cli.command("unthrottle")
+@click.argument("username", required=False)
+@click.option("--address", default=None, help="也清除此地址的失败记录")
+def users_unthrottle(username: str | None, address: str | None) -> None:
+    """Forget the failed logins of an account (and/or an address): no question, no wait."""
+    from core.accounts import throttle
+
+    if not username and not address:
+        raise click.UsageError("请给出用户名或 --address。")
+    cleared = throttle.clear(username, address)
+    who = " and ".join(x for x in (username, address) if x)
+    click.echo(f"cleared {cleared} failed logins of {who}")
+
+
 @ldap_cli.command("sync")
 @click.option("--dry-run", is_flag=True, help="只显示将要做的更改。")
 def ldap_sync(dry_run: bool) -> None:

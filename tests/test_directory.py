@@ -433,7 +433,7 @@ def test_config_from_toml_table(slapd):
     assert config.url == slapd.url
     assert config.group_mode == "memberUid"
     assert config.group_role_map == {"局领导": ["leader"], "承办人": ["case_handler", "viewer"]}
-    assert (config.start_tls, config.ca_file, config.timeout) == (False, None, 5)
+    assert (config.start_tls, config.ca_file, config.timeout) == (False, None, 3)
     assert config.user_filter == "(&(objectClass=inetOrgPerson)(uid={username}))"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import ssl
+import time
 import unicodedata
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -75,7 +76,12 @@ class DirectoryConfig:
     agency_attribute: str | None = None
     group_role_map: dict[str, list[str]] = field(default_factory=dict)
     agency_map: dict[str, str] = field(default_factory=dict)
-    timeout: float = 5
+    #: Seconds to connect and to wait for each answer (a whole number for answers: ldap3
+    #: packs it into a C long). Short: a silent server holds a worker this long per login.
+    timeout: float = 3
+    #: Seconds logins skip a directory that did not answer, failing at once (per worker),
+    #: so a silent server stalls one login per worker in this time, not every login.
+    retry_after: float = 30
 
     def __post_init__(self) -> None:
         scheme = self.url.split("://", 1)[0].lower()
@@ -195,6 +201,15 @@ def _translate_errors() -> Iterator[None]:
         raise DirectoryError(f"目录查询失败：{exc}") from exc
 
 
+#: Until when (``time.monotonic()``) each directory URL is skipped after it failed to answer.
+_down_until: dict[str, float] = {}
+
+
+def forget_outages() -> None:
+    """Try every directory again at the next login (tests)."""
+    _down_until.clear()
+
+
 class DirectoryClient:
     """Talks to one LDAP directory; every call opens and closes its own connections.
 
@@ -225,6 +240,23 @@ class DirectoryClient:
         else:
             self._agencies = {normalize_dn(dn): code for dn, code in config.agency_map.items()}
 
+    def _check_reachable(self) -> None:
+        if time.monotonic() < _down_until.get(self.config.url, 0.0):
+            raise DirectoryUnavailable()
+
+    @contextmanager
+    def _noting_outages(self) -> Iterator[None]:
+        try:
+            yield
+        except DirectoryUnavailable as exc:
+            # Only silence or a dropped connection: a refused service account or a failed
+            # StartTLS answer at once, and the next login should say so again.
+            if isinstance(exc.__cause__, LDAPCommunicationError | LDAPResponseTimeoutError):
+                _down_until[self.config.url] = time.monotonic() + self.config.retry_after
+            raise
+        else:
+            _down_until.pop(self.config.url, None)
+
     def authenticate(self, username: str, password: str) -> DirectoryUser | None:
         """Check a login against the directory.
 
@@ -241,7 +273,8 @@ class DirectoryClient:
         # An empty password would make an "unauthenticated bind" that many servers accept.
         if name is None or not password or not password.strip():
             return None
-        with _translate_errors(), self._service_connection() as conn:
+        self._check_reachable()
+        with self._noting_outages(), _translate_errors(), self._service_connection() as conn:
             entry = self._find_user(conn, name)
             if entry is None or not self._password_matches(entry["dn"], password):
                 return None

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hmac
+import secrets
+import unicodedata
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from core import audit
 from core.accounts.forms import ChangePasswordForm, ConfirmForm, LoginForm
@@ -32,6 +36,52 @@ def _safe_next(target: str | None) -> str:
     return url_for("core.home")
 
 
+#: The trusted-browser cookie (``core.accounts.throttle``): set at a successful login, it keeps
+#: strangers' failed guesses at the account from slowing its owner in this browser.
+DEVICE_COOKIE = "minsheng_device"
+DEVICE_MAX_AGE = 365 * 24 * 3600
+
+
+def _device_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="minsheng-login-device")
+
+
+def _trusted_device(username: str) -> str | None:
+    """The id of this browser's device cookie if it was issued to ``username``, else None."""
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if not raw:
+        return None
+    try:
+        data = _device_signer().loads(raw, max_age=DEVICE_MAX_AGE)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("u") != (username or "").strip().lower():
+        return None
+    return str(data.get("d") or "") or None
+
+
+def _issue_challenge() -> str:
+    """A small sum to answer; the session keeps only a keyed hash of the answer."""
+    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
+    nonce = secrets.token_hex(8)
+    session["login_challenge"] = (nonce, _challenge_hash(nonce, str(a + b)))
+    return f"{a} 加 {b} 等于几？（请填数字）"
+
+
+def _challenge_hash(nonce: str, answer: str) -> str:
+    key = current_app.secret_key.encode() if isinstance(current_app.secret_key, str) else b""
+    return hmac.new(key, f"{nonce}:{answer}".encode(), "sha256").hexdigest()
+
+
+def _challenge_answered(typed: str | None) -> bool | None:
+    """Whether the question in the session was answered right (``None``: none was asked)."""
+    asked = session.pop("login_challenge", None)
+    answer = unicodedata.normalize("NFKC", typed or "").strip()
+    if not asked or not answer:
+        return None
+    return hmac.compare_digest(_challenge_hash(asked[0], answer), asked[1])
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Show and handle the login form."""
@@ -40,8 +90,17 @@ def login():
     form = LoginForm()
     error = None
     status = 200
+    question = None
     if form.validate_on_submit():
-        result = authenticate(form.username.data, form.password.data, request.remote_addr or "")
+        username = form.username.data
+        device = _trusted_device(username)
+        result = authenticate(
+            username,
+            form.password.data,
+            request.remote_addr or "",
+            device=device,
+            answered=_challenge_answered(form.challenge.data),
+        )
         if result.user is not None:
             # A fresh session at login (no fixation), keeping only the language choice.
             lang = session.get("lang")
@@ -49,12 +108,27 @@ def login():
             if lang:
                 session["lang"] = lang
             login_user(result.user)
-            return redirect(_safe_next(request.args.get("next")))
+            response = redirect(_safe_next(request.args.get("next")))
+            token = _device_signer().dumps(
+                {"u": result.user.username.lower(), "d": device or secrets.token_hex(8)}
+            )
+            response.set_cookie(
+                DEVICE_COOKIE,
+                token,
+                max_age=DEVICE_MAX_AGE,
+                httponly=True,
+                samesite="Lax",
+                secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+            )
+            return response
         error = result.message
         status = 401
+        if result.challenge:
+            question = _issue_challenge()
     elif request.method == "POST":
         status = 422
-    return render_template("core/login.html", form=form, error=error), status
+    form.challenge.data = ""
+    return render_template("core/login.html", form=form, error=error, question=question), status
 
 
 @bp.route("/logout", methods=["POST"])
