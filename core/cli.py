@@ -7,7 +7,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from core.extensions import db
@@ -268,11 +268,37 @@ def backup_restore(archive: str) -> None:
     click.echo(f"已恢复：{len(report.tables)} 张表 {rows} 行，附件 {report.files} 个，均已核对。")
 
 
+NOT_INITIALISED = "数据库尚未初始化：请先运行 flask db upgrade（创建核心数据表），再运行此命令。"
+
+
+@with_appcontext
+def _require_installed_core() -> None:
+    """Group callback: a clear message instead of a traceback when core's tables are missing."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import OperationalError
+
+    from core.registry.models import ModuleState
+
+    try:
+        present = inspect(db.engine).has_table(ModuleState.__tablename__)
+        state = db.session.get(ModuleState, "core") if present else None
+    except OperationalError as exc:
+        raise click.ClickException(f"无法连接数据库：{exc.orig}") from exc
+    finally:
+        db.session.rollback()
+    if state is None or state.seeded_at is None:
+        raise click.ClickException(NOT_INITIALISED)
+
+
 def install(app: Flask) -> None:
     """Register the command groups on ``app``."""
     groups = (db_cli, modules_cli, users_cli, ldap_cli, scheduler_cli, demo_cli, backup_cli)
     for group in groups:
         app.cli.add_command(group)
+    # Everything but ``db`` (which creates the tables) and ``backup`` (restore fills an empty
+    # database) needs core installed first.
+    for group in (modules_cli, users_cli, ldap_cli, scheduler_cli, demo_cli):
+        group.callback = _require_installed_core
 
 
 def main() -> None:  # pragma: no cover - convenience for python -m

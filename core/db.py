@@ -75,8 +75,21 @@ def _sqlite_connect(dbapi_connection, connection_record) -> None:
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn) -> None:
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+    """Begin SQLite transactions that may write as ``BEGIN IMMEDIATE``.
+
+    A deferred transaction that read first and writes later cannot wait for another writer:
+    once someone else committed after its first read, SQLite refuses its write at once
+    ("database is locked", whatever the busy timeout). ``IMMEDIATE`` takes the write lock at
+    the start, so a second writer waits (``busy_timeout``) instead of failing. GET requests
+    only read (or write an audit line at their end) and stay deferred: a long export does not
+    hold up the desk's writes. Commands and jobs outside a request write: ``IMMEDIATE``.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    from flask import has_request_context, request
+
+    reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+    conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 #: A pooled connection back from use more recently than this is not pinged before it is handed
