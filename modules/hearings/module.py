@@ -43,4 +43,5 @@ manifest = Manifest(
     blueprint="modules.hearings.blueprint:bp",
     models="modules.hearings.models",
     demo="modules.hearings.demo:load",
+    openapi="modules.hearings.api:openapi_paths",
 )

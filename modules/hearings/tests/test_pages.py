@@ -125,6 +125,8 @@ def test_desk_flow_through_the_pages(app, as_user):
     assert data["hearings"][0]["stage_label"] == "复核"
     assert data["applications"][0]["late"] is True
     assert c.get("/api/v1/hearings?tab=bogus").status_code == 400
+    paths = c.get("/api/v1/openapi.json").get_json()["paths"]
+    assert {"/api/v1/hearings", "/api/v1/matters/{matter_id}/hearings"} <= set(paths)
     assert c.get("/api/v1/hearings/999999").status_code == 404
 
 
