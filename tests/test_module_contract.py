@@ -7,6 +7,7 @@ through ``perform`` and the matter page; uninstalled they are gone; purged, so i
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from sqlalchemy import select
 
 from core.accounts.models import Permission, Role, User
 from core.accounts.passwords import hash_password
+from core.cases.clocks.clocks import load_calendar
 from core.cases.lifecycle.registration import MatterError
 from core.extensions import db
 from core.registry.installer import install, purge, uninstall
@@ -61,6 +63,11 @@ def _matter_in_handling() -> int:
     return mid
 
 
+def _counted_end(explanation: str) -> date:
+    """The period's last counted day, before any roll-over (the "… → date" step)."""
+    return date.fromisoformat(re.search(r"→ (\d{4}-\d{2}-\d{2})", explanation).group(1))
+
+
 def test_declared_step_guard_pause_and_role_work_while_installed(med_app):
     today = date.today()
     with med_app.app_context():
@@ -72,7 +79,7 @@ def test_declared_step_guard_pause_and_role_work_while_installed(med_app):
         ]
         _mediator()
         mid = _matter_in_handling()
-        due = clock(mid, "handling").due
+        counted = _counted_end(clock(mid, "handling").explanation)
 
         step(mid, "cjj_mediator", "start_mediation", on=today - timedelta(days=10), text="同意")
         assert fresh(mid).state == "mediating"
@@ -83,8 +90,12 @@ def test_declared_step_guard_pause_and_role_work_while_installed(med_app):
         step(mid, "cjj_mediator", "end_mediation", on=today - timedelta(days=8))
         handling = clock(mid, "handling")
         assert (fresh(mid).state, handling.state) == ("in_handling", "running")
-        # Days 10, 9 and 8 before today did not count, and the explanation says why.
-        assert handling.due == due + timedelta(days=3)
+        # Days 10, 9 and 8 before today did not count, and the explanation says why: the counted
+        # end moves by 3 days (the due date then rolls over a rest day once, at that end).
+        end = counted + timedelta(days=3)
+        assert _counted_end(handling.explanation) == end
+        calendar = load_calendar()
+        assert handling.due == (end if calendar.is_workday(end) else calendar.next_workday(end))
         first = (today - timedelta(days=10)).isoformat()
         last = (today - timedelta(days=8)).isoformat()
         assert f"调解期间 {first} 至 {last} 共 3 日不计入期限" in handling.explanation
