@@ -20,7 +20,7 @@ from .chain import (
     signing_problem,
 )
 from .closing import close
-from .common import FundError, cap_fen, setting
+from .common import FundError, audit_view, cap_fen, setting
 from .payments import PaymentInput, Scan, pay, record_relation, record_undertaking
 
 # The budget of a year is its account (kept for callers of the first version).
@@ -41,6 +41,7 @@ __all__ = [
     "Scan",
     "account",
     "agreed_fen",
+    "audit_view",
     "award_on",
     "awards_of",
     "budgets",

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import current_app
 
-from core.api import ActionRefused, current_actor
+from core.api import ActionRefused, current_actor, record_audit, transactional
 
 
 class FundError(ActionRefused):
@@ -45,3 +45,9 @@ def cap_fen(kind: str) -> int:
     if kind == "petition" and allowance:
         caps.append(allowance * int(setting("allowance_months") or 0))
     return min(caps) if caps else 0
+
+
+@transactional
+def audit_view(action: str, obj: Any, summary: str, **data: Any) -> None:
+    """Record that someone looked at or printed something (a page's GET commits nothing else)."""
+    record_audit(action, obj, summary=summary, **data)

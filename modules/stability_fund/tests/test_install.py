@@ -1,51 +1,59 @@
-"""The module installs with its grants, and uninstall + purge remove it cleanly (both backends)."""
+"""The module installs with its grants, its tables match its models, and uninstall + purge
+remove it cleanly: its panel and its 销号 step leave the matter page (both backends)."""
 
 from __future__ import annotations
 
 from sqlalchemy import inspect, select
 
 from core.api import Role, db
-from modules.stability_fund.tests.fund import add_budget
-from tests.kit import (
+from modules.stability_fund.tests.fund import (
+    STAFF,
+    add_budget,
+    create_via_form,
     detached,
-    install_module,
-    lazy_module,
-    post_form,
-    purge,
-    register,
-    uninstall,
+    models,
 )
+from tests.kit import install_module, matter_number, migration_diff, purge, register, uninstall
 
-# The module's models, imported when first used rather than at collection.
-models = lazy_module("modules.stability_fund.models")
+TABLES = {
+    "stability_fund_application",
+    "stability_fund_award",
+    "stability_fund_budget",
+    "stability_fund_disbursement",
+    "stability_fund_relation",
+    "stability_fund_step",
+    "stability_fund_topup",
+    "stability_fund_undertaking",
+}
 
 
-def _setup(app) -> str:
-    """Install the module, add a finance officer and XFJ's budget for this year, register a
-    matter of XFJ; returns its number."""
-    install_module(app, "stability_fund", users={"finance": ("财务小刘", "finance_officer", "XFJ")})
+def test_install_grants_then_uninstall_and_purge(app, as_user):
+    install_module(app, "stability_fund", users=STAFF)
+    assert migration_diff(app, "stability_fund") == []
     with app.app_context():
         add_budget(10_000_000)
-        return register().number
-
-
-def test_install_grants_then_purge_backs_up_and_drops_tables(app, as_user):
-    form = {
-        "matter_number": _setup(app),
-        "kind": "petition",
-        "amount": "3000.50",
-        "reason": "于法无据、于情合理，生活确有困难。",
-        "hardship": "家中两人患病，无固定收入。",
-        "undertaking": "y",
-    }
-    assert post_form(as_user("finance"), "/stability-fund/new", form).status_code == 302
+        matter_id = register().id
+        assert set(inspect(db.engine).get_table_names()) >= TABLES
+    assert create_via_form(as_user("finance"), matter_number(app, matter_id)).status_code == 302
     assert detached(app, models.ReliefApplication).state == "draft"
+    supervisor = as_user("supervisor")
+    assert 'id="stability-fund-panel"' in supervisor.get(f"/cases/{matter_id}").get_data(
+        as_text=True
+    )
+    supervisor.get("/healthz")  # ends the matter page's session (see below)
     with app.app_context():
         roles = {r.code: r for r in db.session.execute(select(Role)).scalars()}
         granted = {p.name for p in roles["fund_approver"].permissions}
-        assert "stability_fund.approve" in granted and "stability_fund.prepare" not in granted
-        assert "stability_fund.view" in {p.name for p in roles["auditor"].permissions}
+        assert {"stability_fund.check", "stability_fund.approve"} <= granted
+        assert "stability_fund.prepare" not in granted
+        assert "stability_fund.sign_unit" in {p.name for p in roles["unit_leader"].permissions}
+        assert "stability_fund.report" in {p.name for p in roles["auditor"].permissions}
+        db.session.remove()
         uninstall("stability_fund")
         path = purge("stability_fund")
-        assert "stability_fund_application" not in inspect(db.engine).get_table_names()
+        assert not TABLES & set(inspect(db.engine).get_table_names())
     assert "stability_fund_application" in path.read_text(encoding="utf-8")
+    # (The page is read last: a test client keeps its last request's session open, which on
+    # SQLite would hold the purge's DDL back.)
+    page = supervisor.get(f"/cases/{matter_id}").get_data(as_text=True)
+    assert 'id="stability-fund-panel"' not in page and "救助化解销号" not in page

@@ -25,7 +25,7 @@ from modules.stability_fund.tests.fund import (
     svc,
     undertake,
 )
-from tests.kit import agency, as_, fresh, register
+from tests.kit import agency, as_, audit_actions, fresh, register
 
 
 def _text(pdf: bytes) -> str:
@@ -132,6 +132,7 @@ def test_pdf_report_and_audit_file_read_back(app, books, as_user):
         assert expected in text, expected
     with app.app_context():
         sha = get(books["first"]).steps[0].seen_sha256
+        assert {"stability_fund.report", "stability_fund.audit_file"} <= audit_actions()
     assert sha in text
     # Reports are for finance, approvers and auditors: not for whoever only views.
     assert (

@@ -18,7 +18,6 @@ from core.api import (
     identity_sealed_for,
     matters_of_person,
     personal_value,
-    record_audit,
     require,
 )
 
@@ -64,7 +63,7 @@ def matter_summary(matter_id: int):
                     "awards": services.awards_of(p),
                 }
             )
-    record_audit("stability_fund.matter_view", matter, summary=f"{matter.number}：查看事项概况")
+    services.audit_view("stability_fund.matter_view", matter, f"{matter.number}：查看事项概况")
     return render_template(
         "stability_fund/matter.html", matter=matter, apps=apps, parties=parties, sealed=sealed
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response, render_template, request
 
-from core.api import get_visible_or_404, opts, record_audit, require
+from core.api import get_visible_or_404, opts, require
 
 from .. import services
 from ..blueprint import bp
@@ -40,10 +40,10 @@ def reports():
             fmt = request.args.get("format")
             name = f"救助资金报表-{budget.agency.name}-{budget.year}"
             if fmt in ("xlsx", "pdf"):
-                record_audit(
+                services.audit_view(
                     "stability_fund.report",
                     budget,
-                    summary=f"导出救助资金报表（{report.period}）",
+                    f"导出救助资金报表（{report.period}）",
                     format=fmt,
                 )
             if fmt == "xlsx":
@@ -63,6 +63,6 @@ def audit_file(app_id: int):
     The application, the chain, the undertaking, the receipts and the timeline.
     """
     app = application(app_id)
-    record_audit("stability_fund.audit_file", app, summary=f"{app.matter.number}：打印审计档案")
+    services.audit_view("stability_fund.audit_file", app, f"{app.matter.number}：打印审计档案")
     name = f"救助审计档案-{app.matter.number}.pdf"
     return _download(rep.audit_file(app), "application/pdf", name)
