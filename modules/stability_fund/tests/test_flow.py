@@ -235,6 +235,11 @@ def test_one_award_per_person_and_matter_and_a_repeat_after_closure(app, as_user
         assert handled in found
         repeat = register(repeat_of_id=handled, summary="再次反映补偿款问题，要求救助。")
         repeat_id, repeat_number = repeat.id, repeat.number
+        # 销号 is reversible: the resolved matter is reopened for handling.
+        with as_("finance"):
+            m = fresh(handled)
+            perform(m, "stability_fund_reopen", {"text": "销号后再次信访"}, version=m.version)
+        assert fresh(handled).state == "in_handling"
     page = as_user("supervisor").get(f"/cases/{repeat_id}").get_data(as_text=True)
     panel = page[page.index('id="stability-fund-panel"') :]
     assert "重复信访" in panel and matter_number(app, handled) in panel and "¥3,000.50" in panel
