@@ -26,7 +26,7 @@ from core.api import (
 )
 
 from ..models import HALF_DAYS, HALL_PLACES, PLACE_KINDS, DutyPattern, DutySlot, Lawyer
-from .common import refuse
+from .common import LAWYER_ROLE, refuse
 
 #: The longest span a pattern may generate at once.
 MAX_PATTERN_DAYS = 366
@@ -56,6 +56,8 @@ def record_grants(user) -> list[int]:
     A lawyer on duty today at a hall or one of its windows sees that hall's agency's
     records, and only while on duty.
     """
+    if not any(role.code == LAWYER_ROLE for role in user.roles):
+        return []  # every request asks: no query for the accounts that are not lawyers
     lawyer_ids = select(Lawyer.id).where(Lawyer.user_id == user.id, Lawyer.status == "active")
     stmt = select(DutySlot.agency_id).where(
         DutySlot.lawyer_id.in_(lawyer_ids),
