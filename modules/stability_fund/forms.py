@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -59,6 +59,7 @@ class ApplicationForm(FlaskForm):
         validators=[DataRequired("请填写信访人生活困难情况。"), Length(max=2000)],
     )
     case_summary = TextAreaField("案情摘要（默认取信访事项摘要）", validators=[Length(max=4000)])
+    evidence = MultipleFileField("家庭困难证明材料扫描件（PDF、JPEG、PNG）")
 
 
 class VersionForm(FlaskForm):

@@ -1,4 +1,4 @@
-"""stability_fund: approval chain, undertakings, instalments, awards, relations, top-ups, 销号
+"""stability_fund: chain, evidence, undertakings, instalments, awards, relations, top-ups, 销号
 
 Revision ID: stability_fund_0002
 Revises: stability_fund_0001
@@ -132,6 +132,21 @@ def upgrade() -> None:
         sa.UniqueConstraint("application_id", name=op.f(f"uq_{t}_application_id")),
     )
 
+    t = "stability_fund_evidence"
+    op.create_table(
+        t,
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("application_id", sa.Integer(), nullable=False),
+        sa.Column("attachment_id", sa.Integer(), nullable=False),
+        sa.Column("filename", sa.String(length=200), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        *_stamps(),
+        _fk(t, "application_id", f"{APP}.id", "CASCADE"),
+        _fk(t, "attachment_id", "core_attachment.id"),
+        sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{t}")),
+    )
+    op.create_index(op.f(f"ix_{t}_application_id"), t, ["application_id"])
+
     t = "stability_fund_disbursement"
     op.create_table(
         t,
@@ -180,6 +195,7 @@ def downgrade() -> None:
     for t in (
         "stability_fund_relation",
         "stability_fund_disbursement",
+        "stability_fund_evidence",
         "stability_fund_undertaking",
         "stability_fund_award",
         "stability_fund_step",

@@ -10,7 +10,7 @@ from core.api import N_
 from .account import FundBudget, TopUp
 from .application import Award, ReliefApplication
 from .chain import ApprovalStep
-from .payment import Disbursement, PersonRelation, Undertaking
+from .payment import Disbursement, Evidence, PersonRelation, Undertaking
 
 KINDS = {
     "petition": N_("信访救助"),
@@ -58,6 +58,7 @@ __all__ = [
     "ApprovalStep",
     "Award",
     "Disbursement",
+    "Evidence",
     "FundBudget",
     "PersonRelation",
     "ReliefApplication",

@@ -21,7 +21,7 @@ from core.api import (
 
 if TYPE_CHECKING:
     from .chain import ApprovalStep
-    from .payment import Disbursement, Undertaking
+    from .payment import Disbursement, Evidence, Undertaking
 
 
 class ReliefApplication(AgencyScoped, VersionedMixin, TimestampMixin, Base):
@@ -81,6 +81,9 @@ class ReliefApplication(AgencyScoped, VersionedMixin, TimestampMixin, Base):
     )
     disbursements: Mapped[list[Disbursement]] = relationship(
         "Disbursement", order_by="Disbursement.id", back_populates="application"
+    )
+    evidence: Mapped[list[Evidence]] = relationship(
+        "Evidence", order_by="Evidence.id", back_populates="application"
     )
     undertaking_record: Mapped[Undertaking | None] = relationship(
         "Undertaking", uselist=False, back_populates="application"

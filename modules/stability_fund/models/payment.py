@@ -36,6 +36,22 @@ class Undertaking(TimestampMixin, Base):
         return UNDERTAKING_KINDS.get(self.kind, self.kind)
 
 
+class Evidence(TimestampMixin, Base):
+    """A scan of the hardship evidence (困难证明材料) of an application (a core attachment)."""
+
+    __tablename__ = "stability_fund_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("stability_fund_application.id", ondelete="CASCADE"), index=True
+    )
+    attachment_id: Mapped[int] = mapped_column(ForeignKey("core_attachment.id"))
+    filename: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+
+    application = relationship("ReliefApplication", back_populates="evidence")
+
+
 class Disbursement(TimestampMixin, Base):
     """One payment (一笔拨付) of an application, with the receipt the petitioner signed."""
 

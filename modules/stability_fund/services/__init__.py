@@ -20,8 +20,8 @@ from .chain import (
     signing_problem,
 )
 from .closing import close
-from .common import FundError, audit_view, cap_fen, setting
-from .payments import PaymentInput, Scan, pay, record_relation, record_undertaking
+from .common import FundError, Scan, audit_view, cap_fen, setting
+from .payments import PaymentInput, pay, record_relation, record_undertaking
 
 # The budget of a year is its account (kept for callers of the first version).
 _budget = account

@@ -7,7 +7,7 @@ called it) — or raises ``FundError`` / ``StaleEdit``, and the unit of work rol
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -23,12 +23,12 @@ from core.api import (
     utcnow,
 )
 
-from ..models import GROUNDS, KINDS, ReliefApplication
+from ..models import GROUNDS, KINDS, Evidence, ReliefApplication
 from ..money import yuan
 from . import accounts
 from .awards import award_on
 from .chain import build_chain
-from .common import fail
+from .common import Scan, fail, store_scan
 
 # States in which an application still counts as "the" relief of its person on the matter.
 LIVE_STATES = ("draft", "submitted", "approved", "paid", "closed", "referred")
@@ -46,6 +46,8 @@ class ApplicationInput:
     #: The petitioner meets the civil-affairs assistance criteria (then: refer, do not pay).
     civil_affairs: bool = False
     person_id: int | None = None
+    #: Scans of the hardship evidence (困难证明材料).
+    evidence: list[Scan] = field(default_factory=list)
 
 
 @transactional
@@ -105,6 +107,16 @@ def create(matter: Matter, data: ApplicationInput) -> ReliefApplication:
     )
     db.session.add(app)
     db.session.flush()
+    for scan in data.evidence:
+        att = store_scan(app, scan, "evidence", "困难证明材料")
+        db.session.add(
+            Evidence(
+                application_id=app.id,
+                attachment_id=att.id,
+                filename=att.filename,
+                sha256=att.sha256,
+            )
+        )
     title = "转介社会救助" if referral else "救助申请"
     body = app.reason if referral else f"{app.kind_label} 申请 {yuan(app.requested_fen)}"
     add_timeline_entry(matter, "note", title, body=body)

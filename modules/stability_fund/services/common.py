@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
 
-from core.api import ActionRefused, current_actor, record_audit, transactional
+from core.api import (
+    ActionRefused,
+    AttachmentRefused,
+    current_actor,
+    record_audit,
+    store_attachment,
+    transactional,
+)
 
 
 class FundError(ActionRefused):
@@ -51,3 +59,24 @@ def cap_fen(kind: str) -> int:
 def audit_view(action: str, obj: Any, summary: str, **data: Any) -> None:
     """Record that someone looked at or printed something (a page's GET commits nothing else)."""
     record_audit(action, obj, summary=summary, **data)
+
+
+@dataclass
+class Scan:
+    """An uploaded file: its name, bytes and the type the browser declared."""
+
+    filename: str
+    data: bytes
+    content_type: str = ""
+
+
+def store_scan(app: Any, scan: Scan | None, field: str, what: str) -> Any:
+    """Store ``scan`` as a core attachment of the application's matter (refused if missing)."""
+    if scan is None or not scan.data:
+        raise fail(f"请上传{what}扫描件。", field)
+    try:
+        return store_attachment(
+            app.matter, scan.filename, scan.data, scan.content_type, actor=current_actor()
+        )
+    except AttachmentRefused as exc:
+        raise fail(str(exc), field) from exc

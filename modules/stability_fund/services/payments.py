@@ -9,13 +9,11 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from core.api import (
-    AttachmentRefused,
     User,
     add_timeline_entry,
     current_actor,
     db,
     record_audit,
-    store_attachment,
     today,
     transactional,
     utcnow,
@@ -34,27 +32,7 @@ from ..money import yuan
 from . import accounts
 from .applications import expect
 from .chain import paying_problem
-from .common import actor_id, fail
-
-
-@dataclass
-class Scan:
-    """An uploaded file: its name, bytes and the type the browser declared."""
-
-    filename: str
-    data: bytes
-    content_type: str = ""
-
-
-def _store(app: ReliefApplication, scan: Scan | None, field: str, what: str):
-    if scan is None or not scan.data:
-        raise fail(f"请上传{what}扫描件。", field)
-    try:
-        return store_attachment(
-            app.matter, scan.filename, scan.data, scan.content_type, actor=current_actor()
-        )
-    except AttachmentRefused as exc:
-        raise fail(str(exc), field) from exc
+from .common import Scan, actor_id, fail, store_scan
 
 
 @transactional
@@ -69,7 +47,7 @@ def record_undertaking(
         raise fail("签署日期不能晚于今天。", "signed_on")
     if app.undertaking_record is not None:
         raise fail("该申请已登记息诉罢访承诺书。")
-    att = _store(app, scan, "scan", "承诺书（协议书）")
+    att = store_scan(app, scan, "scan", "承诺书（协议书）")
     row = Undertaking(
         application_id=app.id,
         kind=kind,
@@ -127,7 +105,7 @@ def pay(app: ReliefApplication, version: Any, data: PaymentInput) -> Disbursemen
         raise fail("拨付日期不能晚于今天。", "paid_on")
     if data.paid_fen > app.unpaid_fen:
         raise fail(f"拨付金额不能超过尚未拨付的批准金额 {yuan(app.unpaid_fen)}。", "amount")
-    att = _store(app, data.receipt, "receipt", "信访人签收的收据")
+    att = store_scan(app, data.receipt, "receipt", "信访人签收的收据")
     row = Disbursement(
         application_id=app.id,
         amount_fen=data.paid_fen,

@@ -22,7 +22,7 @@ from modules.stability_fund.tests.fund import (
     svc,
     undertake,
 )
-from tests.kit import as_, database_state, fresh, user
+from tests.kit import as_, database_state, fresh, register, user
 
 ROWS = ("stability_fund_step", "stability_fund_application", "stability_fund_budget")
 
@@ -186,3 +186,19 @@ def test_a_signature_on_a_page_that_changed_since_is_refused(fund):
         "申请内容在您查看后已有变化，请刷新页面核对后再签署。",
         lambda a: svc.sign(a, a.version, "同意", seen_sha256=digest),
     )
+
+
+def test_every_approver_sees_the_persons_earlier_awards(fund, as_user):
+    first = submitted(fund, 120_000)
+    run_chain(first)
+    # The same petitioner (same ID number) on another matter.
+    other = register(summary="另一事项：要求解决生活困难。")
+    second = submitted(other, 80_000)
+    for who in ("unit_head", "office", "approver", "allocator"):
+        with as_(who):
+            seen, _digest = svc.seen_of(get(second))
+        assert f'"earlier_awards":[{{"amount_fen":120000,"matter":"{fund.number}"' in seen
+        sign_as(second, who)
+    page = as_user("approver2").get(f"/stability-fund/{second}").get_data(as_text=True)
+    section = page[page.index('id="earlier-awards"') :]
+    assert fund.number in section and "¥1,200.00" in section

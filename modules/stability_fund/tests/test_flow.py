@@ -30,6 +30,7 @@ from tests.kit import (
     PNG_BYTES,
     VALID_ID,
     as_,
+    attachment_names,
     audit_actions,
     database_state,
     fresh,
@@ -70,7 +71,9 @@ def handled(app):
 
 def test_through_the_chain_to_payment_and_closure(app, as_user, handled):
     fin = as_user("finance")
-    resp = create_via_form(fin, matter_number(app, handled))
+    resp = create_via_form(
+        fin, matter_number(app, handled), evidence=(io.BytesIO(PNG_BYTES), "低保证明.png")
+    )
     assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
     app_id = application(app).id
     assert step(fin, app_id, "submit").status_code == 302
@@ -135,6 +138,12 @@ def test_through_the_chain_to_payment_and_closure(app, as_user, handled):
         } <= audit_actions()
     page = fin.get(f"/stability-fund/{app_id}").get_data(as_text=True)
     assert "承诺书.pdf" in page and "收据2.png" in page and "¥3,000.50" in page
+    assert "低保证明.png" in page[page.index('id="evidence"') :]
+    with app.app_context():
+        # Every scan is a core attachment of the matter.
+        assert {"低保证明.png", "承诺书.pdf", "收据1.png", "收据2.png"} <= set(
+            attachment_names(handled)
+        )
 
 
 def test_payment_refused_without_the_undertaking_scan(app, handled):

@@ -20,6 +20,7 @@ TABLES = {
     "stability_fund_award",
     "stability_fund_budget",
     "stability_fund_disbursement",
+    "stability_fund_evidence",
     "stability_fund_relation",
     "stability_fund_step",
     "stability_fund_topup",

@@ -80,6 +80,11 @@ def new():
                 ground=form.ground.data,
                 case_summary=form.case_summary.data or "",
                 civil_affairs=form.civil_affairs.data,
+                evidence=[
+                    services.Scan(f.filename, f.read(), f.mimetype or "")
+                    for f in request.files.getlist("evidence")
+                    if f and f.filename
+                ],
             )
             try:
                 app = services.create(matter, data)
