@@ -66,9 +66,10 @@ def drill(period: EvaluationPeriod, agency_id: int, code: str | None, part: str,
     if period.computed_at is None:
         raise EvaluationError("该考核期尚未计算，没有可查看的事项。")
     w = window(period)
+    indicators.tune()
     if code is None:
-        f = facts(w)
-        ids = select(f.c.id).where(f.c.grp == agency_id, in_period(f))
+        f = facts(w, agency_id)
+        ids = select(f.c.id).where(in_period(f))
         label = PARTS["matters"]
     else:
         ids = indicators.matching(w, agency_id, code, part)

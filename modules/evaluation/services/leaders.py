@@ -52,7 +52,7 @@ def leader_cases(period: EvaluationPeriod) -> list[LeaderCases]:
         select(
             slips.c.leader,
             func.count(),
-            func.sum(case((resolved(f, w), 1), else_=0)),
+            func.sum(case((resolved(f), 1), else_=0)),
         )
         .select_from(f.join(slips, slips.c.matter_id == f.c.id))
         .where(in_period(f))
