@@ -8,7 +8,14 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, Integer, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, registry
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    declared_attr,
+    mapped_column,
+    registry,
+)
 
 # Stable constraint names so Alembic can drop and alter them on both SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -75,21 +82,30 @@ def _sqlite_connect(dbapi_connection, connection_record) -> None:
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn) -> None:
-    """Begin SQLite transactions that may write as ``BEGIN IMMEDIATE``.
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN")
+
+
+@event.listens_for(Session, "after_begin")
+def _sqlite_session_writes_wait(session, transaction, connection) -> None:
+    """In a request that changes something, the session's SQLite transaction is ``IMMEDIATE``.
 
     A deferred transaction that read first and writes later cannot wait for another writer:
     once someone else committed after its first read, SQLite refuses its write at once
-    ("database is locked", whatever the busy timeout). ``IMMEDIATE`` takes the write lock at
-    the start, so a second writer waits (``busy_timeout``) instead of failing. GET requests
-    only read (or write an audit line at their end) and stay deferred: a long export does not
-    hold up the desk's writes. Commands and jobs outside a request write: ``IMMEDIATE``.
+    ("database is locked", whatever the busy timeout) — two logins at once under two workers.
+    ``BEGIN IMMEDIATE`` takes the write lock at the start, so the second writer waits
+    (``busy_timeout``) instead. Only the ORM session of a request that changes something
+    (POST …) does so: GET requests read (or write an audit line at their end) and a long export
+    must not hold up the desk's writes; other connections (the installer's Alembic runs beside
+    the session) stay deferred. The deferred BEGIN just issued has run nothing: it is swapped.
     """
-    if conn.dialect.name != "sqlite":
-        return
+    if connection.dialect.name != "sqlite" or transaction.nested:
+        return  # a savepoint lives inside the transaction begun already
     from flask import has_request_context, request
 
-    reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
-    conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+    if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
+        connection.exec_driver_sql("COMMIT")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 #: A pooled connection back from use more recently than this is not pinged before it is handed

@@ -27,7 +27,8 @@ def test_sqlite_writers_that_read_first_wait_instead_of_failing(databases, tmp_p
 
     def reader_then_writer() -> None:
         try:
-            with app.app_context():
+            # A request that changes something (as a login is), holding its transaction.
+            with app.test_request_context("/login", method="POST"):
                 db.session.execute(select(func.count()).select_from(LoginAttempt)).scalar_one()
                 has_read.set()
                 threading.Event().wait(0.3)  # the other writer commits meanwhile
@@ -40,7 +41,7 @@ def test_sqlite_writers_that_read_first_wait_instead_of_failing(databases, tmp_p
     def writer() -> None:
         try:
             has_read.wait(5)
-            with app.app_context():
+            with app.test_request_context("/login", method="POST"):
                 db.session.add(LoginAttempt(username="b", address="2", success=False))
                 db.session.commit()
         except BaseException as exc:
