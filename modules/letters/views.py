@@ -6,9 +6,10 @@ refusals (``LetterError``, ``AttachmentRefused``) to show them on the form.
 
 from __future__ import annotations
 
+import hmac
 from datetime import date, timedelta
 
-from flask import Response, flash, redirect, render_template, request, session, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
 from core.api import (
@@ -141,14 +142,29 @@ def query():
             session.pop(SESSION_KEY, None)
             flash(NOT_FOUND, "error")
             return render_template("letters/query.html", form=form), 404
-        # The code never goes into a URL (logs, history): the signed session remembers it.
-        session[SESSION_KEY] = matter.query_code
+        # The code never goes into a URL (logs, history) nor into the cookie, which anyone at a
+        # shared kiosk can read (signed, not encrypted): the session holds the matter's id and
+        # a keyed digest of its code, which stays on the server.
+        session[SESSION_KEY] = [matter.id, _code_digest(matter)]
         return redirect(url_for("letters.status"))
     return render_template("letters/query.html", form=form)
 
 
+def _code_digest(matter: Matter) -> str:
+    key = str(current_app.secret_key or "").encode()
+    message = f"letters-query:{matter.id}:{matter.query_code}".encode()
+    return hmac.new(key, message, "sha256").hexdigest()
+
+
 def _session_matter() -> Matter | None:
-    return services.find_by_code(session.get(SESSION_KEY, ""))
+    held = session.get(SESSION_KEY)
+    if not isinstance(held, list) or len(held) != 2 or not isinstance(held[0], int):
+        return None
+    matter = db.session.execute(select(Matter).where(Matter.id == held[0])).scalar_one_or_none()
+    # A code re-issued since (or a forged id) no longer matches: nothing is shown.
+    if matter is None or not hmac.compare_digest(_code_digest(matter), str(held[1])):
+        return None
+    return matter
 
 
 @bp.route("/petition/status")
