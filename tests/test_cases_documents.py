@@ -118,7 +118,7 @@ def test_every_official_document_reads_back_from_its_pdf(app, monkeypatch):
                 "延告〔2026〕",
                 number,
                 "2026年6月10日",
-                ["办理期限延长20日，至2026年8月22日", "需补充房屋价值鉴定"],
+                ["办理期限延长20日，至2026年8月24日", "需补充房屋价值鉴定"],
             ),
             "handling_opinion": (
                 "信访事项处理意见书",

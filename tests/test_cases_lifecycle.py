@@ -204,7 +204,8 @@ def test_full_path_from_registration_to_three_level_termination(app):
         step(mid, "leader", "request_reexam", on=D(2026, 9, 11))
         m = fresh(mid)
         assert (m.state, m.reexam_agency_id) == ("reexam_requested", agency("ROOT").id)
-        assert clock(mid, "reexam").due == D(2026, 10, 11)
+        # Day 30 is Sunday 2026-10-11: the period ends on Monday (民法典第203条).
+        assert clock(mid, "reexam").due == D(2026, 10, 12)
 
         # A hearing from 09-14 to 09-18 (5 days) does not count (条例第36条第2款).
         step(mid, "leader", "suspend_for_hearing", on=D(2026, 9, 14))
@@ -217,7 +218,7 @@ def test_full_path_from_registration_to_three_level_termination(app):
         step(mid, "leader", "resume_after_hearing", on=D(2026, 9, 18))
         reexam = clock(mid, "reexam")
         assert reexam.state == "running"
-        assert reexam.due == D(2026, 10, 11) + timedelta(days=5)
+        assert reexam.due == D(2026, 10, 16)  # day 30 + 5 hearing days, a Friday
         assert "听证期间 2026-09-14 至 2026-09-18 共 5 日不计入期限" in reexam.explanation
 
         doc = step(
