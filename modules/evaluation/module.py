@@ -36,4 +36,5 @@ manifest = Manifest(
     blueprint="modules.evaluation.blueprint:bp",
     models="modules.evaluation.models",
     seed="modules.evaluation.services:seed",
+    demo="modules.evaluation.demo:load",
 )
