@@ -215,6 +215,7 @@ def _field(name: str, required: bool, transition: Transition):
         "basis": "依据（法律、法规、政策）",
         "decision": "处理意见（结论，可选）",
         "report": "办结报告（交办事项，报交办机关审核）",
+        "body": "有权处理的机关（如××区劳动人事争议仲裁委员会）",
         "reason": text_label if transition.name in TEXT_LABELS else "理由",
         "text": text_label,
     }
