@@ -100,6 +100,9 @@ SEARCH_PARAMETERS = [
         "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 50},
     },
 ]
+#: The 400 of a write: no JSON object, or a browser session without its CSRF token.
+BAD_BODY = "请求体不是 JSON 对象，或以浏览器会话调用而未带 X-CSRFToken"
+
 COMMON_ERRORS = {
     "401": _error("未登录或令牌无效"),
     "414": _error("请求地址过长（超过 4096 个字符）"),
@@ -148,7 +151,7 @@ def document(server_url: str = "") -> dict[str, Any]:
                     },
                     "responses": {
                         "201": _json(ref("Registered"), "已登记"),
-                        "400": _error("请求体不是 JSON 对象"),
+                        "400": _error(BAD_BODY),
                         "422": _error("登记信息有误（error.errors 逐字段说明）"),
                         **COMMON_ERRORS,
                     },
@@ -186,7 +189,7 @@ def document(server_url: str = "") -> dict[str, Any]:
                     },
                     "responses": {
                         "200": _json(ref("MatterDetail"), "操作完成后的事项"),
-                        "400": _error("请求体不是 JSON 对象"),
+                        "400": _error(BAD_BODY),
                         "404": _error("事项不存在、无权查看，或没有此操作"),
                         "409": _error("版本已过期：事项已被他人修改，未作任何更改"),
                         "422": _error("操作被拒绝（当前状态不允许、缺少字段或不符合规定）"),
@@ -216,6 +219,7 @@ def document(server_url: str = "") -> dict[str, Any]:
                             },
                             "已记录",
                         ),
+                        "400": _error(BAD_BODY),
                         "404": _error("事项不存在或您无权查看"),
                         "422": _error("不能评价（涉法涉诉、未送达、已超期、已评价或缺少理由）"),
                         **COMMON_ERRORS,
