@@ -25,7 +25,7 @@ from modules.stability_fund.tests.fund import (
     svc,
     undertake,
 )
-from tests.kit import agency, as_, audit_actions, fresh, register
+from tests.kit import agency, as_, audit_actions, form_token, fresh, register
 
 
 def _text(pdf: bytes) -> str:
@@ -162,3 +162,30 @@ def test_carry_over_moves_the_balance_to_next_year(app, books):
             0,
             moved,
         )
+
+
+def test_report_and_account_pages(app, books, as_user):
+    fin = as_user("finance")
+    with app.app_context():
+        budget_id = db.session.execute(select(models.FundBudget.id)).scalar_one()
+        xfj = agency("XFJ").id
+    assert fin.get("/stability-fund/reports").status_code == 200
+    html = fin.get(f"/stability-fund/reports?budget_id={budget_id}").get_data(as_text=True)
+    assert "¥4,235.06" in html and 'id="xlsx-link"' in html
+    assert fin.get("/stability-fund/reports?budget_id=x").status_code == 422
+    # A top-up through the accounts page needs its source.
+    page = fin.get("/stability-fund/budget").get_data(as_text=True)
+    data = {
+        "csrf_token": form_token(page),
+        "which": "topup",
+        "agency_id": xfj,
+        "year": today().year,
+        "amount": "1,000.01",
+        "topped_on": today().isoformat(),
+    }
+    resp = fin.post("/stability-fund/budget", data={**data, "source": ""})
+    assert resp.status_code == 422 and "请填写追加资金的来源" in resp.get_data(as_text=True)
+    resp = fin.post("/stability-fund/budget", data={**data, "source": "县财政追加二号"})
+    assert resp.status_code == 302
+    page = fin.get("/stability-fund/budget").get_data(as_text=True)
+    assert "县财政追加二号" in page and "¥6,000.01" in page
