@@ -98,3 +98,18 @@ def test_api_registration_with_a_category_out_of_range_is_422(app, clerk_api):
     assert resp.get_json()["error"]["errors"]["category_id"] == "内容分类无效。"
     with app.app_context():
         assert db.session.query(Matter).count() == 0
+
+
+@pytest.mark.parametrize("field", ["head_count", "people_involved", "complained_agency_id"])
+def test_api_registration_with_a_number_out_of_range_is_422(app, clerk_api, field):
+    body = {
+        "channel": "phone",
+        "summary": "来电反映小区供暖不热。",
+        field: 99999999999,
+        "parties": [{"name": "赵六", "mobile": "13900139000"}],
+    }
+    resp = app.test_client().post("/api/v1/matters", json=body, headers=clerk_api)
+    assert resp.status_code == 422
+    assert field in resp.get_json()["error"]["errors"]
+    with app.app_context():
+        assert db.session.query(Matter).count() == 0
