@@ -18,8 +18,14 @@ from .models import LEGAL_ROUTE_OF, ROUTES
 STEP = "legal_aid_route"
 #: The states from which a lawyer may lead a matter into a legal procedure.
 SOURCES = ("registered", "forwarded", "assigned", "objected", "in_handling")
-#: core's legal route → the label the lawyer chose it by.
-ROUTE_LABELS = {core: ROUTES[ours] for ours, core in LEGAL_ROUTE_OF.items()}
+#: core's legal route → its label: the lawyer's choices, and core's other routes (offered when
+#: the step is taken from the matter page, whose form lists every route core knows).
+ROUTE_LABELS = {core: ROUTES[ours] for ours, core in LEGAL_ROUTE_OF.items()} | {
+    "procuratorate": "检察监督",
+    "police": "公安机关",
+    "admin_procedure": "其他行政程序",
+    "party_appeal": "党员申诉",
+}
 
 
 def _route_and_body(matter, ctx) -> str | None:

@@ -156,3 +156,25 @@ def test_the_routed_state_is_final(app):
             )
         )
         assert c.routed and fresh(m.id).legal_route == "admin_review"
+
+
+def test_the_step_from_the_matter_page(app, as_user):
+    setup_hall(app)
+    with app.app_context():
+        matter_id = register().id
+    c = as_user("lawyer")
+    page = f"/cases/{matter_id}"
+    html = c.get(page).get_data(as_text=True)
+    assert "导入法定途径（律师引导，诉访分离）" in html
+    assert "有权处理的机关（如××区劳动人事争议仲裁委员会）" in html
+    step = "legal_aid_route"
+    resp = post_form(
+        c,
+        f"{page}/actions/{step}",
+        {f"{step}-route": "police", f"{step}-body": "沈河公安分局", f"{step}-version": "1"},
+        token_from=page,
+    )
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
+    with app.app_context():
+        m = fresh(matter_id)
+        assert (m.state, m.legal_route) == ("referred_legal", "police")
