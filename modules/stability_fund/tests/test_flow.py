@@ -244,6 +244,9 @@ def test_one_award_per_person_and_matter_and_a_repeat_after_closure(app, as_user
         assert handled in found
         repeat = register(repeat_of_id=handled, summary="再次反映补偿款问题，要求救助。")
         repeat_id, repeat_number = repeat.id, repeat.number
+        # Within the monitoring window: both timelines say so at registration.
+        assert "销号监测期内再次信访" in timeline_titles(repeat_id)
+        assert "销号监测期内再次信访" in timeline_titles(handled)
         # 销号 is reversible: the resolved matter is reopened for handling.
         with as_("finance"):
             m = fresh(handled)
