@@ -94,6 +94,16 @@ class VersionForm(FlaskForm):
     on = DateField("日期", validators=[Optional()])
 
 
+class RecusalForm(FlaskForm):
+    version = HiddenField()
+    participant_id = SelectField("申请回避的人员", coerce=int, validate_choice=False)
+    recusal_reason = StringField(
+        "理由（与本事项有直接利害关系等）",
+        validators=[DataRequired("请填写申请回避的理由。"), Length(max=500)],
+    )
+    granted = SelectField("决定", choices=opts([("y", "准予回避"), ("n", "不予准许")]))
+
+
 class NoShowForm(FlaskForm):
     version = HiddenField()
     no_show_note = StringField(

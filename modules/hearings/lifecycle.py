@@ -75,6 +75,43 @@ def _no_open_hearing(stage: str, document: str):
     return guard
 
 
+def _mandatory_hearing(matter, ctx: TransitionContext) -> str | None:
+    """Guard: no re-review termination of a repeat petition (重复信访) without a hearing.
+
+    Only where the setting ``mandatory_for_repeat`` says so; a hearing held, or waived by the
+    petitioner (no-show, or an application refused), satisfies it.
+    """
+    from sqlalchemy import select
+
+    from core.api import db
+
+    from .models import Application, Hearing
+    from .services.common import setting
+
+    if not setting("mandatory_for_repeat"):
+        return None
+    if matter.repeat_of_id is None:
+        return None
+    heard = db.session.execute(
+        select(Hearing.id).where(
+            Hearing.matter_id == matter.id,
+            Hearing.stage == "rereview",
+            Hearing.status.in_(("concluded", "no_show")),
+        )
+    ).first()
+    waived = db.session.execute(
+        select(Application.id).where(
+            Application.matter_id == matter.id,
+            Application.stage == "rereview",
+            Application.status.in_(("refused", "waived")),
+            Application.origin == "petitioner",
+        )
+    ).first()
+    if heard or waived:
+        return None
+    return "该事项为重复信访，按规定复核终结前须举行听证（或信访人已放弃听证）。"
+
+
 LIFECYCLE = Lifecycle(
     states={
         "handling_hearing": "办理听证中（期限中止）",
@@ -110,6 +147,7 @@ LIFECYCLE = Lifecycle(
         StepGuard("draft_opinion", _no_open_hearing("handling", "拟写处理意见")),
         StepGuard("issue_review_opinion", _no_open_hearing("review", "出具复查意见书")),
         StepGuard("issue_reexam_opinion", _no_open_hearing("rereview", "出具复核意见书")),
+        StepGuard("issue_reexam_opinion", _mandatory_hearing),
     ),
     clock_pauses=(
         ClockPause(

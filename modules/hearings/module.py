@@ -28,6 +28,8 @@ manifest = Manifest(
         "conclusion_days": 20,
         # Stages whose clock a hearing pauses; 复核 always (条例第36条第2款).
         "pause_stages": ("rereview", "review"),
+        # A repeat petition (重复信访) is not terminated by the re-review without a hearing.
+        "mandatory_for_repeat": False,
         # Hours a hearing books its room when no end time is given.
         "default_hours": 2,
     },

@@ -24,6 +24,7 @@ from .forms import (
     NoShowForm,
     ParticipantForm,
     RecordForm,
+    RecusalForm,
     RescheduleForm,
     ScheduleForm,
     VersionForm,
@@ -136,6 +137,7 @@ def _detail(hearing: Hearing, code: int = 200, **forms):
         "conclude_form": ConcludeForm(formdata=None, version=v),
         "cancel_form": CancelForm(formdata=None, version=v),
         "remove_form": VersionForm(formdata=None, version=v),
+        "recusal_form": RecusalForm(formdata=None, version=v),
         **forms,
     }
     if "reschedule_form" not in forms:
@@ -156,6 +158,10 @@ def _detail(hearing: Hearing, code: int = 200, **forms):
         (p.id, f"{p.name}（{p.kind_label}）") for p in services.panelists()
     )
     matter = hearing.matter
+    made["recusal_form"].participant_id.choices = opts(
+        (p.id, f"{p.role_label} {services.participant_name(matter, p)}")
+        for p in hearing.participants
+    )
     return render_template(
         "hearings/detail.html",
         hearing=hearing,
@@ -245,6 +251,27 @@ def remove_participant(hearing_id: int, participant_id: int):
         "remove_form",
         lambda: services.remove_participant(hearing, form.version.data, participant_id),
         "已移除参加人。",
+    )
+
+
+@bp.route("/hearings/<int:hearing_id>/recusal", methods=["POST"])
+@require("hearings.manage")
+def recusal(hearing_id: int):
+    """Decide a recusal request (a granted one takes the participant off)."""
+    hearing = visible_hearing(hearing_id)
+    form = RecusalForm()
+    return act(
+        hearing,
+        form,
+        "recusal_form",
+        lambda: services.recusal(
+            hearing,
+            form.version.data,
+            form.participant_id.data or 0,
+            form.recusal_reason.data,
+            form.granted.data == "y",
+        ),
+        "已对回避申请作出决定。",
     )
 
 

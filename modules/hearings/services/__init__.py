@@ -24,6 +24,7 @@ from .common import (
     stage_problem,
     when,
 )
+from .participants import add_participant, recusal, remove_participant
 from .proceedings import (
     ORDER_OF_PROCEEDINGS,
     Record,
@@ -36,19 +37,8 @@ from .proceedings import (
     start,
 )
 from .queries import TABS, late, listing, monday, of_matter, week
-from .scheduling import (
-    Schedule,
-    add_participant,
-    clashes,
-    panelists,
-    remove_participant,
-    reschedule,
-    save_panelist,
-    save_venue,
-    schedule,
-    to_utc,
-    venues,
-)
+from .rooms import panelists, save_panelist, save_venue, venues
+from .scheduling import Schedule, clashes, reschedule, schedule, to_utc
 
 __all__ = [
     "ORDER_OF_PROCEEDINGS",
@@ -82,6 +72,7 @@ __all__ = [
     "plan",
     "publish",
     "record",
+    "recusal",
     "refuse",
     "remove_participant",
     "reschedule",

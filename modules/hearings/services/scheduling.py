@@ -30,7 +30,6 @@ from core.api import (
 
 from ..models import (
     REASONS,
-    ROLES,
     STAGES,
     Application,
     Hearing,
@@ -57,81 +56,6 @@ class Schedule:
     panelist_ids: list[int] = field(default_factory=list)
     public: bool = True
     closed_reason: str = ""
-
-
-# --- venues and roster ---------------------------------------------------------------------
-
-
-@transactional
-def save_venue(
-    venue: Venue | None,
-    version,
-    *,
-    name: str,
-    capacity: int,
-    address: str = "",
-    active: bool = True,
-    agency_id: int | None = None,
-) -> Venue:
-    """Add a hearing room or change one (its name, seats, address, whether in use)."""
-    errors = {}
-    if not (name or "").strip():
-        errors["name"] = "请填写听证室名称。"
-    if not isinstance(capacity, int) or capacity < 2:
-        errors["capacity"] = "容纳人数至少为 2 人。"
-    if errors:
-        raise HearingError("请修正标出的内容。", errors)
-    if venue is None:
-        venue = Venue(agency_id=agency_id)
-        db.session.add(venue)
-        action = "hearings.venue_added"
-    else:
-        check_version(venue, version)
-        action = "hearings.venue_changed"
-    venue.name, venue.capacity = name.strip(), capacity
-    venue.address, venue.active = (address or "").strip() or None, active
-    db.session.flush()
-    record_audit(action, venue, summary=f"听证室：{venue.name}（{capacity} 人）")
-    return venue
-
-
-@transactional
-def save_panelist(
-    name: str, kind: str, organisation: str = "", *, agency_id: int, active: bool = True
-) -> Panelist:
-    """Put someone on the roster of panel members (听证员库)."""
-    from ..models import PANELIST_KINDS
-
-    errors = {}
-    if not (name or "").strip():
-        errors["name"] = "请填写姓名。"
-    if kind not in PANELIST_KINDS:
-        errors["kind"] = "请选择听证员类别。"
-    if errors:
-        raise HearingError("请修正标出的内容。", errors)
-    p = Panelist(
-        name=name.strip(),
-        kind=kind,
-        organisation=(organisation or "").strip() or None,
-        agency_id=agency_id,
-        active=active,
-    )
-    db.session.add(p)
-    db.session.flush()
-    record_audit("hearings.panelist_added", p, summary=f"听证员库：{p.name}（{p.kind_label}）")
-    return p
-
-
-def venues(active_only: bool = True) -> list[Venue]:
-    stmt = select(Venue).order_by(Venue.name)
-    if active_only:
-        stmt = stmt.where(Venue.active.is_(True))
-    return list(db.session.execute(stmt).scalars())
-
-
-def panelists() -> list[Panelist]:
-    stmt = select(Panelist).where(Panelist.active.is_(True)).order_by(Panelist.kind, Panelist.id)
-    return list(db.session.execute(stmt).scalars())
 
 
 # --- checks ----------------------------------------------------------------------------------
@@ -356,81 +280,6 @@ def reschedule(hearing: Hearing, version, s: Schedule) -> None:
         body=f"{when(s.scheduled_at)} 于{hearing.venue}；已重新送达听证通知书。",
     )
     record_audit("hearings.reschedule", hearing, summary=f"{hearing.matter.number}：变更听证安排")
-
-
-@transactional
-def add_participant(
-    hearing: Hearing,
-    version,
-    role: str,
-    name: str = "",
-    organisation: str = "",
-    *,
-    panelist_id: int | None = None,
-    power_of_attorney: bool = False,
-) -> HearingParticipant:
-    """Add a participant to a planned hearing.
-
-    A panel member from the roster is checked for clashes, and the room for its seats; an
-    agent (委托代理人) needs the power of attorney on file.
-    """
-    editable(hearing, version, "planned")
-    errors = {}
-    panelist = db.session.get(Panelist, panelist_id) if panelist_id else None
-    if role not in ROLES:
-        errors["role"] = "请选择参加人身份。"
-    if panelist is not None:
-        name, organisation = panelist.name, panelist.organisation or ""
-    if not (name or "").strip():
-        errors["name"] = "请填写参加人姓名。"
-    if role == "agent" and not power_of_attorney:
-        errors["power_of_attorney"] = "委托代理人须事先提交授权委托书。"
-    if errors:
-        raise HearingError("请修正标出的内容。", errors)
-    room = hearing.room
-    if room is not None and len(hearing.participants) + 2 > room.capacity:
-        raise HearingError(
-            f"听证室“{room.name}”只能容纳 {room.capacity} 人，已满。",
-            {"name": f"超过听证室容纳人数（{room.capacity} 人）。"},
-        )
-    if panelist is not None:
-        s = Schedule(
-            reason=hearing.reason,
-            scheduled_at=hearing.starts,
-            ends_at=hearing.until,
-            venue_id=0,
-            presiding_officer_id=0,
-            panelist_ids=[panelist.id],
-        )
-        found = clashes(s, hearing)
-        if found:
-            raise HearingError("".join(found), {"name": found[0]})
-        if any(p.panelist_id == panelist.id for p in hearing.participants):
-            raise HearingError("该听证员已在本次听证中。", {"name": "该听证员已在本次听证中。"})
-    p = HearingParticipant(
-        role=role,
-        name=name.strip(),
-        organisation=(organisation or "").strip() or None,
-        panelist_id=panelist.id if panelist else None,
-        power_of_attorney=bool(power_of_attorney),
-    )
-    hearing.participants.append(p)
-    # The parent row is touched so that its version moves: forms opened before are stale.
-    hearing.updated_at = utcnow()
-    record_audit("hearings.participant", hearing, summary=f"增加参加人（{p.role_label}）")
-    return p
-
-
-@transactional
-def remove_participant(hearing: Hearing, version, participant_id: int) -> None:
-    """Take a participant off a planned hearing (registered by mistake, withdrew, recused)."""
-    editable(hearing, version, "planned")
-    p = next((p for p in hearing.participants if p.id == participant_id), None)
-    if p is None:
-        raise HearingError("该参加人不在本次听证中。")
-    hearing.participants.remove(p)
-    hearing.updated_at = utcnow()
-    record_audit("hearings.participant_removed", hearing, summary=f"移除参加人（{p.role_label}）")
 
 
 def to_utc(local_naive: datetime) -> datetime:

@@ -86,6 +86,22 @@ def test_desk_flow_through_the_pages(app, as_user):
     detail = c.get(f"/hearings/{hid}").get_data(as_text=True)
     assert "听证通知书" in detail and "李代表" in detail and "信访人申请" in detail
 
+    # A recusal request without its reason: 422; refused with a reason: the member stays.
+    with app.app_context():
+        member = hearing(hid).participants[0].id
+    resp = post_on_page(
+        c, f"/hearings/{hid}", "recusal", participant_id=str(member), recusal_reason=""
+    )
+    assert resp.status_code == 422 and "请填写申请回避的理由。" in resp.get_data(as_text=True)
+    resp = post_on_page(
+        c,
+        f"/hearings/{hid}",
+        "recusal",
+        participant_id=str(member),
+        recusal_reason="认为其与被反映单位有关",
+        granted="n",
+    )
+    assert resp.status_code == 302
     # Opening before the start: 422, nothing changed.
     resp = post_on_page(c, f"/hearings/{hid}", "start")
     assert resp.status_code == 422 and "开始前不能登记听证开始" in resp.get_data(as_text=True)

@@ -13,7 +13,17 @@ import pytest
 from sqlalchemy import select
 
 from core.api import MatterError, Role, db, perform, today
-from tests.kit import OPINION, as_, audit_actions, database_state, timeline_titles, user
+from tests.kit import (
+    OPINION,
+    agency,
+    as_,
+    audit_actions,
+    database_state,
+    register,
+    step,
+    timeline_titles,
+    user,
+)
 
 from .hearing_kit import (
     at,
@@ -260,3 +270,52 @@ def test_own_motion_hearing_and_no_opinion_before_the_conclusion(app):
             m = matter(mid)
             perform(m, "issue_reexam_opinion", dict(OPINION), version=m.version)
         assert matter(mid).state == "reexam_requested"
+
+
+def test_recusal_granted_takes_the_member_off_refused_keeps_them(app):
+    setup(app)
+    with app.app_context():
+        mid = matter_at("rereview")
+        members = [panelist("李代表").id, panelist("张律师").id]
+        hid = do(lambda: services.schedule(matter(mid), plan(panelist_ids=members))).id
+        first, second = (p.id for p in hearing(hid).participants)
+        message = refused(
+            lambda: services.recusal(hearing(hid), hearing(hid).version, first, "", True),
+            "recusal_reason",
+        )
+        assert message == "请填写申请回避的理由。"
+        do(
+            lambda: services.recusal(
+                hearing(hid), hearing(hid).version, first, "系信访人的近亲属", True
+            )
+        )
+        do(lambda: services.recusal(hearing(hid), hearing(hid).version, second, "无依据", False))
+        assert [p.name for p in hearing(hid).participants] == ["张律师"]
+        titles = timeline_titles(mid)
+        assert "回避申请（准予回避）" in titles and "回避申请（不予准许）" in titles
+
+
+def test_a_repeat_petition_is_not_terminated_without_a_hearing_where_mandatory(app):
+    setup(app, HEARINGS_MANDATORY_FOR_REPEAT=True)
+    with app.app_context():
+        original = matter_at("rereview")
+        repeat = register(repeat_of_id=original).id
+        # The repeat petition goes the same way up to the re-review.
+        step(repeat, "supervisor", "forward", agency_id=agency("COMM").id)
+        step(repeat, "comm_handler", "accept")
+        step(repeat, "comm_handler", "draft_opinion", **OPINION)
+        step(repeat, "leader", "approve_opinion")
+        step(repeat, "comm_handler", "record_delivery", method="in_person")
+        step(repeat, "leader", "request_review")
+        step(repeat, "leader", "issue_review_opinion", **OPINION)
+        step(repeat, "leader", "request_reexam")
+        with (
+            as_("leader"),
+            pytest.raises(MatterError, match="重复信访，按规定复核终结前须举行听证"),
+        ):
+            r = matter(repeat)
+            perform(r, "issue_reexam_opinion", dict(OPINION), version=r.version)
+        assert matter(repeat).state == "reexam_requested"
+        # The original (not a repeat) is terminated without one.
+        step(original, "leader", "issue_reexam_opinion", **OPINION)
+        assert matter(original).state == "terminated"
