@@ -303,6 +303,11 @@ def record(hearing_id: int):
         attended={pid: request.form.get(f"attended-{pid}") == "y" for pid in ids},
         signatures={pid: request.form.get(f"signature-{pid}", "signed") for pid in ids},
         views={pid: request.form.get(f"view-{pid}", "") for pid in ids},
+        evidence=[
+            (f.filename or "证据材料", f.read())
+            for f in request.files.getlist("evidence")
+            if f and f.filename
+        ],
     )
     return act(
         hearing,

@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from core.api import (
+    AttachmentRefused,
     add_timeline_entry,
     current_actor,
     db,
     issue_document,
     record_audit,
+    store_attachment,
     today,
     transactional,
     utcnow,
@@ -86,6 +88,8 @@ class Record:
     attended: dict[int, bool] = field(default_factory=dict)
     signatures: dict[int, str] = field(default_factory=dict)
     views: dict[int, str] = field(default_factory=dict)
+    #: Evidence admitted at the hearing (filename, bytes): PDF, JPEG or PNG, kept on the matter.
+    evidence: list[tuple[str, bytes]] = field(default_factory=list)
 
 
 @transactional
@@ -118,14 +122,17 @@ def record(hearing: Hearing, version, r: Record) -> None:
     hearing.heard = r.heard.strip()
     hearing.opinions = (r.deliberation or "").strip() or None
     hearing.status = "held"
+    names = []
+    for name, data in r.evidence:
+        try:
+            store_attachment(hearing.matter, name, data, actor=current_actor())
+        except AttachmentRefused as exc:
+            raise HearingError(f"证据材料“{name}”：{exc}", {"evidence": str(exc)}) from exc
+        names.append(name)
     db.session.flush()
-    issue_document(
-        hearing.matter,
-        "hearing_record",
-        today(),
-        current_actor(),
-        _doc_context(hearing),
-    )
+    ctx = _doc_context(hearing)
+    ctx["evidence"] = names
+    issue_document(hearing.matter, "hearing_record", today(), current_actor(), ctx)
     refused = [p.name for p in hearing.participants if p.signature == "refused"]
     add_timeline_entry(
         hearing.matter,

@@ -4,13 +4,14 @@ database behaviour is covered by test_clock and test_rules on both)."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
 
 import pytest
 
 from core.api import today
-from tests.kit import as_, csrf_token, post_on_page, user
+from tests.kit import PDF_BYTES, as_, attachment_names, csrf_token, post_on_page, user
 
 from .hearing_kit import docs, hearing, matter_at, panelist, pdf_text, setup, time_passes, venue
 
@@ -119,6 +120,7 @@ def test_desk_flow_through_the_pages(app, as_user):
         "record",
         heard="信访人陈述；承办人举证；双方质证。",
         deliberation="合议一致",
+        evidence=(io.BytesIO(PDF_BYTES), "补偿协议.pdf"),
         **{f"attended-{pid}": "y", f"signature-{pid}": "refused", f"view-{pid}": "应予支持"},
     )
     assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
@@ -126,7 +128,8 @@ def test_desk_flow_through_the_pages(app, as_user):
     assert resp.status_code == 302
     with app.app_context():
         text = pdf_text(docs(mid, "hearing_record")[0])
-        assert "拒绝签名" in text and "应予支持" in text
+        assert "拒绝签名" in text and "应予支持" in text and "证据材料：补偿协议.pdf" in text
+        assert "补偿协议.pdf" in attachment_names(mid)
     page = c.get(f"/cases/{mid}").get_data(as_text=True)
     assert "已作出结论" in page and "不计入期限" in page
 
