@@ -15,6 +15,7 @@ from sqlalchemy import select
 from core.api import MatterError, Role, db, perform, today
 from tests.kit import (
     OPINION,
+    add_user,
     agency,
     as_,
     audit_actions,
@@ -319,3 +320,28 @@ def test_a_repeat_petition_is_not_terminated_without_a_hearing_where_mandatory(a
         # The original (not a repeat) is terminated without one.
         step(original, "leader", "issue_reexam_opinion", **OPINION)
         assert matter(original).state == "terminated"
+
+
+def test_core_refusing_the_pause_leaves_the_hearing_unopened(app):
+    """One transaction: an officer outside the re-review organ opens the hearing; core refuses
+    its pausing step, and the hearing is not opened either."""
+    setup(app)
+    with app.app_context():
+        add_user("xfj_officer", "信访局听证员", "hearing_officer", "XFJ")
+        mid = matter_at("rereview")
+        room = do(
+            lambda: services.save_venue(
+                None, None, name="信访局听证室", capacity=10, agency_id=agency("XFJ").id
+            ),
+            "supervisor",
+        ).id
+        s = plan(venue_id=room)
+        hid = do(lambda: services.schedule(matter(mid), s), "xfj_officer").id
+        time_passes(hid, 9)
+        exc = refused(
+            lambda: services.start(hearing(hid), hearing(hid).version), username="xfj_officer"
+        )
+        assert str(exc) == "只有复核机关（城关县）或其上级机关的人员可以办理此步骤。"
+        assert (hearing(hid).status, hearing(hid).started_on) == ("planned", None)
+        assert matter(mid).state == "reexam_requested"
+        assert "听证开始" not in timeline_titles(mid)
