@@ -50,10 +50,19 @@ def listing(tab: str) -> list:
 def late() -> list:
     """Hearings and applications past their period, as rows of their own kind.
 
-    A hearing started more than ``conclusion_days`` ago without its conclusion; an application
-    undecided more than ``decision_days`` after it came in.
+    A hearing started more than ``conclusion_days`` ago without its conclusion; a hearing still
+    planned a day after its scheduled start (neither opened nor recorded as a no-show); an
+    application undecided more than ``decision_days`` after it came in.
     """
     on = today()
+    missed = db.session.execute(
+        _visible(select(Hearing))
+        .where(
+            Hearing.status == "planned",
+            Hearing.scheduled_at < datetime.combine(on, time(0), LOCAL_TZ).astimezone(UTC),
+        )
+        .order_by(Hearing.scheduled_at)
+    ).scalars()
     held = db.session.execute(
         _visible(select(Hearing))
         .where(
@@ -71,7 +80,7 @@ def late() -> list:
         )
         .order_by(Application.applied_on)
     ).scalars()
-    return [*held, *pending]
+    return [*missed, *held, *pending]
 
 
 def monday(day: date) -> date:

@@ -109,6 +109,8 @@ def test_desk_flow_through_the_pages(app, as_user):
     with app.app_context():
         assert hearing(hid).status == "planned"
         time_passes(hid, 9)
+    # A day past its start and neither opened nor a no-show: on the late list.
+    assert number in c.get("/hearings/?tab=late").get_data(as_text=True)
     assert post_on_page(c, f"/hearings/{hid}", "start").status_code == 302
     html = c.get(f"/hearings/{hid}").get_data(as_text=True)
     assert "听证程序" in html and "信访人陈述诉求和理由" in html
