@@ -76,6 +76,7 @@ class RescheduleForm(_ScheduleFields):
     """Change the schedule of a planned hearing (the matter stays; a new notice goes out)."""
 
     version = HiddenField()
+    change_reason = StringField("变更或延期的理由", validators=[Optional(), Length(max=300)])
 
 
 class ParticipantForm(FlaskForm):

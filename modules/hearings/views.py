@@ -211,7 +211,9 @@ def reschedule(hearing_id: int):
         hearing,
         form,
         "reschedule_form",
-        lambda: services.reschedule(hearing, form.version.data, _schedule_of(form)),
+        lambda: services.reschedule(
+            hearing, form.version.data, _schedule_of(form), form.change_reason.data or ""
+        ),
         "已变更听证安排，并已重新出具听证通知书。",
     )
 

@@ -255,12 +255,17 @@ def editable(hearing: Hearing, version, *statuses: str) -> None:
 
 
 @transactional
-def reschedule(hearing: Hearing, version, s: Schedule) -> None:
+def reschedule(hearing: Hearing, version, s: Schedule, reason: str = "") -> None:
     """Change the time, room, presiding officer or publicity of a planned hearing.
 
-    The parties get a new notice, again at least ``notice_days`` before.
+    A postponement (延期) says why (force majeure, a late recusal, new witnesses or expert
+    assessment); the parties get a new notice, again at least ``notice_days`` before.
     """
     editable(hearing, version, "planned")
+    postponed = s.scheduled_at > hearing.starts
+    if postponed and not (reason or "").strip():
+        message = "延期举行听证须说明理由（不可抗力、申请回避、需要新的证人或鉴定等）。"
+        raise HearingError(message, {"change_reason": message})
     s.panelist_ids = [p.panelist_id for p in hearing.participants if p.panelist_id]
     venue = _check(s, hearing.matter, hearing)
     hearing.reason = s.reason
@@ -276,8 +281,9 @@ def reschedule(hearing: Hearing, version, s: Schedule) -> None:
     add_timeline_entry(
         hearing.matter,
         "hearing",
-        "变更听证安排",
-        body=f"{when(s.scheduled_at)} 于{hearing.venue}；已重新送达听证通知书。",
+        "延期举行听证" if postponed else "变更听证安排",
+        body=f"{when(s.scheduled_at)} 于{hearing.venue}；已重新送达听证通知书。"
+        + (f"\n理由：{reason.strip()}" if (reason or "").strip() else ""),
     )
     record_audit("hearings.reschedule", hearing, summary=f"{hearing.matter.number}：变更听证安排")
 

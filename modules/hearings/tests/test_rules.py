@@ -345,3 +345,23 @@ def test_core_refusing_the_pause_leaves_the_hearing_unopened(app):
         assert (hearing(hid).status, hearing(hid).started_on) == ("planned", None)
         assert matter(mid).state == "reexam_requested"
         assert "听证开始" not in timeline_titles(mid)
+
+
+def test_a_postponement_needs_its_reason_and_a_new_notice(app):
+    setup(app)
+    with app.app_context():
+        mid = matter_at("rereview")
+        hid = do(lambda: services.schedule(matter(mid), plan())).id
+        later = plan(days_ahead=12)
+        message = refused(
+            lambda: services.reschedule(hearing(hid), hearing(hid).version, later),
+            "change_reason",
+        )
+        assert message.startswith("延期举行听证须说明理由")
+        do(
+            lambda: services.reschedule(
+                hearing(hid), hearing(hid).version, plan(days_ahead=12), "需要补充鉴定"
+            )
+        )
+        assert "延期举行听证" in timeline_titles(mid)
+        assert len(docs(mid, "hearing_notice")) == 2
