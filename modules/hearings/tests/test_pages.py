@@ -224,3 +224,24 @@ def test_assessment_of_a_major_decision(app, as_user):
     assert "已作出决策" in c.get(page).get_data(as_text=True)
     with app.app_context(), as_("officer"):
         pass
+
+
+def test_rooms_and_roster_pages(app, as_user):
+    setup(app)
+    officer = as_user("officer")
+    html = officer.get("/hearings/venues").get_data(as_text=True)
+    assert "第一听证室" in html and "李代表" in html and "听证主持人甲" in html
+    # Adding needs hearings.admin: the officer is refused, the supervisor adds a room.
+    token = csrf_token(officer, "/hearings/venues")
+    data = {"what": "venue", "v-name": "第三听证室", "v-capacity": "12", "csrf_token": token}
+    assert officer.post("/hearings/venues", data=data).status_code == 403
+    sup = as_user("supervisor")
+    data["csrf_token"] = csrf_token(sup, "/hearings/venues")
+    resp = sup.post("/hearings/venues", data={**data, "v-capacity": "1"})
+    assert resp.status_code == 422 and "容纳人数为 2–500。" in resp.get_data(as_text=True)
+    assert sup.post("/hearings/venues", data=data).status_code == 302
+    assert "第三听证室" in sup.get("/hearings/venues").get_data(as_text=True)
+    with app.app_context():
+        officer_id = user("officer").id
+    week = officer.get(f"/hearings/calendar?officer={officer_id}")
+    assert week.status_code == 200 and "听证周历" in week.get_data(as_text=True)
