@@ -93,3 +93,21 @@ def test_a_consultation_on_a_matter_the_viewer_cannot_see_stays_hidden(app, as_u
         html = far.get(f"/legal-aid/consultations?show={show}").get_data(as_text=True)
         assert "不该被看到的问题" not in html
     assert far.get(f"/legal-aid/matters/{matter_id}").status_code == 404
+
+
+def test_the_desk_click_goes_back_only_to_this_site(app, as_user):
+    setup_hall(app)
+    with app.app_context():
+        matter_id = register().id
+        lawyer_id = lawyer("lawyer").id
+    desk = as_user("desk")
+    data = {"lawyer_id": str(lawyer_id), "matter_id": str(matter_id)}
+    resp = post_form(
+        desk, "/legal-aid/attach", {**data, "next": "//evil.example/"}, token_from="/legal-aid/"
+    )
+    assert resp.status_code == 302
+    assert resp.headers["Location"] == f"/legal-aid/matters/{matter_id}"
+    resp = post_form(
+        desk, "/legal-aid/attach", {**data, "next": "/reception/desk"}, token_from="/legal-aid/"
+    )
+    assert resp.headers["Location"] == "/reception/desk"  # refused (attached already), back

@@ -60,7 +60,9 @@ def matter(matter_id: int):
 def _back(default: str):
     # Back to the page the click came from (the reception desk), if it is one of ours.
     target = request.form.get("next") or request.referrer or ""
-    if target.startswith(request.host_url) or target.startswith("/"):
+    if target.startswith(request.host_url):
+        return redirect(target)
+    if target.startswith("/") and not target.startswith(("//", "/\\")):  # not another host
         return redirect(target)
     return redirect(default)
 
