@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.api import today
-from tests.kit import as_, audit_actions, database_state, timeline_titles
+from tests.kit import OPINION, as_, audit_actions, database_state, step, timeline_titles
 
 from .hearing_kit import (
     clock_of,
@@ -110,6 +110,11 @@ def test_a_rereview_hearing_moves_the_due_date_by_its_days(app):
         assert {"matter.suspend_for_hearing", "matter.resume_after_hearing"} <= audit_actions(
             like="matter.%"
         )
+        # The re-review opinion issued afterwards is the one the conclusion grounds.
+        step(mid, "leader", "issue_reexam_opinion", **OPINION)
+        h = hearing(hid)
+        assert (h.opinion.level, h.opinion.hearing_held) == ("reexam", True)
+        assert matter(mid).state == "terminated"
 
 
 def test_a_review_hearing_pauses_the_review_clock_and_says_so(app):
