@@ -22,6 +22,8 @@ manifest = Manifest(
         "notice_days": 7,
         # Days after being told of the right to a hearing in which the petitioner may apply.
         "application_window_days": 7,
+        # "calendar" or "working" (working days on core's calendar, holidays included).
+        "application_window_unit": "calendar",
         # Days the organ has to decide on an application (accept or refuse in writing).
         "decision_days": 15,
         # Days from the hearing to its written conclusion.

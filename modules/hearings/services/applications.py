@@ -22,6 +22,7 @@ from core.api import (
     record_audit,
     today,
     transactional,
+    work_calendar,
 )
 
 from ..models import REASONS, STAGES, Application
@@ -30,8 +31,20 @@ from .common import HearingError, setting
 
 
 def window_end(told_on: date) -> date:
-    """The last day to apply after being told of the right to a hearing."""
-    return told_on + timedelta(days=int(setting("application_window_days")))
+    """The last day to apply after being told of the right to a hearing.
+
+    Counted from the next day in calendar days, or in working days on core's calendar where
+    the setting ``application_window_unit`` is ``"working"`` (some provinces' 7 个工作日).
+    """
+    days = int(setting("application_window_days"))
+    if setting("application_window_unit") != "working":
+        return told_on + timedelta(days=days)
+    calendar = work_calendar()
+    day = told_on
+    while days > 0:
+        day = calendar.next_workday(day)
+        days -= 1
+    return day
 
 
 def decision_due(application: Application) -> date:

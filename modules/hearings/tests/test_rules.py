@@ -7,6 +7,7 @@ with a reason, and the written refusal.
 
 from __future__ import annotations
 
+from datetime import date as D
 from datetime import timedelta
 
 import pytest
@@ -365,3 +366,23 @@ def test_a_postponement_needs_its_reason_and_a_new_notice(app):
         )
         assert "延期举行听证" in timeline_titles(mid)
         assert len(docs(mid, "hearing_notice")) == 2
+
+
+def test_the_window_in_working_days_where_the_setting_says(app):
+    setup(app)
+    with app.app_context():
+        told = D(2026, 11, 6)  # a Friday: 7 days end on 11-13, 7 working days on 11-17
+        assert services.window_end(told) == D(2026, 11, 13)
+        app.config["HEARINGS_APPLICATION_WINDOW_UNIT"] = "working"
+        assert services.window_end(told) == D(2026, 11, 17)
+        mid = matter_at("review", received_on=D(2026, 10, 20))
+        aid = do(
+            lambda: services.apply(
+                matter(mid),
+                told_on=told,
+                applied_on=D(2026, 11, 16),
+                reason="major",
+                grounds="申请听证",
+            )
+        ).id
+        assert application(aid).late is False
