@@ -9,6 +9,7 @@ from core import audit
 from core.accounts.actor import current_actor
 from core.accounts.models import Agency, Permission, Role, User
 from core.accounts.passwords import hash_password, policy_problems, verify_password
+from core.db import utcnow
 from core.extensions import db
 
 USER_ADMIN = "core.admin.users"
@@ -228,6 +229,9 @@ def set_role_permissions(grants: dict[int, set[int]]) -> int:
         added = sorted(p.name for p in wanted[role_id] - current)
         removed = sorted(p.name for p in current - wanted[role_id])
         role.permissions = sorted(wanted[role_id], key=lambda p: p.name)
+        # A change of the link table alone leaves the role's row (and its version) as it was;
+        # touching the row makes the version move, so a matrix opened before this is stale.
+        role.updated_at = utcnow()
         changed += 1
         audit.record(
             "role.permissions",
@@ -236,5 +240,5 @@ def set_role_permissions(grants: dict[int, set[int]]) -> int:
             added=added,
             removed=removed,
         )
-    db.session.commit()
+    _commit()
     return changed
