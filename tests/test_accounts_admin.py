@@ -158,7 +158,7 @@ def test_two_edits_from_the_same_version_the_second_is_refused_and_nothing_is_lo
 
     assert resp.status_code == 409
     page = text(resp)
-    assert "请刷新" in page
+    assert "您的修改未保存" in page
     assert "第二人改的名字" in page  # the second person's input is still on the form
     with app.app_context():
         handler = user_row("handler")
@@ -402,6 +402,6 @@ def test_agency_code_clash_and_stale_edit_are_refused_with_a_message(app, as_use
     assert admin.post(f"/admin/agencies/{cjj_id}", data=fresh).status_code == 302
     resp = admin.post(f"/admin/agencies/{cjj_id}", data=stale)
     assert resp.status_code == 409
-    assert "请刷新" in text(resp)
+    assert "您的修改未保存" in text(resp)
     with app.app_context():
         assert agency("CJJ").name == "住建局"
