@@ -33,7 +33,7 @@ RESULTS = ROOT / "bench" / "results"
 MATTERS = """
 WITH r AS (
     SELECT g,
-           DATE '2026-01-01' + ((g - 1) % 365) AS day,
+           DATE '2026-01-01' + ((g - 1)::bigint * 365 / :n)::int AS day,  -- ids grow with days
            random() AS r1, random() AS r2, random() AS r3, random() AS r4,
            random() AS r5, random() AS r6, random() AS r7
     FROM generate_series(1, :n) AS g
