@@ -20,8 +20,8 @@ PANELIST_KINDS = {
 class Venue(AgencyScoped, VersionedMixin, TimestampMixin, Base):
     """A hearing room (听证室) of an agency, with the number of people it seats.
 
-    Scheduling into a room bumps its version in the same transaction, so two desks booking the
-    same room at once cannot both pass the clash check (the second one's update finds no row).
+    Scheduling locks its row (``FOR UPDATE``) before the clash check, so two desks booking the
+    same room at once are checked one after the other.
     """
 
     __tablename__ = "hearings_venue"

@@ -106,6 +106,23 @@ def clashes(s: Schedule, exclude: Hearing | None = None) -> list[str]:
     return found
 
 
+def _lock(s: Schedule) -> None:
+    """Take the room's and the people's rows for this transaction before looking for clashes.
+
+    Two desks booking the same room or person at once are thus checked one after the other:
+    on PostgreSQL the second waits for the first's commit and then sees its hearing (READ
+    COMMITTED); SQLite has one writer at a time, and the unit of work runs a write refused
+    because another connection committed first again, with the same effect.
+    """
+    db.session.execute(select(Venue.id).where(Venue.id == s.venue_id).with_for_update())
+    users = sorted({s.presiding_officer_id, *([s.clerk_id] if s.clerk_id else [])})
+    db.session.execute(select(User.id).where(User.id.in_(users)).with_for_update())
+    if s.panelist_ids:
+        db.session.execute(
+            select(Panelist.id).where(Panelist.id.in_(sorted(s.panelist_ids))).with_for_update()
+        )
+
+
 def _check(s: Schedule, matter: Matter, hearing: Hearing | None = None) -> Venue:
     errors: dict[str, str] = {}
     if s.reason not in REASONS:
@@ -133,6 +150,7 @@ def _check(s: Schedule, matter: Matter, hearing: Hearing | None = None) -> Venue
         errors["ends_at"] = "结束时间须晚于开始时间，且同一天内结束。"
     if errors:
         raise HearingError("请修正标出的内容。", errors)
+    _lock(s)
     found = clashes(s, hearing)
     if found:
         raise HearingError("与已安排的听证冲突：" + "".join(found), {"scheduled_at": found[0]})
