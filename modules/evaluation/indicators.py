@@ -154,21 +154,25 @@ def facts(w: Window, agency_id: int | None = None):
     # month reads about a month of clocks, in the order of their index (a sorted aggregate, no
     # hash of every clock). An ``IN (window)`` semi-join cost more than it saved, and bounds
     # left to the query (sub-selects) hid the range from PostgreSQL's estimates: asked first.
-    first, last = db.session.execute(select(func.min(m.c.id), func.max(m.c.id)).where(*where)).one()
-    first, last = first or 0, last or 0
+    # One agency's matters (a drill-down list) are a small share of the range: those by id.
+    r = Rating.__table__
+    if agency_id is None:
+        first, last = db.session.execute(
+            select(func.min(m.c.id), func.max(m.c.id)).where(*where)
+        ).one()
+        clocks_of = c.c.matter_id.between(first or 0, last or 0)
+        ratings_of = r.c.matter_id.between(first or 0, last or 0)
+    else:
+        clocks_of = c.c.matter_id.in_(select(m.c.id).where(*where))
+        ratings_of = r.c.matter_id.in_(select(m.c.id).where(*where))
     ck = (
         select(c.c.matter_id, *_clocks(c, c.c.state != "cancelled"))
-        .where(c.c.kind.in_(CLOCK_KINDS), c.c.matter_id.between(first, last))
+        .where(c.c.kind.in_(CLOCK_KINDS), clocks_of)
         .group_by(c.c.matter_id)
         .subquery("ck")
     )
     target = "unit" if w.scope == "unit" else "bureau"
-    r = Rating.__table__
-    rt = (
-        select(r.c.matter_id, r.c.value)
-        .where(r.c.target == target, r.c.matter_id.between(first, last))
-        .subquery("rt")
-    )
+    rt = select(r.c.matter_id, r.c.value).where(r.c.target == target, ratings_of).subquery("rt")
     rep = m.alias("rep")
     repeated = (
         select(rep.c.repeat_of_id.label("of_id"))
