@@ -216,9 +216,9 @@ def test_api_limit_must_be_1_to_100(app, as_user, limit):
     ("query", "expected"),
     [
         ("\"' OR 1=1 --", "none"),  # the words "or" and "1" are searched for, found nowhere
-        ("*", "all"),  # no word at all: every matter
+        ("*", "refused"),  # no word at all: refused (it would list and export every matter)
         ("NEAR(", "none"),
-        (":", "all"),
+        (":", "refused"),
         ('"噪声"*', "b"),
         ("噪声:", "b"),
         ("(噪声", "b"),
@@ -228,10 +228,15 @@ def test_api_limit_must_be_1_to_100(app, as_user, limit):
 )
 def test_sql_and_full_text_syntax_is_searched_as_plain_text(app, as_user, query, expected):
     n = _seed(app)
-    want = {"none": [], "all": [n["c"], n["b"], n["a"]], "b": [n["b"]]}[expected]
     client = as_user("supervisor")
     resp = client.get("/cases/search", query_string={"q": query})
     assert resp.status_code == 200
+    if expected == "refused":
+        assert "关键词中没有可查找的文字" in text(resp)
+        api = client.get("/api/v1/search", query_string={"q": query})
+        assert api.status_code == 400
+        return
+    want = {"none": [], "b": [n["b"]]}[expected]
     assert "查找条件有误" not in text(resp)
     assert found(text(resp)) == want
     api = client.get("/api/v1/search", query_string={"q": query})
