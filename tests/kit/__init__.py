@@ -20,7 +20,9 @@ Records (``tests.kit.records``)
     ``documents``, ``detached``, ``migration_diff``, ``stored_files``, ``database_state``
     (what a rolled-back action must leave as it was), ``count_commits``; core's models that
     ``core.api`` does not export: ``AuditEvent``, ``TimelineEntry``, ``Attachment``,
-    ``Document``, ``AssignmentSlip``.
+    ``Document``, ``AssignmentSlip``, ``Reminder``.
+Jobs (``tests.kit.jobs``)
+    ``run_jobs(app, *ids)`` (the scheduler's jobs, once, as ``flask scheduler run`` runs them).
 Pages (``tests.kit.pages``)
     ``csrf_token``, ``TOKEN_RE``, ``form_token``, ``shown_version``, ``post_form``,
     ``post_on_page``, ``login``, ``log_in``/``log_out`` (Chromium), ``PDF_BYTES``,
@@ -30,6 +32,7 @@ Pages (``tests.kit.pages``)
 from __future__ import annotations
 
 from tests.kit.installing import install, install_module, lazy_module, purge, uninstall
+from tests.kit.jobs import run_jobs
 from tests.kit.matters import (
     OPINION,
     OTHER_ID,
@@ -65,6 +68,7 @@ from tests.kit.records import (
     Attachment,
     AuditEvent,
     Document,
+    Reminder,
     TimelineEntry,
     attachment_names,
     audit_actions,
@@ -93,6 +97,7 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "Document",
+    "Reminder",
     "TimelineEntry",
     "add_user",
     "add_users",
@@ -125,6 +130,7 @@ __all__ = [
     "purge",
     "register",
     "reply_chain",
+    "run_jobs",
     "shown_version",
     "step",
     "stored_files",

@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import func, inspect, select
 
 from core.audit import AuditEvent
-from core.cases.models import Attachment, Document, TimelineEntry
+from core.cases.models import Attachment, Document, Reminder, TimelineEntry
 from core.cases.models.slip import AssignmentSlip
 from core.db import Base
 from core.extensions import db
@@ -21,6 +21,7 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "Document",
+    "Reminder",
     "TimelineEntry",
     "attachment_names",
     "audit_actions",
