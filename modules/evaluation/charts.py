@@ -52,10 +52,11 @@ def line_chart(
     left, right, top = 40, 20, 30
     bottom = 30 + 14 * ((len(series) + 2) // 3)  # the legend: three names a row
     plot_w, height = width - left - right, top + plot_h + bottom
-    step = plot_w / max(len(labels) - 1, 1)
+    pad = 30  # the first and last points clear of the axis labels
+    step = (plot_w - 2 * pad) / max(len(labels) - 1, 1)
 
     def xy(i: int, v: float) -> tuple[float, float]:
-        return left + i * step, top + plot_h * (1 - max(0.0, min(v / maximum, 1.0)))
+        return left + pad + i * step, top + plot_h * (1 - max(0.0, min(v / maximum, 1.0)))
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" width="{width}" '
