@@ -8,7 +8,7 @@ def N_(message: str) -> str:
 manifest = Manifest(
     name="letters",
     title=N_("办信与网上信访"),
-    version="1.0.0",
+    version="1.1.0",
     summary="来信登记、首办责任、上级交办件、网上信访与查询码答复、评查与统计",
     requires=(),
     permissions={
@@ -24,13 +24,6 @@ manifest = Manifest(
         MenuItem(N_("来信统计"), "letters.counts", "letters.stats", order=80),
     ),
     jobs=(
-        Job(
-            "letters.remind",
-            "modules.letters.services:remind",
-            "cron",
-            {"hour": 7, "minute": 30},
-            "上级交办件催办：期限前三日内及超期的来信每日记入催办",
-        ),
         Job(
             "letters.prune",
             "modules.letters.services:prune",

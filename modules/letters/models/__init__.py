@@ -31,7 +31,6 @@ class Letter(AgencyScoped, VersionedMixin, TimestampMixin, Base):
     external_number: Mapped[str | None] = mapped_column(String(60), index=True)
     external_source: Mapped[str | None] = mapped_column(String(100))
     external_deadline: Mapped[date | None]
-    reminded_on: Mapped[date | None]  # last 催办 of the higher-level deadline
     first_handler_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
     joint_review: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     review_note: Mapped[str | None] = mapped_column(Text)  # 评查 of a disagreed answer

@@ -24,7 +24,6 @@ from .desk import (
     record_joint_review,
     record_review,
     register_outgoing,
-    remind,
     repeat_candidates,
     set_first_handler,
 )
@@ -81,7 +80,6 @@ __all__ = [
     "record_joint_review",
     "record_review",
     "register_outgoing",
-    "remind",
     "repeat_candidates",
     "seed",
     "set_first_handler",

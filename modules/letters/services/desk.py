@@ -1,13 +1,14 @@
 """The letters desk (办信): intake, first handler, joint review, outgoing mail, review, counts.
 
-Letters from a higher level (上级交办件) keep their number and deadline and get reminders.
+Letters from a higher level (上级交办件) keep their number and deadline; the deadline is the
+matter's ``higher_deadline`` clock, reminded of and listed overdue by core's daily job.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -35,6 +36,7 @@ from core.api import (
 from ..models import Letter, OutgoingMail
 from .common import LetterError, check_files, file_letter
 
+#: A higher-level letter is "due soon" on the desk this many days ahead (as core reminds).
 REMIND_DAYS = 3
 
 
@@ -259,41 +261,6 @@ def counts() -> list[dict[str, Any]]:
         {"month": month, "unit": unit, **n}
         for (month, unit), n in sorted(table.items(), reverse=True)
     ]
-
-
-@transactional
-def remind() -> int:
-    """Job: a 催办 note on open letters from a higher level due within three days or overdue.
-
-    Idempotent: at most one note per letter and day (``reminded_on``). Returns how many.
-    """
-    on = today()
-    letters = db.session.execute(
-        select(Letter)
-        .join(Matter, Matter.id == Letter.matter_id)
-        .where(
-            Letter.external_deadline.is_not(None),
-            Letter.external_deadline <= on + timedelta(days=REMIND_DAYS),
-            Matter.closed_at.is_(None),
-            Matter.reply_received_on.is_(None),
-        )
-    ).scalars()
-    n = 0
-    for letter in letters:
-        if letter.reminded_on == on:
-            continue
-        left = (letter.external_deadline - on).days
-        when = f"已超期 {-left} 日" if left < 0 else f"还剩 {left} 日"
-        add_timeline_entry(
-            letter.matter,
-            "note",
-            "上级交办件催办",
-            body=f"{letter.external_source or '上级机关'}交办件 {letter.external_number}"
-            f"限 {letter.external_deadline.isoformat()} 办结，{when}。",
-        )
-        letter.reminded_on = on
-        n += 1
-    return n
 
 
 def deadline_state(letter: Letter) -> str:

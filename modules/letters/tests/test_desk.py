@@ -274,7 +274,7 @@ def test_repeat_letter_is_counted_as_repeat_and_candidates_shown(app, as_user):
     assert f"<td>{month}</td><td>县信访局</td><td>2</td><td>1</td>" in html
 
 
-def test_higher_level_deadline_reminders_and_due_tab(app, as_user):
+def test_higher_level_deadline_due_tab(app, as_user):
     c = _setup(app, as_user)
     soon = date.today() + timedelta(days=2)
     assert (
@@ -293,11 +293,3 @@ def test_higher_level_deadline_reminders_and_due_tab(app, as_user):
     )
     due = c.get("/letters/?show=due").get_data(as_text=True)
     assert "市信交〔2026〕200号" in due and "市信交〔2026〕201号" not in due
-    from modules.letters.services import remind
-
-    with app.app_context():
-        assert remind() == 1
-        assert remind() == 0  # once a day
-        matter_id, _ = _letter(app, external_number="市信交〔2026〕200号")
-    html = c.get(f"/cases/{matter_id}").get_data(as_text=True)
-    assert "上级交办件催办" in html and "还剩 2 日" in html
