@@ -1,5 +1,8 @@
-"""Labels the templates translate at render time (module title, menu item, lifecycle steps and
-state, approval-step results), for the extractor. Nothing imports this module."""
+"""Labels the templates translate at render time, listed for the extractor.
+
+The module title, menu item, lifecycle steps and state, approval-step results. Nothing imports
+this module.
+"""
 
 from core.api import N_
 
