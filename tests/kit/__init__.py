@@ -51,9 +51,11 @@ from tests.kit.matters import (
     to_review_window,
 )
 from tests.kit.pages import (
+    CJK,
     PDF_BYTES,
     PNG_BYTES,
     TOKEN_RE,
+    chinese_left,
     csrf_token,
     form_token,
     log_in,
@@ -84,6 +86,7 @@ from tests.kit.records import (
 from tests.kit.users import PASSWORD, USERS, add_user, add_users, agency, as_, user
 
 __all__ = [
+    "CJK",
     "OPINION",
     "OTHER_ID",
     "PASSWORD",
@@ -107,6 +110,7 @@ __all__ = [
     "audit_actions",
     "audit_events",
     "category",
+    "chinese_left",
     "count_commits",
     "csrf_token",
     "database_state",

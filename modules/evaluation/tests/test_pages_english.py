@@ -13,64 +13,12 @@ checked.
 
 from __future__ import annotations
 
-import re
-from html.parser import HTMLParser
-
-import pytest
 from sqlalchemy import select
 
 from core.api import CHANNELS, STATES, Agency, Matter, User, db
-from tests.kit import as_, csrf_token
+from tests.kit import CJK, as_, chinese_left, csrf_token
 
 from .data import small_june
-
-CJK = re.compile(r"[\u4e00-\u9fff]+")
-#: Attributes shown or read out to the user.
-SHOWN_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt", "data-confirm")
-
-
-@pytest.fixture
-def backend():
-    return "sqlite"
-
-
-class _Visible(HTMLParser):
-    """The text and shown attributes of a page, without the forms' field labels and options
-    (see the module docstring), scripts and text areas."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip = 0  # inside <script>, <style>, <textarea> or <option>
-        self.label: list[str] | None = None  # the text of a <label> without ``for``
-        self.field_label = 0  # inside <label for=...>: a WTForms label
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag in ("script", "style", "textarea", "option"):
-            self.skip += 1
-        elif tag == "label" and attrs.get("for") and not attrs["for"].startswith("weight-"):
-            self.field_label += 1  # (the scheme's own labels, weight-<id>, are checked)
-        elif tag == "label" and not attrs.get("for"):
-            self.label = []
-        elif tag == "input" and attrs.get("type") == "checkbox" and self.label is not None:
-            self.label = None  # core's macro: <label><input type=checkbox> {{ f.label.text }}
-            self.field_label += 1
-        self.parts += [attrs[a] for a in SHOWN_ATTRIBUTES if attrs.get(a)]
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style", "textarea", "option"):
-            self.skip = max(self.skip - 1, 0)
-        elif tag == "label":
-            if self.label is not None:
-                self.parts += self.label
-            self.label = None
-            self.field_label = max(self.field_label - 1, 0)
-
-    def handle_data(self, data):
-        if self.skip or self.field_label:
-            return
-        (self.label if self.label is not None else self.parts).append(data)
 
 
 def _data() -> list[str]:
@@ -83,15 +31,6 @@ def _data() -> list[str]:
     for cls, name in ((Agency, "name"), (User, "display_name"), (Matter, "number")):
         values |= {getattr(o, name) for o in db.session.execute(select(cls)).scalars()}
     return sorted((v for v in values if v and CJK.search(v)), key=len, reverse=True)
-
-
-def _chinese_left(html: str, data: list[str]) -> list[str]:
-    parser = _Visible()
-    parser.feed(html)
-    text = "\n".join(parser.parts).replace("中文", " ")  # the switch back, in its language
-    for value in data:
-        text = text.replace(value, " ")
-    return CJK.findall(text)
 
 
 def test_pages_in_english(app, as_user):
@@ -129,5 +68,5 @@ def test_pages_in_english(app, as_user):
         assert '<html lang="en">' in html and ">Department evaluation</a>" in html, url
         for label in labels:
             assert label in html, (url, label)
-        left[url] = _chinese_left(html, data)
+        left[url] = chinese_left(html, data, ("weight-",))
     assert not {url: chinese for url, chinese in left.items() if chinese}

@@ -12,56 +12,12 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from html.parser import HTMLParser
 
 from sqlalchemy import select
 
 from core.api import Agency, Matter, User, db, today
 from modules.legal_aid.tests.hall import lawyer, services, setup_hall
-from tests.kit import as_, csrf_token, register
-
-CJK = re.compile(r"[\u4e00-\u9fff]+")
-#: Attributes shown or read out to the user.
-SHOWN_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt", "data-confirm")
-
-
-class _Visible(HTMLParser):
-    """The text and the shown attributes of a page, without the forms' field labels and
-    options (see the module docstring), scripts and text areas."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip = 0  # inside <script>, <style>, <textarea> or <option>
-        self.label: list[str] | None = None  # the text of a <label> without ``for``
-        self.field_label = 0  # inside <label for=...>: a WTForms label
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag in ("script", "style", "textarea", "option"):
-            self.skip += 1
-        elif tag == "label" and attrs.get("for"):
-            self.field_label += 1
-        elif tag == "label":
-            self.label = []
-        elif tag == "input" and attrs.get("type") == "checkbox" and self.label is not None:
-            self.label = None  # core's macro: <label><input type=checkbox> {{ f.label.text }}
-            self.field_label += 1
-        self.parts += [attrs[a] for a in SHOWN_ATTRIBUTES if attrs.get(a)]
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style", "textarea", "option"):
-            self.skip = max(self.skip - 1, 0)
-        elif tag == "label":
-            if self.label is not None:
-                self.parts += self.label
-            self.label = None
-            self.field_label = max(self.field_label - 1, 0)
-
-    def handle_data(self, data):
-        if self.skip or self.field_label:
-            return
-        (self.label if self.label is not None else self.parts).append(data)
+from tests.kit import CJK, as_, chinese_left, csrf_token, register
 
 
 def _data() -> list[str]:
@@ -76,15 +32,6 @@ def _data() -> list[str]:
             values |= {getattr(obj, n) for n in names}
     values |= {m.summary for m in db.session.execute(select(Matter)).scalars() if m.summary}
     return sorted((v for v in values if v and CJK.search(v)), key=len, reverse=True)
-
-
-def _chinese_left(html: str, data: list[str]) -> list[str]:
-    parser = _Visible()
-    parser.feed(html)
-    text = "\n".join(parser.parts).replace("中文", " ")  # the switch back, in its language
-    for value in data:
-        text = text.replace(value, " ")
-    return CJK.findall(text)
 
 
 def test_pages_in_english(app, as_user):
@@ -143,10 +90,10 @@ def test_pages_in_english(app, as_user):
             html = resp.get_data(as_text=True)
             assert '<html lang="en">' in html and label in html, (username, url)
             assert "Duty lawyers" in html, (username, url)  # the module's tabs and menu item
-            left[username, url] = _chinese_left(html, data)
+            left[username, url] = chinese_left(html, data)
         # The module's panel on core's matter page.
         html = client.get(f"/cases/{matter_id}").get_data(as_text=True)
         panel = re.search(r'<section class="card" id="legal-aid-matter">.*?</section>', html, re.S)
         assert panel and "Lawyer participation" in panel.group(0), username
-        left[username, "/cases/<id>"] = _chinese_left(panel.group(0), data)
+        left[username, "/cases/<id>"] = chinese_left(panel.group(0), data)
     assert not {page: chinese for page, chinese in left.items() if chinese}
