@@ -29,7 +29,8 @@ Output
     ``render_pdf`` (locked-down WeasyPrint), ``fail`` (4xx with a reason).
 Forms and labels (the module kit)
     ``apply_errors`` (a refusal's messages onto the form's fields), ``opts`` (select choices
-    from pairs), ``N_`` (marks a label for the translation extractor).
+    from pairs, shown in the reader's language), ``N_`` (marks a label for the translation
+    extractor), ``_l`` (form labels and messages translated when shown, not when loaded).
 Hooks
     ``signals`` (``module_installed``, ``module_uninstalled``, ``user_provisioned``).
 The case file (信访事项)
@@ -127,7 +128,7 @@ from core.registry.manifest import (
 )
 from core.unit_of_work import after_commit, transactional
 from core.web.http import Page, fail, get_visible_or_404, paginate, require
-from core.web.i18n import N_
+from core.web.i18n import N_, _l
 
 __all__ = [
     "CHANNELS",
@@ -174,6 +175,7 @@ __all__ = [
     "TransitionContext",
     "User",
     "VersionedMixin",
+    "_l",
     "acting_as",
     "acts_for",
     "add_timeline_entry",

@@ -6,7 +6,7 @@
 # and .mo). The app merges core's catalog with those of the modules present.
 #
 # For each catalog (all of them, or the ones named: scripts/translations.sh core hearings):
-#   1. extract: every string marked with _(), gettext(), ngettext(), lazy_gettext() or N_() in
+#   1. extract: every string marked with _(), gettext(), ngettext(), lazy_gettext(), _l() or N_() in
 #      that folder's Python and Jinja templates (babel.cfg) goes into its messages.pot. Labels
 #      the templates translate at render time (menu items, module titles, step names ...) are
 #      listed with N_() in an i18n_labels.py (core/web/i18n_labels.py, modules/<name>/...).
@@ -49,7 +49,7 @@ for name in "${names[@]}"; do
   pot="$dir/messages.pot"
   mkdir -p "$dir"
   (cd "$src" && "$pybabel" -q extract -F "$cfg" \
-    -k _ -k gettext -k ngettext -k lazy_gettext -k N_ \
+    -k _ -k gettext -k ngettext -k lazy_gettext -k _l -k N_ \
     --add-location=file --add-comments=TRANSLATORS: \
     --project="Minsheng $name" --version="$version" \
     --copyright-holder="Minsheng contributors" \

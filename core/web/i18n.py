@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import request, session
+from flask_babel import lazy_gettext
 
 SUPPORTED = ("zh_CN", "en")
 
@@ -20,3 +21,13 @@ def N_(message: str) -> str:
     them as they render, but ``pybabel extract`` only sees literal strings marked like this.
     """
     return message
+
+
+def _l(message: str):
+    """``message`` translated when it is shown, not when it is written (``-k _l``).
+
+    For text fixed when Python loads a file but shown per request in the reader's language:
+    form labels, choices and validator messages. The result renders as the translated text in
+    templates and WTForms widgets; turn it into ``str`` before putting it in JSON.
+    """
+    return lazy_gettext(message)

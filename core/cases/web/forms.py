@@ -36,6 +36,7 @@ from core.accounts.models import Agency, User
 from core.cases.records.rating import METHODS as RATING_METHODS
 from core.cases.records.rating import VALUES as RATING_VALUES
 from core.extensions import db
+from core.web.i18n import _l
 
 CHOOSE = "请从列表中选择。"
 BAD_DATE = "请输入正确的日期（年-月-日）。"
@@ -77,8 +78,16 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def opts(pairs: Iterable) -> list[SelectChoice]:
-    """Select options from ``(value, label)`` or ``(value, label, attributes)`` pairs."""
-    return [p if isinstance(p, SelectChoice) else SelectChoice(*p) for p in pairs]
+    """Select options from ``(value, label)`` or ``(value, label, attributes)`` pairs.
+
+    A label that is text is shown in the reader's language: the labels passed here are data
+    labels (states, kinds, reasons) already in a catalog through ``N_``.
+    """
+    return [p if isinstance(p, SelectChoice) else _choice(*p) for p in pairs]
+
+
+def _choice(value, label, *rest) -> SelectChoice:
+    return SelectChoice(value, _l(label) if isinstance(label, str) else label, *rest)
 
 
 def select_field(
