@@ -1,4 +1,7 @@
-"""Forms of the hearing pages (CSRF from Flask-WTF stays on); labels and messages in Chinese."""
+"""Forms of the hearing pages (CSRF from Flask-WTF stays on).
+
+Labels, choices and messages are Chinese, marked with ``_l`` and shown in the reader's language.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from core.api import opts
+from core.api import _l, opts
 
 from .models import PANELIST_KINDS, REASONS, RISKS, ROLES
 
@@ -25,50 +28,53 @@ class ApplyForm(FlaskForm):
     """A petitioner's application for a hearing, as the desk records it."""
 
     matter = StringField(
-        "信访事项（编号）", validators=[DataRequired("请填写信访事项编号。"), Length(max=40)]
+        _l("信访事项（编号）"),
+        validators=[DataRequired(_l("请填写信访事项编号。")), Length(max=40)],
     )
-    reason = SelectField("听证理由", choices=opts(REASONS.items()))
+    reason = SelectField(_l("听证理由"), choices=opts(REASONS.items()))
     grounds = TextAreaField(
-        "申请听证的事项和理由",
-        validators=[DataRequired("请填写申请听证的事项和理由。"), Length(max=5000)],
+        _l("申请听证的事项和理由"),
+        validators=[DataRequired(_l("请填写申请听证的事项和理由。")), Length(max=5000)],
     )
-    told_on = DateField("告知听证权利（或收到书面答复）的日期", validators=[Optional()])
-    applied_on = DateField("申请日期", validators=[InputRequired("请填写申请日期。")])
+    told_on = DateField(_l("告知听证权利（或收到书面答复）的日期"), validators=[Optional()])
+    applied_on = DateField(_l("申请日期"), validators=[InputRequired(_l("请填写申请日期。"))])
 
 
 class AcceptForm(FlaskForm):
     version = HiddenField()
-    late_reason = StringField("逾期受理的理由（如不可抗力）", validators=[Length(max=300)])
+    late_reason = StringField(_l("逾期受理的理由（如不可抗力）"), validators=[Length(max=300)])
 
 
 class RefuseForm(FlaskForm):
     version = HiddenField()
     refusal_reason = TextAreaField(
-        "不予受理的理由", validators=[DataRequired("请填写不予受理的理由。"), Length(max=3000)]
+        _l("不予受理的理由"),
+        validators=[DataRequired(_l("请填写不予受理的理由。")), Length(max=3000)],
     )
 
 
 class _ScheduleFields(FlaskForm):
-    reason = SelectField("听证理由", choices=opts(REASONS.items()))
+    reason = SelectField(_l("听证理由"), choices=opts(REASONS.items()))
     scheduled_at = DateTimeLocalField(
-        "开始时间",
+        _l("开始时间"),
         format="%Y-%m-%dT%H:%M",
-        validators=[InputRequired("请填写听证时间（年-月-日 时:分）。")],
+        validators=[InputRequired(_l("请填写听证时间（年-月-日 时:分）。"))],
     )
-    ends_at = DateTimeLocalField("结束时间", format="%Y-%m-%dT%H:%M", validators=[Optional()])
-    venue_id = SelectField("听证室", coerce=int, validate_choice=False)
-    presiding_officer_id = SelectField("主持人", coerce=int, validate_choice=False)
-    clerk_id = SelectField("记录员", coerce=int, validate_choice=False)
-    public = BooleanField("公开听证", default=True)
-    closed_reason = StringField("不公开的理由", validators=[Optional(), Length(max=200)])
+    ends_at = DateTimeLocalField(_l("结束时间"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    venue_id = SelectField(_l("听证室"), coerce=int, validate_choice=False)
+    presiding_officer_id = SelectField(_l("主持人"), coerce=int, validate_choice=False)
+    clerk_id = SelectField(_l("记录员"), coerce=int, validate_choice=False)
+    public = BooleanField(_l("公开听证"), default=True)
+    closed_reason = StringField(_l("不公开的理由"), validators=[Optional(), Length(max=200)])
 
 
 class ScheduleForm(_ScheduleFields):
     matter = StringField(
-        "信访事项（编号）", validators=[DataRequired("请填写信访事项编号。"), Length(max=40)]
+        _l("信访事项（编号）"),
+        validators=[DataRequired(_l("请填写信访事项编号。")), Length(max=40)],
     )
     panelist_ids = SelectMultipleField(
-        "听证员（从听证员库选取）", coerce=int, validate_choice=False
+        _l("听证员（从听证员库选取）"), coerce=int, validate_choice=False
     )
 
 
@@ -76,39 +82,39 @@ class RescheduleForm(_ScheduleFields):
     """Change the schedule of a planned hearing (the matter stays; a new notice goes out)."""
 
     version = HiddenField()
-    change_reason = StringField("变更或延期的理由", validators=[Optional(), Length(max=300)])
+    change_reason = StringField(_l("变更或延期的理由"), validators=[Optional(), Length(max=300)])
 
 
 class ParticipantForm(FlaskForm):
     version = HiddenField()
-    role = SelectField("身份", choices=opts(ROLES.items()))
-    panelist_id = SelectField("从听证员库选取", coerce=int, validate_choice=False)
-    name = StringField("姓名", validators=[Optional(), Length(max=100)])
-    organisation = StringField("单位或职务", validators=[Optional(), Length(max=200)])
-    power_of_attorney = BooleanField("已提交授权委托书（委托代理人）")
+    role = SelectField(_l("身份"), choices=opts(ROLES.items()))
+    panelist_id = SelectField(_l("从听证员库选取"), coerce=int, validate_choice=False)
+    name = StringField(_l("姓名"), validators=[Optional(), Length(max=100)])
+    organisation = StringField(_l("单位或职务"), validators=[Optional(), Length(max=200)])
+    power_of_attorney = BooleanField(_l("已提交授权委托书（委托代理人）"))
 
 
 class VersionForm(FlaskForm):
     """A button with the version the page showed (start, remove, publish)."""
 
     version = HiddenField()
-    on = DateField("日期", validators=[Optional()])
+    on = DateField(_l("日期"), validators=[Optional()])
 
 
 class RecusalForm(FlaskForm):
     version = HiddenField()
-    participant_id = SelectField("申请回避的人员", coerce=int, validate_choice=False)
+    participant_id = SelectField(_l("申请回避的人员"), coerce=int, validate_choice=False)
     recusal_reason = StringField(
-        "理由（与本事项有直接利害关系等）",
-        validators=[DataRequired("请填写申请回避的理由。"), Length(max=500)],
+        _l("理由（与本事项有直接利害关系等）"),
+        validators=[DataRequired(_l("请填写申请回避的理由。")), Length(max=500)],
     )
-    granted = SelectField("决定", choices=opts([("y", "准予回避"), ("n", "不予准许")]))
+    granted = SelectField(_l("决定"), choices=opts([("y", _l("准予回避")), ("n", _l("不予准许"))]))
 
 
 class NoShowForm(FlaskForm):
     version = HiddenField()
     no_show_note = StringField(
-        "未到场情况", default="信访人无正当理由未到场", validators=[Length(max=500)]
+        _l("未到场情况"), default="信访人无正当理由未到场", validators=[Length(max=500)]
     )
 
 
@@ -117,71 +123,74 @@ class RecordForm(FlaskForm):
 
     version = HiddenField()
     heard = TextAreaField(
-        "听证笔录（陈述、举证、质证、辩论）",
-        validators=[DataRequired("请填写听证笔录。"), Length(max=50000)],
+        _l("听证笔录（陈述、举证、质证、辩论）"),
+        validators=[DataRequired(_l("请填写听证笔录。")), Length(max=50000)],
     )
-    deliberation = TextAreaField("合议情况", validators=[Optional(), Length(max=10000)])
+    deliberation = TextAreaField(_l("合议情况"), validators=[Optional(), Length(max=10000)])
 
 
 class ConcludeForm(FlaskForm):
     version = HiddenField()
     conclusion = TextAreaField(
-        "听证结论", validators=[DataRequired("请填写听证结论。"), Length(max=10000)]
+        _l("听证结论"), validators=[DataRequired(_l("请填写听证结论。")), Length(max=10000)]
     )
-    on = DateField("结论日期", validators=[Optional()])
+    on = DateField(_l("结论日期"), validators=[Optional()])
 
 
 class CancelForm(FlaskForm):
     version = HiddenField()
     # Not ``reason``: the schedule form on the same page has one (element ids must differ).
     cancel_reason = StringField(
-        "取消理由", validators=[DataRequired("请填写取消理由。"), Length(max=300)]
+        _l("取消理由"), validators=[DataRequired(_l("请填写取消理由。")), Length(max=300)]
     )
 
 
 class VenueForm(FlaskForm):
     name = StringField(
-        "听证室名称", validators=[DataRequired("请填写听证室名称。"), Length(max=100)]
+        _l("听证室名称"), validators=[DataRequired(_l("请填写听证室名称。")), Length(max=100)]
     )
     capacity = IntegerField(
-        "容纳人数",
-        validators=[InputRequired("请填写容纳人数。"), NumberRange(2, 500, "容纳人数为 2–500。")],
+        _l("容纳人数"),
+        validators=[
+            InputRequired(_l("请填写容纳人数。")),
+            NumberRange(2, 500, _l("容纳人数为 2–500。")),
+        ],
     )
-    address = StringField("地址", validators=[Optional(), Length(max=200)])
+    address = StringField(_l("地址"), validators=[Optional(), Length(max=200)])
 
 
 class PanelistForm(FlaskForm):
-    name = StringField("姓名", validators=[DataRequired("请填写姓名。"), Length(max=100)])
-    kind = SelectField("类别", choices=opts(PANELIST_KINDS.items()))
-    organisation = StringField("单位或职务", validators=[Optional(), Length(max=200)])
+    name = StringField(_l("姓名"), validators=[DataRequired(_l("请填写姓名。")), Length(max=100)])
+    kind = SelectField(_l("类别"), choices=opts(PANELIST_KINDS.items()))
+    organisation = StringField(_l("单位或职务"), validators=[Optional(), Length(max=200)])
 
 
 class AssessmentForm(FlaskForm):
     title = StringField(
-        "拟决策事项", validators=[DataRequired("请填写拟决策事项。"), Length(max=200)]
+        _l("拟决策事项"), validators=[DataRequired(_l("请填写拟决策事项。")), Length(max=200)]
     )
     department = StringField(
-        "决策部门", validators=[DataRequired("请填写决策部门。"), Length(max=200)]
+        _l("决策部门"), validators=[DataRequired(_l("请填写决策部门。")), Length(max=200)]
     )
     plan = TextAreaField(
-        "决策方案要点", validators=[DataRequired("请填写决策方案要点。"), Length(max=10000)]
+        _l("决策方案要点"), validators=[DataRequired(_l("请填写决策方案要点。")), Length(max=10000)]
     )
 
 
 class AssessForm(FlaskForm):
     version = HiddenField()
-    heard_on = DateField("听证日期", validators=[InputRequired("请填写听证日期。")])
+    heard_on = DateField(_l("听证日期"), validators=[InputRequired(_l("请填写听证日期。"))])
     hearing_summary = TextAreaField(
-        "听证情况", validators=[DataRequired("请填写听证情况。"), Length(max=10000)]
+        _l("听证情况"), validators=[DataRequired(_l("请填写听证情况。")), Length(max=10000)]
     )
-    risk = SelectField("社会稳定风险等级", choices=opts(RISKS.items()))
+    risk = SelectField(_l("社会稳定风险等级"), choices=opts(RISKS.items()))
     recommendation = TextAreaField(
-        "评估建议", validators=[DataRequired("请填写评估建议。"), Length(max=10000)]
+        _l("评估建议"), validators=[DataRequired(_l("请填写评估建议。")), Length(max=10000)]
     )
 
 
 class DecideForm(FlaskForm):
     version = HiddenField()
     decision_taken = TextAreaField(
-        "作出的决策", validators=[DataRequired("请填写作出的决策。"), Length(max=10000)]
+        _l("作出的决策"), validators=[DataRequired(_l("请填写作出的决策。")), Length(max=10000)]
     )

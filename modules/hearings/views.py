@@ -9,6 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 from core.api import (
     Matter,
     StaleEdit,
+    _l,
     apply_errors,
     get_visible_or_404,
     has_permission,
@@ -46,16 +47,17 @@ def refused(form, exc: HearingError) -> None:
 def _choices(form) -> None:
     form.presiding_officer_id.choices = opts(
         (u.id, u.display_name) for u in services.officers()
-    ) or opts([(0, "（名册中尚无听证主持人）")])
-    form.clerk_id.choices = opts([(0, "（不指定）")]) + opts(
+    ) or opts([(0, _l("（名册中尚无听证主持人）"))])
+    form.clerk_id.choices = opts([(0, _l("（不指定）"))]) + opts(
         (u.id, u.display_name) for u in services.officers()
     )
     form.venue_id.choices = opts(
-        (v.id, f"{v.name}（{v.capacity} 人）") for v in services.venues()
-    ) or opts([(0, "（尚未设置听证室）")])
+        (v.id, _l("%(room)s（%(seats)d 人）") % {"room": v.name, "seats": v.capacity})
+        for v in services.venues()
+    ) or opts([(0, _l("（尚未设置听证室）"))])
     if hasattr(form, "panelist_ids"):
         form.panelist_ids.choices = opts(
-            (p.id, f"{p.name}（{p.kind_label}）") for p in services.panelists()
+            (p.id, f"{p.name}（{_l(p.kind_label)}）") for p in services.panelists()
         )
 
 
@@ -154,8 +156,8 @@ def _detail(hearing: Hearing, code: int = 200, **forms):
             closed_reason=hearing.closed_reason or "",
         )
     _choices(made["reschedule_form"])
-    made["participant_form"].panelist_id.choices = opts([(0, "（不从库中选取）")]) + opts(
-        (p.id, f"{p.name}（{p.kind_label}）") for p in services.panelists()
+    made["participant_form"].panelist_id.choices = opts([(0, _l("（不从库中选取）"))]) + opts(
+        (p.id, f"{p.name}（{_l(p.kind_label)}）") for p in services.panelists()
     )
     matter = hearing.matter
     made["recusal_form"].participant_id.choices = opts(

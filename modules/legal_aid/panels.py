@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import render_template
 from sqlalchemy import select
 
-from core.api import FINAL_STATES, Matter, current_actor, db, has_permission, opts, today
+from core.api import FINAL_STATES, Matter, _l, current_actor, db, has_permission, opts, today
 
 from . import services
 from .forms import AttachForm, SessionLawyerForm
@@ -59,7 +59,12 @@ def session(session=None, **_context) -> str | None:
     serving.sort(key=lambda lawyer: (lawyer.id not in on_duty, lawyer.name))
     form.lawyer_id.choices = opts(
         [
-            (lawyer.id, lawyer.name + ("（当日值班）" if lawyer.id in on_duty else ""))
+            (
+                lawyer.id,
+                _l("%(name)s（当日值班）") % {"name": lawyer.name}
+                if lawyer.id in on_duty
+                else lawyer.name,
+            )
             for lawyer in serving
         ]
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash
 
-from core.api import ActionRefused, apply_errors, opts
+from core.api import ActionRefused, _l, apply_errors, opts
 
 from .. import services
 
@@ -24,4 +24,4 @@ def lawyer_choices(*, serving_only: bool = True, blank: bool = True) -> list:
         (lw.id, f"{lw.name}（{lw.firm}）" if lw.firm else lw.name)
         for lw in services.lawyers(serving_only=serving_only)
     ]
-    return opts([(0, "（请选择）"), *rows] if blank else rows)
+    return opts([(0, _l("（请选择）")), *rows] if blank else rows)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from core.api import (
     Agency,
     StaleEdit,
+    _l,
     db,
     fail,
     has_permission,
@@ -50,7 +51,7 @@ def _conflict_form() -> ConflictForm:
         select(Agency).where(Agency.active.is_(True)).order_by(Agency.path)
     ).scalars()
     form.agency_id.choices = opts(
-        [(0, "（当事人，不是机关）"), *((a.id, a.name) for a in agencies)]
+        [(0, _l("（当事人，不是机关）")), *((a.id, a.name) for a in agencies)]
     )
     return form
 
