@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from core.api import db, find_candidates, perform, today
+from core.api import db, perform, today
 from modules.stability_fund.tests.fund import (
     STAFF,
     add_budget,
@@ -28,7 +28,7 @@ from modules.stability_fund.tests.fund import (
 from tests.kit import (
     PDF_BYTES,
     PNG_BYTES,
-    VALID_ID,
+    TimelineEntry,
     as_,
     attachment_names,
     audit_actions,
@@ -239,22 +239,39 @@ def test_one_award_per_person_and_matter_and_a_repeat_after_closure(app, as_user
             "该信访人在本事项上已有救助申请（一事一报、一次性救助），不能重复申请。"
         )
         assert database_state("stability_fund", ROWS) == before
-        # The same person petitions again: core's repeat detection finds the closed matter.
-        found = {c.matter_id for c in find_candidates(id_number=VALID_ID)}
-        assert handled in found
-        repeat = register(repeat_of_id=handled, summary="再次反映补偿款问题，要求救助。")
+        # The same person on another issue: not a repeat of the struck-off matter.
+        other = register(summary="反映邻居深夜施工噪音扰民。", demands=["制止夜间施工"])
+        assert (fresh(other.id).repeat_of_id, fresh(other.id).first_petition) == (None, True)
+        assert "销号监测期内再次信访" not in timeline_titles(other.id)
+        # The same person on the same issue, not marked by the clerk: core's repeat detection
+        # finds the struck-off matter and the new one is registered as its repeat.
+        repeat = register(summary="再次反映小区拆迁补偿款未按协议支付，要求补发。")
         repeat_id, repeat_number = repeat.id, repeat.number
-        # Within the monitoring window: both timelines say so at registration.
+        assert (fresh(repeat_id).repeat_of_id, fresh(repeat_id).first_petition) == (handled, False)
+        # Within the monitoring window: both timelines say so at registration, with the award.
         assert "销号监测期内再次信访" in timeline_titles(repeat_id)
         assert "销号监测期内再次信访" in timeline_titles(handled)
+        note = db.session.execute(
+            select(TimelineEntry.body).where(
+                TimelineEntry.matter_id == repeat_id, TimelineEntry.title == "销号监测期内再次信访"
+            )
+        ).scalar_one()
+        assert note == (
+            f"重复信访：信访人在原事项 {fresh(handled).number} 已获救助 ¥3,000.50并已销号"
+            f"（监测期至 {get(app_id).monitoring_until.isoformat()}）。"
+        )
         # 销号 is reversible: the resolved matter is reopened for handling.
         with as_("finance"):
             m = fresh(handled)
             perform(m, "stability_fund_reopen", {"text": "销号后再次信访"}, version=m.version)
         assert fresh(handled).state == "in_handling"
     page = as_user("supervisor").get(f"/cases/{repeat_id}").get_data(as_text=True)
-    panel = page[page.index('id="stability-fund-panel"') :]
-    assert "重复信访" in panel and matter_number(app, handled) in panel and "¥3,000.50" in panel
+    warning = page[page.index('id="repeat-award"') :]
+    warning = warning[: warning.index("</p>")]
+    assert (
+        f"原事项 {matter_number(app, handled)} 已于 {today().isoformat()} 获救助 ¥3,000.50"
+        in warning
+    )
     resp = create_via_form(as_user("finance"), repeat_number)
     assert resp.status_code == 422
     assert "信访人在原信访事项上已获救助" in resp.get_data(as_text=True)
