@@ -32,7 +32,13 @@ Forms and labels (the module kit)
     from pairs, shown in the reader's language), ``N_`` (marks a label for the translation
     extractor), ``_l`` (form labels and messages translated when shown, not when loaded).
 Hooks
-    ``signals`` (``module_installed``, ``module_uninstalled``, ``user_provisioned``).
+    ``signals`` (described in ``core/signals.py``): after the commit ``module_installed``,
+    ``module_uninstalled``, ``user_provisioned``; inside the desk action's unit of work (a
+    receiver's writes commit or roll back with it) ``matter_registered``,
+    ``matter_state_changed``, ``clock_changed`` (started, paused, resumed, extended) and
+    ``document_issued``; ``provided(name)`` (the functions installed modules declare for a hook
+    in ``Manifest.provides``, e.g. ``evaluation.facts``: one offers, another reads, neither
+    imports the other).
 The case file (信访事项)
     ``Matter``, ``MatterParty``, ``Person``, ``ContentCategory``, ``Opinion``, ``Delivery``;
     registering with
@@ -126,6 +132,7 @@ from core.registry.manifest import (
     PdfTemplate,
     RoleSpec,
 )
+from core.registry.registry import provided
 from core.unit_of_work import after_commit, transactional
 from core.web.http import Page, fail, get_visible_or_404, paginate, require
 from core.web.i18n import N_, _l
@@ -199,6 +206,7 @@ __all__ = [
     "perform",
     "personal_value",
     "present",
+    "provided",
     "rate_by_petitioner",
     "rating_statuses",
     "rating_window_days",

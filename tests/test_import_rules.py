@@ -1,8 +1,9 @@
 """Modules reach core only through ``core.api``, and their tests only through the test kit.
 
-Every ``.py`` file under ``modules/`` (module code and module tests) is parsed, not imported, and
-each import statement (at any depth: inside functions too) is checked: ``core`` only as
-``core.api``; ``tests`` only as the plugin (``tests.plugin``) and its kit (``tests.kit``).
+Every ``.py`` file under ``modules/`` (module code and module tests), of the sample modules and
+of the add-on distribution the tests install is parsed, not imported, and each import statement
+(at any depth: inside functions too) is checked: ``core`` only as ``core.api``; ``tests`` only
+as the plugin (``tests.plugin``) and its kit (``tests.kit``).
 """
 
 from __future__ import annotations
@@ -69,6 +70,20 @@ def test_modules_import_only_core_api_and_the_test_kit():
         "modules may import core only as core.api, and tests only as tests.plugin or "
         "tests.kit:\n" + "\n".join(found)
     )
+
+
+def test_sample_modules_and_the_addon_import_only_core_api():
+    # Modules of their own that the tests install: each package's relative imports resolve
+    # inside it (root: the folder holding the packages), so only core and tests are checked.
+    roots = [ROOT / "tests" / "sample_modules", *(ROOT / "tests" / "addon").iterdir()]
+    found = [
+        v
+        for root in roots
+        for f in sorted(root.rglob("*.py"))
+        for v in violations(f.read_text(encoding="utf-8"), f, root)
+    ]
+    assert len([f for root in roots for f in root.rglob("module.py")]) >= 4
+    assert not found, "sample modules may import core only as core.api:\n" + "\n".join(found)
 
 
 def test_the_check_sees_every_form_of_import():

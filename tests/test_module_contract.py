@@ -16,13 +16,14 @@ from sqlalchemy import select
 
 from core.accounts.models import Permission, Role, User
 from core.accounts.passwords import hash_password
+from core.audit import AuditEvent
 from core.cases.clocks.clocks import load_calendar
 from core.cases.lifecycle.registration import MatterError
 from core.extensions import db
 from core.registry.installer import install, purge, uninstall
 from tests.cases_support import agency, register, step
 from tests.cases_web_support import page_token, step_version
-from tests.lifecycle_support import clock, fresh, to_handling
+from tests.lifecycle_support import clock, documents, fresh, to_handling
 from tests.plugin import PASSWORD, SAMPLE_MODULES, login, make_app
 
 MEDIATION = "tests.sample_modules.mediation"
@@ -191,11 +192,14 @@ def test_demo_loader_runs_while_installed_and_once(med_app):
 
 def test_signals_reach_receivers_inside_the_action(app):
     from core import signals
+    from core.api import record_audit, transactional
 
     seen = []
 
     def on_registered(sender, matter):
         seen.append(("registered", matter.number))
+        # A receiver's write joins the action: it commits or rolls back with it.
+        record_audit("test.signal_seen", matter)
 
     def on_state(sender, matter, transition, before, after):
         seen.append(("state", transition, before, after))
@@ -203,16 +207,55 @@ def test_signals_reach_receivers_inside_the_action(app):
     def on_clock(sender, clock, change):
         seen.append(("clock", clock.kind, change))
 
+    def on_document(sender, matter, document):
+        seen.append(("document", document.kind, document.number))
+
+    @transactional
+    def failing():
+        seen.append(("failing", register().number))
+        raise RuntimeError("the module's part failed")
+
     with (
         signals.matter_registered.connected_to(on_registered),
         signals.matter_state_changed.connected_to(on_state),
         signals.clock_changed.connected_to(on_clock),
+        signals.document_issued.connected_to(on_document),
         app.app_context(),
     ):
         matter = register()
         number = matter.number
         to_handling(matter.id, date.today())
+        with pytest.raises(RuntimeError, match="module's part"):
+            failing()
+        kept = db.session.execute(
+            select(AuditEvent.object_id).where(AuditEvent.action == "test.signal_seen")
+        ).scalars()
+        assert list(kept) == [str(matter.id)]
+        notice = documents(matter.id)[-1]
+        assert notice.kind == "acceptance_notice"
     assert seen[0] == ("registered", number)
     assert ("state", "forward", "registered", "forwarded") in seen
     assert ("state", "accept", "forwarded", "in_handling") in seen
     assert ("clock", "handling", "started") in seen
+    assert ("document", "acceptance_notice", notice.number) in seen
+    # The failing action's receiver ran (on its matter, numbered) and its write went with it.
+    failed = seen[-1][1]
+    assert seen[-2:] == [("registered", failed), ("failing", failed)]
+
+
+def test_a_declared_pause_signals_paused_and_resumed(med_app):
+    from core import signals
+
+    changes = []
+
+    def on_clock(sender, clock, change):
+        changes.append((clock.kind, change))
+
+    with med_app.app_context():
+        install(["mediation"])
+        _mediator()
+        mid = _matter_in_handling()
+        with signals.clock_changed.connected_to(on_clock):
+            step(mid, "cjj_mediator", "start_mediation", text="同意")
+            step(mid, "cjj_mediator", "end_mediation", text="结束")
+    assert changes == [("handling", "paused"), ("handling", "resumed")]
