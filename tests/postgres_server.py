@@ -49,14 +49,37 @@ class PostgresServer:
         ) as conn:
             conn.execute(sql)
 
-    def stop(self) -> None:
-        """Fast shutdown (SIGINT: SIGTERM would wait for clients) and remove the files."""
+    def shut_down(self) -> None:
+        """Fast shutdown (SIGINT: SIGTERM would wait for clients); the files stay."""
         self.process.send_signal(signal.SIGINT)
         try:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+    def start_again(self) -> None:
+        """Start the server shut down by ``shut_down`` on the same files and port."""
+        self.process = _launch(self.data_dir, self.port)
+        self.wait_ready()
+
+    def wait_ready(self) -> None:
+        """Wait until the server answers a query (the open port alone does not mean it does)."""
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self.execute("SELECT 1")
+                return
+            except psycopg.OperationalError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    err = Path(f"{self.data_dir}.log").read_text(errors="replace")
+                    self.stop()
+                    raise RuntimeError(f"PostgreSQL did not start: {err[-2000:]}") from None
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        """Fast shutdown and remove the files."""
+        self.shut_down()
         shutil.rmtree(self.data_dir, ignore_errors=True)
         Path(f"{self.data_dir}.log").unlink(missing_ok=True)
 
@@ -65,13 +88,11 @@ def start_postgres() -> PostgresServer:
     """initdb into a temp dir and start postgres on a free port; wait until it answers."""
     bindir = _bin_dir()
     data_dir = tempfile.mkdtemp(prefix="minsheng-pg-")
-    as_user: dict = {}
-    if os.geteuid() == 0:
-        # postgres refuses to run as root; run it as the postgres user directly (not through
-        # runuser, which would not pass our SIGINT on).
-        pw = pwd.getpwnam("postgres")
-        os.chown(data_dir, pw.pw_uid, pw.pw_gid)
-        as_user = {"user": pw.pw_uid, "group": pw.pw_gid, "extra_groups": []}
+    # postgres refuses to run as root; run it as the postgres user directly (not through
+    # runuser, which would not pass our SIGINT on).
+    as_user = _as_postgres_user()
+    if as_user:
+        os.chown(data_dir, as_user["user"], as_user["group"])
     subprocess.run(
         [
             f"{bindir}/initdb",
@@ -91,10 +112,23 @@ def start_postgres() -> PostgresServer:
         **as_user,
     )
     port = _free_port()
-    with open(f"{data_dir}.log", "wb") as log:
-        proc = subprocess.Popen(
+    server = PostgresServer(port, _launch(data_dir, port), data_dir)
+    server.wait_ready()
+    return server
+
+
+def _as_postgres_user() -> dict:
+    if os.geteuid() != 0:
+        return {}
+    pw = pwd.getpwnam("postgres")
+    return {"user": pw.pw_uid, "group": pw.pw_gid, "extra_groups": []}
+
+
+def _launch(data_dir: str, port: int) -> subprocess.Popen:
+    with open(f"{data_dir}.log", "ab") as log:
+        return subprocess.Popen(
             [
-                f"{bindir}/postgres",
+                f"{_bin_dir()}/postgres",
                 "-D",
                 data_dir,
                 "-p",
@@ -114,18 +148,5 @@ def start_postgres() -> PostgresServer:
             ],
             stdout=subprocess.DEVNULL,
             stderr=log,
-            **as_user,
+            **_as_postgres_user(),
         )
-    server = PostgresServer(port, proc, data_dir)
-    deadline = time.monotonic() + 30
-    while True:
-        # The port opening does not mean it accepts queries yet: retry a real connection.
-        try:
-            server.execute("SELECT 1")
-            return server
-        except psycopg.OperationalError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                err = Path(f"{data_dir}.log").read_text(errors="replace")
-                server.stop()
-                raise RuntimeError(f"PostgreSQL did not start: {err[-2000:]}") from None
-            time.sleep(0.1)

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template, request
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from core.accounts.services import StaleEdit
 from core.errors import ActionRefused
-from core.extensions import db
+from core.extensions import db, login_manager
 from core.web.http import OUT_OF_RANGE
+from core.web.i18n import N_
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +33,34 @@ MESSAGES = {
     500: "系统出现错误，已记录，请稍后再试或联系管理员。",
 }
 
+#: The database server cannot be reached (restarting, network, pool exhausted): 503, not 500.
+#: An action whose commit was cut off may or may not have been saved, so the user is asked to
+#: look before sending it again.
+DATABASE_UNAVAILABLE = N_(
+    "数据库暂时无法访问，请稍后重试。如刚提交过内容，请先刷新页面核对是否已保存。"
+)
+#: Seconds a client is asked to wait before trying again (``Retry-After``).
+RETRY_AFTER = 5
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be reached now, not that a statement is wrong.
+
+    A server database's ``OperationalError`` is about the connection or the server (refused,
+    closed, shutting down, too many connections); any error that invalidated its connection is
+    a lost connection; the pool's timeout means every connection is busy. SQLite's
+    ``OperationalError`` also covers mistakes ("no such table"): only its busy answer counts.
+    """
+    if isinstance(exc, (DisconnectionError, PoolTimeout)):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    if type(exc.orig).__module__.startswith("sqlite3"):
+        return "locked" in str(exc.orig) or "busy" in str(exc.orig)
+    return True
+
 
 def wants_json() -> bool:
     """Whether the client should get JSON (API paths and JSON-accepting clients)."""
@@ -40,6 +73,28 @@ def error_response(code: int, message: str | None = None):
     if wants_json():
         return jsonify(error={"code": code, "message": message}), code
     return render_template("core/error.html", code=code, message=message), code
+
+
+def unavailable_response():
+    """503 with ``DATABASE_UNAVAILABLE``, rendered without touching the database.
+
+    The page layout shows the user and their menu, both read from the database: the page is
+    rendered as for a visitor, and if even that fails, as bare HTML.
+    """
+    if not wants_json():
+        g._login_user = login_manager.anonymous_user()  # flask-login's per-request user
+        g.setdefault("minsheng_installed", frozenset({"core"}))
+    try:
+        response = make_response(error_response(503, DATABASE_UNAVAILABLE))
+    except Exception:
+        log.debug("the error page needs the database too", exc_info=True)
+        text = escape(gettext(DATABASE_UNAVAILABLE))
+        response = make_response(
+            f'<!doctype html><meta charset="utf-8"><title>503</title><h1>503</h1><p>{text}</p>',
+            503,
+        )
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    return response
 
 
 def install(app: Flask) -> None:
@@ -68,6 +123,12 @@ def install(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
-        db.session.rollback()
+        try:
+            db.session.rollback()
+        except Exception:  # the connection is gone: the pool replaces it at the next checkout
+            log.debug("rollback after an error failed", exc_info=True)
+        if database_unavailable(exc):
+            log.error("database unavailable on %s %s: %s", request.method, request.path, exc)
+            return unavailable_response()
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(InternalServerError.code)
