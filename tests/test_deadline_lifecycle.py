@@ -155,10 +155,14 @@ def test_a_lower_level_elsewhere_or_a_higher_one_is_no_leapfrog(app):
         assert _leapfrog("CJJ", "TOWN") is False
 
 
-def test_a_higher_deadline_is_reminded_and_listed_overdue_like_every_clock(app):
+def test_a_higher_deadline_is_reminded_and_listed_overdue_like_every_clock(app, as_user):
     from core.cases.clocks import clocks, jobs
     from core.cases.models import Matter, Reminder
 
+    label = "上级交办期限（市信访局 1号）"
+    overdue_tab = "/cases/queue?tab=overdue"
+    supervisor = as_user("supervisor")
+    assert label not in supervisor.get(overdue_tab).get_data(as_text=True)
     with app.app_context():
         m = register(received_on=D(2026, 9, 28))
         with as_("clerk"):
@@ -170,3 +174,5 @@ def test_a_higher_deadline_is_reminded_and_listed_overdue_like_every_clock(app):
         texts = db.session.execute(select(Reminder.message)).scalars().all()
         assert any("上级交办期限（市信访局 1号）将于 2026-10-09 届满" in t for t in texts)
         assert any("上级交办期限（市信访局 1号）已于 2026-10-09 届满，已超期" in t for t in texts)
+    # Past its date (every day after 2026-10-09), it is on the overdue list with its label.
+    assert label in supervisor.get(overdue_tab).get_data(as_text=True)
