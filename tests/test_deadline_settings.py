@@ -156,11 +156,16 @@ def test_clock_length_and_unit_setting(tmp_path):
     assert "期限长度 7日 按设置 MINSHENG_CLOCK_OBJECTION（条例第23条第3款 默认 5个工作日）" in (
         local.explanation
     )
-    chain = _clock(
-        tmp_path, "chain_county", date(2026, 11, 4), {"MINSHENG_CLOCK_CHAIN_COUNTY": "5"}
-    )
+    # The county's share of the chain: 4 days from Monday 2026-11-02 end on Friday 11-06;
+    # 5 end on Saturday 11-07, which rolls to Monday 11-09.
+    start = date(2026, 11, 2)
+    default = _clock(tmp_path, "chain_county", start)
+    assert (default.days, default.due) == (4, date(2026, 11, 6))
+    assert "MINSHENG_CLOCK_CHAIN_COUNTY" not in default.explanation
+    chain = _clock(tmp_path, "chain_county", start, {"MINSHENG_CLOCK_CHAIN_COUNTY": "5"})
     assert (chain.days, chain.due) == (5, date(2026, 11, 9))
     assert "按设置 MINSHENG_CLOCK_CHAIN_COUNTY" in chain.explanation
+    assert "2026-11-07 是星期六（休息日）" in chain.explanation
 
 
 def test_optional_clocks_are_off_until_switched_on(tmp_path):
