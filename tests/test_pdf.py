@@ -7,6 +7,7 @@ Rendering needs no database, so these tests use one app on an unused SQLite path
 from __future__ import annotations
 
 import base64
+import importlib.util
 import io
 import subprocess
 import threading
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from flask import render_template
+from fontTools.ttLib import TTFont
 from jinja2 import ChoiceLoader, DictLoader
 from PIL import Image
 from weasyprint import HTML
@@ -143,6 +145,54 @@ def test_chinese_text_reads_back_from_the_pdf(pdf_app, tmp_path):
     fonts = poppler("pdffonts", pdf, tmp_path)
     assert "CJK-SC" in fonts.replace(" ", "-")
     assert "JP" not in fonts
+
+
+# --- the cut faces (scripts/document_fonts.py, installed by scripts/run and scripts/test) ----
+
+RARE = "堃"  # a name character outside GB 2312
+
+
+def embedded_faces(pdf: bytes, tmp_path: Path) -> set[str]:
+    """The embedded faces' names without their subset tag (``ABCDEF+``)."""
+    lines = poppler("pdffonts", pdf, tmp_path).splitlines()[2:]
+    return {line.split()[0].split("+", 1)[-1] for line in lines}
+
+
+def test_documents_are_set_in_the_cut_faces(pdf_app, tmp_path):
+    with pdf_app.app_context():
+        pdf = render_pdf("pdftest/notice.html", {"title": TITLE, "body": BODY + "特此告知。"})
+    assert embedded_faces(pdf, tmp_path) == {
+        "Minsheng-Sans-CJK-SC-Bold",  # the title
+        "Minsheng-Serif-CJK-SC",  # the text
+    }
+
+
+def test_a_character_outside_gb2312_comes_from_the_full_face(pdf_app, tmp_path):
+    body = f"张{RARE}：你的信访事项已受理。"
+    with pdf_app.app_context():
+        pdf = render_pdf("pdftest/notice.html", {"title": TITLE, "body": body})
+    assert body in text_of(pdf, tmp_path)
+    assert "Noto-Serif-CJK-SC" in embedded_faces(pdf, tmp_path)
+
+
+def _fonts_script():
+    path = Path(__file__).resolve().parents[1] / "scripts" / "document_fonts.py"
+    spec = importlib.util.spec_from_file_location("document_fonts", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_cut_faces_hold_gb2312_under_their_own_name(tmp_path):
+    script = _fonts_script()
+    assert script.build(tmp_path) is True
+    assert script.build(tmp_path) is False  # unchanged sources: nothing rebuilt
+    with TTFont(tmp_path / "MinshengSerifCJK-Regular.otf") as font:
+        family, cmap = font["name"].getDebugName(1), font.getBestCmap()
+    assert family == "Minsheng Serif CJK SC"
+    for char in "啊齄张访〔〕：，A1":  # GB 2312's first and last hanzi, punctuation, Latin
+        assert ord(char) in cmap, char
+    assert ord(RARE) not in cmap
 
 
 def test_text_is_escaped_not_markup(pdf_app, tmp_path):
