@@ -312,6 +312,11 @@ def record(hearing_id: int):
             for f in request.files.getlist("evidence")
             if f and f.filename
         ],
+        recordings=[
+            (f.filename or "录音录像", f.read())
+            for f in request.files.getlist("recordings")
+            if f and f.filename
+        ],
     )
     return act(
         hearing,

@@ -28,6 +28,38 @@ ALLOWED = {
 }
 
 
+#: Recordings (a hearing's audio and video, 听证录音录像), accepted only where the caller asks
+#: (``media=True``): content type → (offset, magic) pairs, and the stored name's extension.
+MEDIA = {
+    "audio/mpeg": ((0, b"ID3"), (0, b"\xff\xfb"), (0, b"\xff\xf3"), (0, b"\xff\xf2")),
+    "audio/wav": ((0, b"RIFF"),),  # RIFF … WAVE (other RIFF files are refused)
+    "audio/ogg": ((0, b"OggS"),),
+    "audio/mp4": ((4, b"ftypM4A"),),
+    "video/mp4": ((4, b"ftyp"),),
+    "video/webm": ((0, b"\x1a\x45\xdf\xa3"),),
+}
+MEDIA_SUFFIX = {
+    "audio/mpeg": ".mp3",
+    "audio/wav": ".wav",
+    "audio/ogg": ".ogg",
+    "audio/mp4": ".m4a",
+    "video/mp4": ".mp4",
+    "video/webm": ".webm",
+}
+#: A recording may be larger than a scan (the web request's own limit still applies).
+MEDIA_MAX_BYTES = 200 * 1024 * 1024
+
+
+def sniff_media(data: bytes) -> str | None:
+    """The content type of a recording we accept (``MEDIA``), by its magic bytes."""
+    if data.startswith(b"RIFF") and data[8:12] != b"WAVE":
+        return None
+    for ctype, magics in MEDIA.items():
+        if any(data[at : at + len(m)] == m for at, m in magics):
+            return ctype
+    return None
+
+
 class AttachmentRefused(ActionRefused):
     """A file was refused (type, size) or could not be stored; the message is for the user.
 
@@ -63,6 +95,10 @@ def display_name(filename: str) -> str:
     return name.strip(" .")[:150] or "附件"
 
 
+def _too_big(limit: int) -> AttachmentRefused:
+    return AttachmentRefused(f"文件过大（上限 {limit // 1024 // 1024} MB）。")
+
+
 def store_bytes(
     matter: Matter,
     filename: str,
@@ -71,19 +107,27 @@ def store_bytes(
     *,
     kind: str = "upload",
     actor: Any = None,
+    media: bool = False,
 ) -> Attachment:
-    """Check and store a file for ``matter``; the stored name is random, never the user's."""
+    """Check and store a file for ``matter``; the stored name is random, never the user's.
+
+    ``media``: an audio or video recording (``MEDIA``) is accepted too, up to ``MEDIA_MAX_BYTES``.
+    """
     if not data:
         raise AttachmentRefused("文件为空。")
-    if len(data) > MAX_BYTES:
-        raise AttachmentRefused(f"文件过大（上限 {MAX_BYTES // 1024 // 1024} MB）。")
-    ctype = sniff(data)
+    if len(data) > (MEDIA_MAX_BYTES if media else MAX_BYTES):
+        raise _too_big(MEDIA_MAX_BYTES if media else MAX_BYTES)
+    ctype = sniff(data) or (sniff_media(data) if media else None)
     if ctype is None:
-        raise AttachmentRefused("只接受 PDF、JPEG、PNG 文件。")
-    stored = (
-        secrets.token_hex(16)
-        + {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}[ctype]
-    )
+        raise AttachmentRefused(
+            "只接受 PDF、JPEG、PNG 文件或 MP3、WAV、OGG、M4A、MP4、WebM 录音录像。"
+            if media
+            else "只接受 PDF、JPEG、PNG 文件。"
+        )
+    if ctype not in MEDIA and len(data) > MAX_BYTES:
+        raise _too_big(MAX_BYTES)
+    suffixes = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+    stored = secrets.token_hex(16) + (suffixes | MEDIA_SUFFIX)[ctype]
     path = storage_root() / stored[:2] / stored
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -90,6 +90,9 @@ class Record:
     views: dict[int, str] = field(default_factory=dict)
     #: Evidence admitted at the hearing (filename, bytes): PDF, JPEG or PNG, kept on the matter.
     evidence: list[tuple[str, bytes]] = field(default_factory=list)
+    #: The hearing's audio and video recordings (filename, bytes): MP3, WAV, OGG, M4A, MP4 or
+    #: WebM, kept on the matter beside the record.
+    recordings: list[tuple[str, bytes]] = field(default_factory=list)
 
 
 @transactional
@@ -122,16 +125,21 @@ def record(hearing: Hearing, version, r: Record) -> None:
     hearing.heard = r.heard.strip()
     hearing.opinions = (r.deliberation or "").strip() or None
     hearing.status = "held"
-    names = []
-    for name, data in r.evidence:
-        try:
-            store_attachment(hearing.matter, name, data, actor=current_actor())
-        except AttachmentRefused as exc:
-            raise HearingError(f"证据材料“{name}”：{exc}", {"evidence": str(exc)}) from exc
-        names.append(name)
+    names = {"evidence": [], "recordings": []}
+    for key, what, files in (
+        ("evidence", "证据材料", r.evidence),
+        ("recordings", "录音录像", r.recordings),
+    ):
+        for name, data in files:
+            try:
+                att = store_attachment(
+                    hearing.matter, name, data, actor=current_actor(), media=key == "recordings"
+                )
+            except AttachmentRefused as exc:
+                raise HearingError(f"{what}“{name}”：{exc}", {key: str(exc)}) from exc
+            names[key].append(att.filename)
     db.session.flush()
-    ctx = _doc_context(hearing)
-    ctx["evidence"] = names
+    ctx = _doc_context(hearing) | names
     issue_document(hearing.matter, "hearing_record", today(), current_actor(), ctx)
     refused = [p.name for p in hearing.participants if p.signature == "refused"]
     add_timeline_entry(

@@ -116,14 +116,35 @@ def test_desk_flow_through_the_pages(app, as_user):
     assert "听证程序" in html and "信访人陈述诉求和理由" in html
     with app.app_context():
         pid = hearing(hid).participants[0].id
+    record = dict(
+        heard="信访人陈述；承办人举证；双方质证。",
+        deliberation="合议一致",
+        **{f"attended-{pid}": "y", f"signature-{pid}": "refused", f"view-{pid}": "应予支持"},
+    )
+    # A recording that is not audio or video: 422, nothing kept, the hearing still in session.
+    with app.app_context():
+        files = attachment_names(mid)
     resp = post_on_page(
         c,
         f"/hearings/{hid}",
         "record",
-        heard="信访人陈述；承办人举证；双方质证。",
-        deliberation="合议一致",
+        recordings=(io.BytesIO(b"plain text"), "录音.mp3"),
+        **record,
+    )
+    assert resp.status_code == 422 and "录音录像“录音.mp3”：只接受" in resp.get_data(as_text=True)
+    with app.app_context():
+        assert (hearing(hid).status, attachment_names(mid)) == ("in_session", files)
+    # The record with its evidence and the hearing's audio and video recordings.
+    resp = post_on_page(
+        c,
+        f"/hearings/{hid}",
+        "record",
         evidence=(io.BytesIO(PDF_BYTES), "补偿协议.pdf"),
-        **{f"attended-{pid}": "y", f"signature-{pid}": "refused", f"view-{pid}": "应予支持"},
+        recordings=[
+            (io.BytesIO(b"ID3\x04\x00" + bytes(64)), "听证录音.mp3"),
+            (io.BytesIO(b"\x00\x00\x00\x18ftypisom" + bytes(64)), "听证录像.mp4"),
+        ],
+        **record,
     )
     assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
     resp = post_on_page(c, f"/hearings/{hid}", "conclude", conclusion="应按协议补发补偿款。")
@@ -131,7 +152,8 @@ def test_desk_flow_through_the_pages(app, as_user):
     with app.app_context():
         text = pdf_text(docs(mid, "hearing_record")[0])
         assert "拒绝签名" in text and "应予支持" in text and "证据材料：补偿协议.pdf" in text
-        assert "补偿协议.pdf" in attachment_names(mid)
+        assert "录音录像：听证录音.mp3、听证录像.mp4" in text
+        assert {"补偿协议.pdf", "听证录音.mp3", "听证录像.mp4"} <= set(attachment_names(mid))
     page = c.get(f"/cases/{mid}").get_data(as_text=True)
     assert "已作出结论" in page and "不计入期限" in page
 
