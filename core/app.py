@@ -30,6 +30,20 @@ def create_app(config: dict[str, Any] | None = None, *, env: dict[str, str] | No
     return app
 
 
+def warm_up(app: Flask) -> None:
+    """Do once what each worker would otherwise do in its first requests.
+
+    gunicorn calls this after loading the app (config/gunicorn.conf.py). Touches no database.
+    """
+    from core.cases.clocks import calendar
+    from core.cases.clocks.clocks import today
+    from core.pdf import warm_up as warm_up_documents
+
+    with app.app_context():
+        warm_up_documents()
+        calendar.warm_up(today())
+
+
 def _configure(app: Flask, config: dict[str, Any] | None, env: dict[str, str] | None) -> None:
     overrides = dict(config or {})
     settings_overrides = {}

@@ -233,3 +233,12 @@ class WorkCalendar:
                 cached = official if official is not None else _rule_year(year)
             self._years[year] = cached
         return cached
+
+
+def warm_up(today: date) -> None:
+    """Load the holiday rules of ``today``'s year and the next.
+
+    The library imports its country data on first use: ~0.2 s that would otherwise fall on the
+    first deadline a worker counts.
+    """
+    holidays_lib.China(years=[today.year, today.year + 1])
