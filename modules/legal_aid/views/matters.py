@@ -8,6 +8,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 
 from core.api import (
     ActionRefused,
+    Base,
     Matter,
     StaleEdit,
     db,
@@ -118,6 +119,7 @@ def assign(matter_id: int):
 @require("legal_aid.assign")
 def attach_session(session_id: int):
     """A lawyer sits with the leader at reception session ``session_id``."""
+    _visible_session(session_id)
     form = SessionLawyerForm()
     form.lawyer_id.choices = lawyer_choices(blank=False)
     if not form.validate():
@@ -129,6 +131,19 @@ def attach_session(session_id: int):
     else:
         flash(f"已安排律师{row.lawyer.name}参加接访。", "success")
     return _back(url_for("legal_aid.desk"))
+
+
+def _visible_session(session_id: int) -> None:
+    """404 unless reception's session ``session_id`` exists and the user's record rules show it.
+
+    Read through reception's mapped class (found by its table: this module does not import
+    reception), so a lawyer cannot be attached to another agency's reception day.
+    """
+    for mapper in Base.registry.mappers:
+        if getattr(mapper.local_table, "name", None) == "reception_session":
+            get_visible_or_404(mapper.class_, session_id)
+            return
+    fail(404, "没有这场领导接访。")
 
 
 @bp.route("/legal-aid/matters/<int:matter_id>/commission", methods=["POST"])
