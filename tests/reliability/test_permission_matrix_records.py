@@ -1,0 +1,608 @@
+"""The permission matrix, second layer: every role × every route with a record id × the record
+in the user's own agency, a sibling agency, the parent agency and another county.
+
+Generated from the registered routes: every route with an ``<int:…>`` in its URL has a line in
+``RECORD_ROUTES`` (the permission its answer depends on and where its ids come from), so a route
+added without one fails ``test_every_record_route_has_a_line``. The world is the demo (core's and
+every module's ``Manifest.demo``: matters with their documents, hearings, consultations, relief
+applications…) plus what the demo lacks (a letter, a reception visit and leader reception day
+with an appointment, a commissioned opinion, a lawyer's conflict, an uploaded file), and one user
+per role of the installed suite, all in the demo's housing bureau (SH-ZJJ). For each column every
+agency-scoped row is moved to the column's agency, so one set of records stands in each agency
+in turn; a URL's agency (or user) id is the column's agency (a user of it).
+
+What each cell expects, in the order the house checks it: the route's permission missing → 403;
+the record outside the user's record rules → 404 (the house hides what it does not show:
+``get_visible_or_404``); a second permission checked on the record (a step's, the upload's, the
+unmasked files') → 403; else 200 for a page, a PDF, a download or an API object. A POST passing
+every check is ``reached``: any answer but 401/403/404/500 (its empty form is then refused by
+the action's own rules, or the action runs); the POSTs the matrix refuses change nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import delete, inspect, select, text, update
+from werkzeug.routing import IntegerConverter
+
+from core.accounts.record_rules import ALL, BUREAU
+from core.registry.installer import install
+from tests.plugin import TOKEN_RE, login, make_app
+from tests.reliability.test_permission_matrix import IGNORED, answer
+
+# --- what each route's answer depends on --------------------------------------------------------
+
+
+def has(permission: str):
+    """The role holds ``permission``."""
+    return lambda perms: permission in perms
+
+
+def cases(perms: frozenset[str]) -> bool:
+    """The role works on the case file (``core.cases.web.access.can_view_cases``)."""
+    return bool(perms & {ALL, BUREAU}) or any(p.startswith("core.cases.") for p in perms)
+
+
+def cases_and(permission: str):
+    return lambda perms: cases(perms) and permission in perms
+
+
+def any_of(*permissions: str):
+    return lambda perms: bool(perms & set(permissions))
+
+
+@dataclass(frozen=True)
+class Line:
+    """One route: its gate (403 before anything), where its ids come from, whether its record is
+    agency-scoped (404 outside the record rules), and a permission checked on the record (403)."""
+
+    gate: object
+    ids: dict[str, str]
+    scoped: bool = True
+    inner: object = None
+    #: Values of the URL's other parts (a step's name, an action).
+    parts: dict[str, str] = field(default_factory=dict)
+    #: The answer outside the record rules.
+    hidden: str = "404"
+
+
+M = {"matter_id": "matter"}
+UNIT = {"period_id": "period", "agency_id": "agency"}
+
+
+def nobody(perms: frozenset[str]) -> bool:
+    """Only the record's own lawyer may (the matrix's lawyer is another one)."""
+    return False
+
+
+RECORD_ROUTES: dict[str, Line] = {
+    # core: the case file, its files and its API; the admin pages of users and agencies
+    "core.matter_view": Line(cases, M),
+    "core.matter_action": Line(cases, M, inner=has("core.cases.handle"), parts={"name": "accept"}),
+    "core.matter_upload": Line(
+        cases,
+        M,
+        inner=any_of(
+            "core.cases.register",
+            "core.cases.triage",
+            "core.cases.handle",
+            "core.cases.approve",
+            "core.cases.supervise",
+            "core.cases.review",
+        ),
+    ),
+    "core.matter_attachment": Line(
+        cases,
+        {"matter_id": "attachment_matter", "attachment_id": "attachment"},
+        inner=has("core.personal_data.view"),
+    ),
+    "core.matter_rate": Line(cases, M, inner=has("core.cases.rate"), parts={"target": "bureau"}),
+    "core.api_matter": Line(cases, M),
+    "core.api_transition": Line(cases, M, inner=has("core.cases.handle"), parts={"name": "accept"}),
+    "core.api_rate": Line(cases_and("core.cases.rate"), M),
+    "core.agencies": Line(has("core.admin.agencies"), {"agency_id": "agency"}, scoped=False),
+    "core.user_edit": Line(has("core.admin.users"), {"user_id": "user"}, scoped=False),
+    # evaluation: periods are the bureau's; a unit's figures are read within the record rules
+    "evaluation.period": Line(has("evaluation.view"), {"period_id": "period"}, scoped=False),
+    "evaluation.period_charts": Line(has("evaluation.view"), {"period_id": "period"}, False),
+    "evaluation.compute": Line(has("evaluation.manage"), {"period_id": "period"}, False),
+    "evaluation.publish": Line(has("evaluation.manage"), {"period_id": "period"}, False),
+    "evaluation.publish_bulletin": Line(has("evaluation.manage"), {"period_id": "period"}, False),
+    "evaluation.adjust": Line(has("evaluation.manage"), {"period_id": "period"}, False),
+    # A unit's figures outside the record rules are refused with a reason (403): the unit
+    # is named in the URL, not hidden (``modules.evaluation.services.drill.REFUSED``).
+    "evaluation.department": Line(has("evaluation.view"), UNIT, hidden="403"),
+    "evaluation.drill_matters": Line(has("evaluation.view"), UNIT, hidden="403"),
+    "evaluation.drill": Line(
+        has("evaluation.view"),
+        UNIT,
+        parts={"code": "timely_acceptance", "part": "numerator"},
+        hidden="403",
+    ),
+    "evaluation.assess": Line(has("evaluation.self_assess"), UNIT, hidden="403"),
+    "evaluation.review": Line(has("evaluation.manage"), {"assessment_id": "evaluation"}, False),
+    "evaluation.bulletin": Line(has("evaluation.view"), {"bulletin_id": "bulletin"}, False),
+    # hearings
+    "hearings.detail": Line(has("hearings.view"), {"hearing_id": "hearing"}),
+    "hearings.api_hearing": Line(has("hearings.view"), {"hearing_id": "hearing"}),
+    "hearings.api_matter_hearings": Line(has("hearings.view"), M),
+    "hearings.application": Line(has("hearings.view"), {"application_id": "application"}),
+    "hearings.accept": Line(has("hearings.manage"), {"application_id": "application"}),
+    "hearings.refuse": Line(has("hearings.manage"), {"application_id": "application"}),
+    "hearings.assessment": Line(has("hearings.view"), {"assessment_id": "assessment"}),
+    "hearings.report": Line(has("hearings.view"), {"assessment_id": "assessment"}),
+    "hearings.assess": Line(has("hearings.manage"), {"assessment_id": "assessment"}),
+    "hearings.decide": Line(has("hearings.manage"), {"assessment_id": "assessment"}),
+    "hearings.remove_participant": Line(
+        has("hearings.manage"), {"hearing_id": "hearing", "participant_id": "participant"}
+    ),
+    **{
+        f"hearings.{name}": Line(has("hearings.manage"), {"hearing_id": "hearing"})
+        for name in (
+            "reschedule",
+            "participant",
+            "recusal",
+            "start",
+            "record",
+            "no_show",
+            "conclude",
+            "cancel",
+            "publish",
+        )
+    },
+    # legal_aid: the roster is the bureau's; consultations, opinions and slots are agencies'
+    "legal_aid.lawyer": Line(has("legal_aid.view"), {"lawyer_id": "lawyer"}, scoped=False),
+    "legal_aid.edit_lawyer": Line(has("legal_aid.roster"), {"lawyer_id": "lawyer"}, False),
+    "legal_aid.lawyer_status": Line(has("legal_aid.roster"), {"lawyer_id": "lawyer"}, False),
+    "legal_aid.add_conflict": Line(has("legal_aid.roster"), {"lawyer_id": "lawyer"}, False),
+    # Removals take one record of their own per column (the first removal would hide it).
+    "legal_aid.remove_conflict": Line(has("legal_aid.roster"), {"conflict_id": "conflict@"}, False),
+    "legal_aid.consultation": Line(has("legal_aid.view"), {"consultation_id": "consultation"}),
+    "legal_aid.slip": Line(has("legal_aid.view"), {"consultation_id": "consultation"}),
+    "legal_aid.edit_consultation": Line(
+        has("legal_aid.consult"), {"consultation_id": "consultation"}, inner=nobody
+    ),
+    "legal_aid.save_opinion": Line(
+        has("legal_aid.consult"), {"consultation_id": "consultation"}, inner=nobody
+    ),
+    "legal_aid.matter": Line(has("legal_aid.view"), M),
+    "legal_aid.assign": Line(has("legal_aid.assign"), M),
+    "legal_aid.commission": Line(has("legal_aid.assign"), M),
+    "legal_aid.add_mandate": Line(has("legal_aid.assign"), M),
+    "legal_aid.attach_session": Line(has("legal_aid.assign"), {"session_id": "session"}),
+    "legal_aid.opinion": Line(has("legal_aid.view"), {"opinion_id": "opinion"}),
+    "legal_aid.deliver": Line(has("legal_aid.consult"), {"opinion_id": "opinion"}),
+    "legal_aid.slot_absent": Line(has("legal_aid.roster"), {"slot_id": "slot"}),
+    "legal_aid.slot_swap": Line(has("legal_aid.roster"), {"slot_id": "slot"}),
+    "legal_aid.remove_slot": Line(has("legal_aid.roster"), {"slot_id": "slot@"}),
+    # letters
+    "letters.detail": Line(has("letters.view"), {"matter_id": "letter"}),
+    "letters.label": Line(has("letters.view"), {"matter_id": "letter"}),
+    "letters.first_handler": Line(has("letters.manage"), {"matter_id": "letter"}),
+    "letters.joint_review": Line(has("letters.manage"), {"matter_id": "letter"}),
+    "letters.reply_pdf": Line(has("letters.manage"), {"matter_id": "letter"}),
+    # notebook (the sample module)
+    "notebook.detail": Line(has("notebook.view"), {"note_id": "note"}),
+    "notebook.api_detail": Line(has("notebook.view"), {"note_id": "note"}),
+    # reception
+    "reception.visit": Line(has("reception.desk"), {"visit_id": "visit"}),
+    "reception.visit_slip": Line(has("reception.desk"), {"visit_id": "visit"}),
+    "reception.leapfrog_notice": Line(has("reception.desk"), {"visit_id": "leapfrog"}),
+    "reception.visit_action": Line(
+        has("reception.visit"), {"visit_id": "visit"}, parts={"action": "call"}
+    ),
+    "reception.session": Line(has("reception.sessions.view"), {"session_id": "session"}),
+    "reception.session_pdf": Line(has("reception.sessions.view"), {"session_id": "session"}),
+    "reception.session_action": Line(
+        has("reception.sessions.view"),
+        {"session_id": "session"},
+        inner=has("reception.sessions.manage"),
+        parts={"action": "publish"},
+    ),
+    "reception.appointment_action": Line(
+        has("reception.sessions.view"),
+        {"appointment_id": "appointment"},
+        inner=has("reception.appointments"),
+        parts={"action": "check_in"},
+    ),
+    # stability_fund
+    "stability_fund.detail": Line(has("stability_fund.view"), {"app_id": "relief"}),
+    "stability_fund.audit_file": Line(has("stability_fund.report"), {"app_id": "relief"}),
+    "stability_fund.matter_summary": Line(
+        has("stability_fund.view"), {"matter_id": "relief_matter"}
+    ),
+    "stability_fund.carry_over": Line(has("stability_fund.budget"), {"budget_id": "budget"}),
+    **{
+        f"stability_fund.{name}": Line(has(f"stability_fund.{perm}"), {"app_id": "relief"})
+        for name, perm in (
+            ("submit", "prepare"),
+            ("cancel", "prepare"),
+            ("relation", "prepare"),
+            ("sign", "view"),
+            ("refuse", "view"),
+            ("undertaking", "pay"),
+            ("pay", "pay"),
+            ("close", "close"),
+        )
+    },
+}
+
+#: The columns: the users' own agency, a sibling, the parent, another county.
+COLUMNS = {"own": "SH-ZJJ", "other": "SH-RSJ", "parent": "SH", "outside": "OTHER"}
+#: A record of an id no row has (objects the world does not build).
+NO_SUCH = 2_000_000_000
+REACHED = "reached"
+REFUSED = ("401", "403", "404", "500", "login")
+#: Tables a refused request may still write (who did what, who tried to log in).
+LOG_TABLES = {"core_audit_event", "core_login_attempt"}
+
+
+def id_routes(app):
+    """(rule, method) of every registered route with an integer in its URL."""
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
+        if rule.endpoint in IGNORED:
+            continue
+        if any(isinstance(c, IntegerConverter) for c in rule._converters.values()):
+            method = "GET" if "GET" in rule.methods else sorted(rule.methods - {"OPTIONS"})[0]
+            yield rule, method
+
+
+def without_a_line(app) -> list[str]:
+    return sorted({r.endpoint for r, _ in id_routes(app)} - set(RECORD_ROUTES))
+
+
+def visible(perms: frozenset[str], column: str) -> bool:
+    """The record rules: own agency and below; the whole tree with BUREAU; everything with ALL."""
+    if ALL in perms:
+        return True
+    return column == "own" or (column in ("other", "parent") and BUREAU in perms)
+
+
+def expected(line: Line, perms: frozenset[str], column: str, method: str) -> str:
+    if not line.gate(perms):
+        return "403"
+    if line.scoped and not visible(perms, column):
+        return line.hidden
+    if line.inner is not None and not line.inner(perms):
+        return "403"
+    return "200" if method == "GET" else REACHED
+
+
+# --- the world ---------------------------------------------------------------------------------
+
+
+def _extra_records(ids):
+    """What the demo does not make: a letter, a visit, a reception day and an appointment, an
+    uploaded file, a commissioned opinion, a lawyer's conflict."""
+    from core.api import Agency, Matter, User, acting_as, db, today
+    from core.cases.files.attachments import store_bytes
+    from core.cases.people.idcard import check_digit
+    from modules.evaluation import services as evaluation
+    from modules.evaluation.models import EvaluationPeriod as Period
+    from modules.hearings.models import Assessment as HearingAssessment
+    from modules.hearings.services import assessments as hearings
+    from modules.legal_aid import services as legal
+    from modules.legal_aid.models import Lawyer
+    from modules.letters.services.desk import LetterInput, intake
+    from modules.reception import services as reception
+    from tests.cases_web_support import PDF_BYTES
+
+    def demo(name):
+        return db.session.execute(select(User).where(User.username == name)).scalar_one()
+
+    def valid(seventeen: str) -> str:
+        return seventeen + check_digit(seventeen)
+
+    matter = db.session.execute(select(Matter).order_by(Matter.id)).scalars().first()
+    with acting_as(demo("letters_clerk")):
+        intake(
+            LetterInput(
+                name="钱七",
+                summary="反映小区供暖不达标。",
+                received_on=today(),
+                id_number=valid("21010319700101123"),
+                mobile="13700001111",
+            )
+        )
+    with acting_as(demo("admin")):  # the units are the test bureau's (XFJ)
+        hall = db.session.execute(select(Agency).where(Agency.code == "XFJ")).scalar_one()
+        unit = reception.units(hall.id)[0]
+        reception.arrive(
+            reception.Arrival(
+                name="孙八",
+                id_number=valid("21010319710202234"),
+                summary="反映道路破损。",
+                unit_id=unit.id,
+            ),
+            hall,
+        )
+        leapfrog = reception.arrive(
+            reception.Arrival(name="吴十", id_number=valid("21010319730404456"), unit_id=unit.id),
+            hall,
+        )
+        town = db.session.execute(select(Agency).where(Agency.code == "TOWN")).scalar_one()
+        reception.direct_leapfrog(leapfrog, town.id, "反映村道损毁。")
+        store_bytes(
+            matter, "材料.pdf", PDF_BYTES, "application/pdf", actor=demo("registration_clerk")
+        )
+    db.session.commit()
+    with acting_as(demo("supervisor")):
+        session = reception.schedule(
+            agency_id=demo("supervisor").agency_id,
+            leader_name="王区长",
+            post="副区长",
+            portfolio=[ids["category"]],
+            day=today() + timedelta(days=21),
+            start_time="09:00",
+            end_time="11:00",
+            place="区信访局接待室",
+            capacity=5,
+        )
+        reception.publish(session)
+        lawyer = db.session.execute(select(Lawyer).order_by(Lawyer.id)).scalars().first()
+        legal.commission(matter, lawyer, "征收补偿是否合法", today() + timedelta(days=9))
+        for column in COLUMNS:
+            legal.add_conflict(lawyer, relation="常年法律顾问", party=f"{column}物业公司")
+    with acting_as(demo("registration_clerk")):
+        reception.book(
+            session,
+            reception.Booking(
+                name="周九",
+                id_number=valid("21010319720303345"),
+                summary="反映拆迁补偿。",
+                category_id=ids["category"],
+            ),
+        )
+    with acting_as(demo("hearing_officer")):
+        planned = db.session.execute(select(HearingAssessment)).scalars().first()
+        hearings.assess(
+            planned,
+            planned.version,
+            heard_on=today(),
+            summary="听证已举行，各方充分发表意见。",
+            risk="low",
+            recommendation="可以实施。",
+        )
+    month, year = db.session.execute(select(Period).order_by(Period.id)).scalars().all()[:2]
+    with acting_as(demo("unit_leader")):
+        evaluation.submit(month, demo("unit_leader").agency_id, 90, "完成情况良好。")
+    with acting_as(demo("evaluator")):
+        evaluation.publish_and_issue(year, year.version)
+    db.session.commit()
+
+
+def _spread_scores(agencies) -> None:
+    """The housing bureau's scores of each period given to the other columns' agencies too,
+    so a unit's page exists wherever the matrix asks for it."""
+    from core.extensions import db
+    from modules.evaluation.models import EvaluationScore
+
+    own = agencies[COLUMNS["own"]]
+    rows = db.session.execute(
+        select(EvaluationScore).where(EvaluationScore.agency_id == own)
+    ).scalars()
+    keys = [
+        c.key for c in inspect(EvaluationScore).column_attrs if c.key not in ("id", "agency_id")
+    ]
+    for row in list(rows):
+        for code in COLUMNS.values():
+            if agencies[code] != own:
+                values = {k: getattr(row, k) for k in keys}
+                db.session.add(EvaluationScore(**values, agency_id=agencies[code]))
+    db.session.commit()
+
+
+def _find(db) -> dict[str, int]:
+    """The id each line's finder names (the first row of its kind)."""
+    from core.cases.models import Attachment, ContentCategory, Matter
+    from modules.evaluation.models import EvaluationPeriod
+    from modules.hearings.models import Application, Assessment, Hearing
+    from modules.legal_aid.models import Consultation, DutySlot, Lawyer, Opinion
+    from modules.letters.models import Letter
+    from modules.reception.models import ReceptionAppointment, ReceptionSession, ReceptionVisit
+    from modules.stability_fund.models import FundBudget, ReliefApplication
+
+    def first(column):
+        return db.session.execute(select(column).order_by(column)).scalars().first()
+
+    found = {
+        "matter": first(Matter.id),
+        "attachment": first(Attachment.id),
+        "period": first(EvaluationPeriod.id),
+        "hearing": first(Hearing.id),
+        "application": first(Application.id),
+        "assessment": first(Assessment.id),
+        "lawyer": first(Lawyer.id),
+        "consultation": first(Consultation.id),
+        "opinion": first(Opinion.id),
+        "slot": first(DutySlot.id),
+        "letter": first(Letter.matter_id),
+        "visit": first(ReceptionVisit.id),
+        "leapfrog": db.session.execute(
+            select(ReceptionVisit.id).where(ReceptionVisit.state == "directed")
+        ).scalar(),
+        "session": first(ReceptionSession.id),
+        "appointment": first(ReceptionAppointment.id),
+        "relief": first(ReliefApplication.id),
+        "relief_matter": first(ReliefApplication.matter_id),
+        "budget": first(FundBudget.id),
+        "category": db.session.execute(
+            select(ContentCategory.id)
+            .where(ContentCategory.level == 3)
+            .order_by(ContentCategory.id)
+        ).scalar(),
+    }
+    found["attachment_matter"] = db.session.get(Attachment, found["attachment"]).matter_id
+    rows = {
+        "participant": "SELECT id FROM hearings_participant ORDER BY id",
+        "conflict": "SELECT id FROM legal_aid_conflict ORDER BY id",
+        "note": "SELECT id FROM notebook_note ORDER BY id",
+        "evaluation": "SELECT id FROM evaluation_assessment ORDER BY id",
+        "bulletin": "SELECT id FROM evaluation_bulletin ORDER BY id",
+    }
+    for name, sql in rows.items():
+        found[name] = db.session.execute(text(sql)).scalar()
+    slots = db.session.execute(select(DutySlot.id).order_by(DutySlot.id)).scalars().all()
+    conflicts = db.session.execute(text(rows["conflict"])).scalars().all()
+    for n, column in enumerate(COLUMNS):
+        found[f"slot@{column}"] = slots[1 + n] if len(slots) > 1 + n else None
+        found[f"conflict@{column}"] = conflicts[n] if len(conflicts) > n else None
+    return found
+
+
+@pytest.fixture(scope="module")
+def world(databases, tmp_path_factory):
+    """Every module installed, the demo loaded and completed, one user per role in SH-ZJJ."""
+    from core.accounts.models import Agency, Role
+    from core.demo import load_demo
+    from core.extensions import db
+    from tests.kit.users import add_user
+
+    url = databases.new("sqlite")
+    app = make_app(url, tmp_path_factory.mktemp("matrix-records-var"))
+    with app.app_context():
+        names = [n for n in app.extensions["minsheng.registry"].manifests if n != "core"]
+        install(names)
+        load_demo()
+        db.session.commit()
+        found = _find(db)
+        _extra_records(found)
+        found = _find(db)
+        agencies = {
+            code: db.session.execute(select(Agency.id).where(Agency.code == code)).scalar_one()
+            for code in COLUMNS.values()
+        }
+        _spread_scores(agencies)
+        people = {}
+        for column, code in COLUMNS.items():
+            people[column] = add_user(f"matrix_{column}", f"{column} 的职员", (), "XFJ")
+            people[column].agency_id = agencies[code]
+        roles = {}
+        for role in db.session.execute(select(Role).order_by(Role.code)).scalars():
+            roles[role.code] = frozenset(p.name for p in role.permissions)
+            add_user(f"m_{role.code}", role.name, role.code, "XFJ").agency_id = agencies["SH-ZJJ"]
+        db.session.commit()
+        people = {column: u.id for column, u in people.items()}
+    yield app, found, agencies, people, roles
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    databases.drop(url)
+
+
+def move_everything(app, agency_id: int) -> None:
+    """Every agency-scoped row into ``agency_id``; no matter shared with another agency."""
+    from core.accounts.record_rules import scoped_models
+    from core.cases.models import MatterAccess
+    from core.extensions import db
+
+    with app.app_context():
+        for model in scoped_models():
+            db.session.execute(update(model).values(agency_id=agency_id))
+        db.session.execute(delete(MatterAccess))
+        db.session.commit()
+
+
+def database_digest(app) -> dict[str, str]:
+    """A digest of every table's rows but the logs'."""
+    from core.extensions import db
+
+    with app.app_context():
+        names = inspect(db.engine).get_table_names()
+        out = {}
+        for name in names:
+            if name in LOG_TABLES:
+                continue
+            rows = db.session.execute(text(f'SELECT * FROM "{name}" ORDER BY 1')).all()
+            out[name] = hashlib.sha256(repr(rows).encode()).hexdigest()
+        db.session.remove()
+        return out
+
+
+def url_for_cell(app, rule, line: Line, found, agencies, people, column) -> str:
+    values = dict(line.parts)
+    for name, finder in line.ids.items():
+        if finder.endswith("@"):
+            values[name] = found[finder + column]
+        elif finder == "agency":
+            values[name] = agencies[COLUMNS[column]]
+        elif finder == "user":
+            values[name] = people[column]
+        else:
+            values[name] = found[finder] or NO_SUCH
+    return app.url_map.bind("localhost").build(rule.endpoint, values)
+
+
+def clients(app, roles):
+    out = {}
+    for code in roles:
+        c = app.test_client()
+        assert login(c, f"m_{code}").status_code == 302, code
+        m = TOKEN_RE.search(c.get("/me").get_data(as_text=True))
+        out[code] = (c, m.group(1) or m.group(2))
+    return out
+
+
+def ask(client, token, method, url) -> str:
+    if method == "GET":
+        return answer(client.get(url))
+    if url.startswith("/api/"):
+        resp = client.post(url, json={"version": 0}, headers={"X-CSRFToken": token})
+    else:
+        resp = client.post(url, data={"csrf_token": token})
+    return answer(resp)
+
+
+def test_every_record_route_has_a_line(world):
+    app = world[0]
+    assert without_a_line(app) == []
+    registered = {r.endpoint for r in app.url_map.iter_rules()}
+    assert sorted(set(RECORD_ROUTES) - registered) == []
+
+
+def test_a_record_route_added_without_a_line_is_caught(world, databases, tmp_path):
+    app = make_app(databases.new("sqlite"), tmp_path / "var")
+    app.add_url_rule("/cases/<int:matter_id>/shadow.pdf", "core.shadow_pdf", lambda matter_id: "")
+    assert without_a_line(app) == ["core.shadow_pdf"]
+    assert without_a_line(world[0]) == []
+
+
+def test_every_role_every_record_route_every_agency(world):
+    app, found, agencies, people, roles = world
+    logged_in = clients(app, roles)
+    routes = [(r, m) for r, m in id_routes(app) if r.endpoint in RECORD_ROUTES]
+    wrong, cells = [], 0
+    for phase in ("GET", "POST"):
+        for column, code in COLUMNS.items():
+            move_everything(app, agencies[code])
+            planned = []
+            for role, perms in roles.items():
+                for rule, method in routes:
+                    if (method == "GET") != (phase == "GET"):
+                        continue
+                    line = RECORD_ROUTES[rule.endpoint]
+                    url = url_for_cell(app, rule, line, found, agencies, people, column)
+                    planned.append((expected(line, perms, column, method), role, method, url, rule))
+            # The refusals first: they must leave the database as it was.
+            planned.sort(key=lambda cell: cell[0] == REACHED)
+            before = database_digest(app) if phase == "POST" else None
+            checked = False
+            for want, role, method, url, rule in planned:
+                if phase == "POST" and want == REACHED and not checked:
+                    after = database_digest(app)
+                    changed = sorted(t for t in before if before[t] != after.get(t))
+                    assert changed == [], f"refused POSTs in {column} changed {changed}"
+                    checked = True
+                client, token = logged_in[role]
+                got = ask(client, token, method, url)
+                cells += 1
+                ok = got not in REFUSED if want == REACHED else got == want
+                if not ok:
+                    cell = f"{column:7} {role:18} {method} {url} ({rule.endpoint})"
+                    wrong.append(f"{cell}: {got}, expected {want}")
+    print(f"{len(roles)} roles × {len(routes)} routes × {len(COLUMNS)} agencies = {cells} cells")
+    assert wrong == [], f"{len(wrong)} of {cells} cells wrong:\n" + "\n".join(wrong)
