@@ -129,6 +129,10 @@ class Manifest:
     #: Import string of a function returning the module's OpenAPI ``paths`` (a dict), merged
     #: into ``/api/v1/openapi.json`` while the module is installed.
     openapi: str | None = None
+    #: Hooks the module offers other modules: hook name (``"<consumer>.<what>"``, e.g.
+    #: ``"evaluation.facts"``) → import string of a function. The consumer asks
+    #: ``core.api.provided(name)`` for those of installed modules, so neither imports the other.
+    provides: dict[str, str] = field(default_factory=dict)
     #: Set by discovery: the folder of the module's package.
     path: Path | None = None
 

@@ -160,6 +160,20 @@ class Registry:
                 ids.update(resolve(manifest.record_grants)(user))
         return ids
 
+    def provided(self, hook: str) -> list:
+        """The functions installed modules provide for ``hook`` (``Manifest.provides``)."""
+        installed = self.installed_names()
+        return [
+            resolve(manifest.provides[hook])
+            for name, manifest in self.manifests.items()
+            if name in installed and hook in manifest.provides
+        ]
+
+
+def provided(hook: str) -> list:
+    """The functions the installed modules provide for ``hook``, in dependency order."""
+    return current_registry().provided(hook)
+
 
 def current_registry() -> Registry:
     """The registry of the current app."""
