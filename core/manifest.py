@@ -69,12 +69,6 @@ manifest = Manifest(
             "core.cases.review",
         ),
         "registration_clerk": ("core.personal_data.view", "core.cases.register"),
-        "reception_officer": (
-            "core.personal_data.view",
-            "core.cases.register",
-            "core.cases.triage",
-        ),
-        "letters_clerk": ("core.personal_data.view", "core.cases.register", "core.cases.triage"),
         "case_handler": ("core.personal_data.view", "core.cases.handle"),
         "unit_leader": ("core.cases.handle", "core.cases.approve"),
     },

@@ -12,8 +12,6 @@ from core.extensions import db
 
 ROLES: tuple[tuple[str, str, str], ...] = (
     ("registration_clerk", "登记员", "登记台：登记来访、来信、来电，初步分流"),
-    ("reception_officer", "接访员", "接访单元：接谈、当场答复或转入办理"),
-    ("letters_clerk", "办信员", "办信：来信与网上信访的录入、拟办、转交办"),
     ("case_handler", "承办人", "责任单位承办信访事项、调查、拟写处理意见"),
     ("unit_leader", "单位负责人", "审批处理意见、延期申请"),
     ("supervisor", "信访局督查员", "督办、审核办结报告、退回重办"),

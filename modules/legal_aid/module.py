@@ -7,7 +7,7 @@ from .lifecycle import LIFECYCLE
 manifest = Manifest(
     name="legal_aid",
     title=N_("律师参与信访"),
-    version="0.2.0",
+    version="0.3.0",
     summary="律师名册、值班排班、法律咨询与引导单、导入法定途径（诉访分离）、法律论证、代理、工时",
     requires=(),
     permissions={
@@ -27,6 +27,7 @@ manifest = Manifest(
             "legal_aid.assign",
             "legal_aid.hours",
         ),
+        # Reception's role: granted when both modules are installed, in either order.
         "reception_officer": ("legal_aid.view", "legal_aid.assign"),
         "registration_clerk": ("legal_aid.view", "legal_aid.assign"),
     },

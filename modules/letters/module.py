@@ -1,9 +1,6 @@
-from core.api import Job, Manifest, MenuItem, PdfTemplate
+"""Letters and online petitions (办信与网上信访): intake, first handler, replies, review."""
 
-
-def N_(message: str) -> str:
-    return message
-
+from core.api import N_, Job, Manifest, MenuItem, PdfTemplate, RoleSpec
 
 manifest = Manifest(
     name="letters",
@@ -47,7 +44,15 @@ manifest = Manifest(
         "max_file_mb": 10,
     },
     default_grants={
-        "letters_clerk": ("letters.view", "letters.intake", "letters.manage", "letters.stats"),
+        "letters_clerk": (
+            "core.personal_data.view",
+            "core.cases.register",
+            "core.cases.triage",
+            "letters.view",
+            "letters.intake",
+            "letters.manage",
+            "letters.stats",
+        ),
         "supervisor": (
             "letters.view",
             "letters.intake",
@@ -57,6 +62,7 @@ manifest = Manifest(
         ),
         "leader": ("letters.view", "letters.review", "letters.stats"),
     },
+    roles=(RoleSpec("letters_clerk", "办信员", "办信：来信与网上信访的录入、拟办、转交办"),),
     blueprint="modules.letters.blueprint:bp",
     models="modules.letters.models",
     seed="modules.letters.services:seed",

@@ -39,6 +39,9 @@ manifest = Manifest(
             "reception.appointments",
         ),
         "reception_officer": (
+            "core.personal_data.view",
+            "core.cases.register",
+            "core.cases.triage",
             "reception.desk",
             "reception.visit",
             "reception.board",
@@ -56,9 +59,12 @@ manifest = Manifest(
         ),
         "admin": ("reception.hall", "reception.board", "reception.sessions.view"),
     },
-    # Lawyers sit beside leaders on reception days (legal_aid brings the same role with its
-    # roster; the role stays while either module is installed).
-    roles=(RoleSpec("lawyer", "律师", "律师参与接访、法律咨询与论证"),),
+    # The hall's officer, and the lawyers who sit beside leaders on reception days (legal_aid
+    # brings the same role with its roster; the role stays while either module is installed).
+    roles=(
+        RoleSpec("reception_officer", "接访员", "接访单元：接谈、当场答复或转入办理"),
+        RoleSpec("lawyer", "律师", "律师参与接访、法律咨询与论证"),
+    ),
     blueprint="modules.reception.blueprint:bp",
     models="modules.reception.models",
     seed="modules.reception.services:seed",

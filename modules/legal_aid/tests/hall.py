@@ -21,7 +21,7 @@ services = lazy_module("modules.legal_aid.services")
 STAFF = {
     "lawyer": ("值班律师老周", "lawyer", "COMM"),
     "lawyer2": ("值班律师小钱", "lawyer", "COMM"),
-    "desk": ("接待员小李", "reception_officer", "XFJ"),
+    "desk": ("登记员小李", "registration_clerk", "XFJ"),  # legal_aid.view, legal_aid.assign
 }
 FIRMS = {"lawyer": "辽宁正大律师事务所", "lawyer2": "沈河区法律援助中心"}
 
