@@ -17,7 +17,7 @@ from core.api import (
 from . import services
 from .blueprint import bp
 from .forms import AssessmentForm, ReviewForm
-from .indicators import BY_CODE
+from .indicators import definitions
 from .models import EvaluationAssessment, EvaluationPeriod
 from .services import EvaluationError, NotYours
 
@@ -41,7 +41,7 @@ def _department(period: EvaluationPeriod, agency_id: int, form=None, status: int
             "evaluation/department.html",
             period=period,
             line=line,
-            definitions=BY_CODE,
+            definitions=definitions(),
             assessment=found,
             form=form,
             can_assess=has_permission("evaluation.self_assess")
@@ -73,7 +73,7 @@ def _drill(period_id: int, agency_id: int, code: str | None, part: str):
         "evaluation/drill.html",
         period=period,
         drill=found,
-        indicator=BY_CODE.get(code) if code else None,
+        indicator=definitions().get(code) if code else None,
         parts=services.PARTS,
         states=STATES,
     )
@@ -88,7 +88,7 @@ def drill_matters(period_id: int, agency_id: int):
 @bp.route("/evaluation/<int:period_id>/agency/<int:agency_id>/<code>/<part>")
 @require("evaluation.view")
 def drill(period_id: int, agency_id: int, code: str, part: str):
-    if code not in BY_CODE or part not in ("numerator", "denominator"):
+    if code not in definitions() or part not in ("numerator", "denominator"):
         fail(404, "没有这项指标。")
     return _drill(period_id, agency_id, code, part)
 

@@ -40,6 +40,7 @@ from core.api import (
     Matter,
     Rating,
     db,
+    provided,
     rating_window_days,
 )
 
@@ -76,6 +77,9 @@ class Indicator:
     better: str = "higher"  # "lower" for a rate that should fall (重复信访率)
     basis: str = N_("期内登记的事项")
     excludes: str = ""
+    #: Facts another module adds to ``facts()`` for this indicator: (column, condition on the
+    #: matter's id column and the as-of date). Empty for the indicators over core's case file.
+    facts: tuple[tuple[str, Callable[[Any, date], ColumnElement[bool]]], ...] = ()
 
 
 # --- the facts ----------------------------------------------------------------------------------
@@ -123,7 +127,7 @@ def _bit(name: str, condition) -> Any:
     return case((condition, 1), else_=0).label(name)
 
 
-def facts(w: Window, agency_id: int | None = None):
+def facts(w: Window, agency_id: int | None = None, extra: tuple[Indicator, ...] | None = None):
     """One row per matter of the window with a 0/1 column per fact the formulas combine.
 
     Rows: matters received in the period, and 积案 still open at its start; of one agency only
@@ -131,7 +135,10 @@ def facts(w: Window, agency_id: int | None = None):
     (``handling_agency_id``) or the petition department that registered it (``agency_id``).
     The facts are computed once per matter here (``OFFSET 0`` keeps PostgreSQL from inlining
     this query into the sums, where each fact would be evaluated again for every indicator).
+    ``extra``: the indicators installed modules contribute (default: ``contributed()``), whose
+    facts are columns too.
     """
+    extra = contributed() if extra is None else extra
     m = Matter.__table__
     c = Clock.__table__
     on = w.on
@@ -258,6 +265,7 @@ def facts(w: Window, agency_id: int | None = None):
                 "backlog_resolved",
                 and_(backlog, resolved, reply >= w.starts_on, reply <= w.ends_on),
             ),
+            *(_bit(name, cond(m.c.id, on)) for ind in extra for name, cond in ind.facts),
         )
         .select_from(m)
         .outerjoin(ck, ck.c.matter_id == m.c.id)
@@ -411,6 +419,41 @@ INDICATORS: tuple[Indicator, ...] = (
 )
 BY_CODE = {i.code: i for i in INDICATORS}
 
+#: The hook (``Manifest.provides``) through which an installed module adds indicators over what
+#: it records — hearings held, relief paid —, without evaluation importing it: a function
+#: returning a list of dicts with ``code``, ``name``, ``numerator_label``, ``denominator_label``
+#: (marked with ``N_``), optional ``excludes``, and ``numerator`` / ``denominator``: functions
+#: ``(matter_id, on) -> condition`` on the matter's id column as of the date ``on``. Both are
+#: counted over the matters of the period (the denominator is what the numerator is a share of).
+FACTS_HOOK = "evaluation.facts"
+
+
+def contributed() -> tuple[Indicator, ...]:
+    """The indicators installed modules contribute through ``FACTS_HOOK`` (none without them)."""
+    out: list[Indicator] = []
+    for provide in provided(FACTS_HOOK):
+        for spec in provide():
+            code = spec["code"]
+            num, den = f"x_{code}_n", f"x_{code}_d"
+            out.append(
+                Indicator(
+                    code,
+                    spec["name"],
+                    spec["numerator_label"],
+                    spec["denominator_label"],
+                    lambda f, w, n=num: all_of(f, "in_period", n),
+                    lambda f, w, d=den: all_of(f, "in_period", d),
+                    excludes=spec.get("excludes", ""),
+                    facts=((num, spec["numerator"]), (den, spec["denominator"])),
+                )
+            )
+    return tuple(out)
+
+
+def definitions() -> dict[str, Indicator]:
+    """Every indicator by code: core's case file's and those the installed modules contribute."""
+    return {**BY_CODE, **{i.code: i for i in contributed()}}
+
 
 # --- computing and drilling down ----------------------------------------------------------------
 
@@ -445,8 +488,10 @@ def tune() -> None:
 def compute(w: Window, codes: list[str] | None = None) -> dict[int, Figures]:
     """Every indicator's numerator and denominator per agency, in one aggregate query."""
     tune()
-    f = facts(w)
-    chosen = [BY_CODE[c] for c in codes] if codes else list(INDICATORS)
+    extra = contributed()
+    f = facts(w, extra=extra)
+    known = {**BY_CODE, **{i.code: i for i in extra}}
+    chosen = [known[c] for c in codes] if codes else [*INDICATORS, *extra]
     columns = [f.c.grp, func.sum(case((in_period(f), 1), else_=0)).label("matters")]
     for ind in chosen:
         columns.append(func.sum(case((ind.numerator(f, w), 1), else_=0)))
@@ -467,6 +512,6 @@ PARTS = {"numerator": N_("分子"), "denominator": N_("分母")}
 def matching(w: Window, agency_id: int, code: str, part: str):
     """The ids of the matters counted in ``part`` of ``code`` for ``agency_id`` (a subquery)."""
     f = facts(w, agency_id)
-    ind = BY_CODE[code]
+    ind = definitions()[code]
     cond = ind.numerator(f, w) if part == "numerator" else ind.denominator(f, w)
     return select(f.c.id).where(cond)

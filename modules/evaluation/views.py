@@ -9,6 +9,7 @@ from core.api import (
     CHANNELS,
     Agency,
     StaleEdit,
+    _l,
     apply_errors,
     db,
     get_visible_or_404,
@@ -20,7 +21,7 @@ from core.api import (
 from . import services
 from .blueprint import bp
 from .forms import AdjustmentForm, PeriodForm, SchemeForm, VersionForm
-from .indicators import BY_CODE, SCOPES
+from .indicators import SCOPES, definitions
 from .models import DEDUCTION_UNITS, EvaluationPeriod
 from .services import EvaluationError
 
@@ -38,9 +39,10 @@ def _period_form(form: PeriodForm | None = None) -> PeriodForm:
     form = form or PeriodForm()
     agencies = db.session.execute(select(Agency).order_by(Agency.path)).scalars()
     form.root_agency_id.choices = opts(
-        [("", "全部单位")] + [(str(a.id), f"{a.name}及下属单位") for a in agencies]
+        [("", _l("全部单位"))]
+        + [(str(a.id), _l("%(name)s及下属单位") % {"name": a.name}) for a in agencies]
     )
-    form.channel.choices = opts([("", "全部渠道"), *CHANNELS.items()])
+    form.channel.choices = opts([("", _l("全部渠道")), *CHANNELS.items()])
     return form
 
 
@@ -102,7 +104,7 @@ def _render_period(period: EvaluationPeriod, adjustment_form=None, status: int =
             period=period,
             ranking=ranking,
             items=period.scheme.indicators,
-            definitions=BY_CODE,
+            definitions=definitions(),
             scopes=SCOPES,
             channels=CHANNELS,
             adjustments=services.adjustments(period),
@@ -209,7 +211,7 @@ def _render_scheme(scheme, form=None, errors=None, status: int = 200):
             scheme=scheme,
             form=form,
             values=values,
-            definitions=BY_CODE,
+            definitions=definitions(),
             units=DEDUCTION_UNITS,
             errors=errors or {},
             can_manage=has_permission("evaluation.manage"),

@@ -65,6 +65,8 @@ manifest = Manifest(
     panels=(
         Panel("matter.page", "modules.stability_fund.panels:matter_panel", "stability_fund.view"),
     ),
+    # Evaluation's 救助化解销号率 while both are installed (neither imports the other).
+    provides={"evaluation.facts": "modules.stability_fund.indicators:facts"},
     blueprint="modules.stability_fund.blueprint:bp",
     models="modules.stability_fund.models",
     seed="modules.stability_fund.services:seed",

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from core.api import N_, Agency, Matter, Page, db, paginate
 
 from .. import indicators
-from ..indicators import BY_CODE, facts, in_period
+from ..indicators import definitions, facts, in_period
 from ..models import EvaluationPeriod
 from .common import EvaluationError
 from .periods import shown_agencies, window
@@ -61,7 +61,8 @@ def drill(period: EvaluationPeriod, agency_id: int, code: str | None, part: str,
     if not may_read(agency_id):
         raise NotYours(REFUSED)
     agency = db.session.get(Agency, agency_id)
-    if agency is None or part not in PARTS or (code is not None and code not in BY_CODE):
+    known = definitions()
+    if agency is None or part not in PARTS or (code is not None and code not in known):
         raise EvaluationError("没有这项数据。")
     if period.computed_at is None:
         raise EvaluationError("该考核期尚未计算，没有可查看的事项。")
@@ -73,7 +74,7 @@ def drill(period: EvaluationPeriod, agency_id: int, code: str | None, part: str,
         label = PARTS["matters"]
     else:
         ids = indicators.matching(w, agency_id, code, part)
-        ind = BY_CODE[code]
+        ind = known[code]
         label = ind.numerator_label if part == "numerator" else ind.denominator_label
     counted = db.session.execute(
         select(func.count()).select_from(ids.subquery()).execution_options(skip_record_rules=True)

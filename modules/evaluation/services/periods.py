@@ -167,6 +167,24 @@ def compute(period: EvaluationPeriod, version: int | str | None, *, on: date | N
     on = on or today()
     figures = indicators.compute(window(period, on))
     items = [item_dict(i) for i in period.scheme.indicators]
+    # What installed modules record (relief paid, hearings held): shown with its matters, not
+    # scored (weight 0), kept in the snapshot like every other figure.
+    in_scheme = {i["code"] for i in items}
+    items += [
+        {
+            "code": ind.code,
+            "name": ind.name,
+            "weight": 0,
+            "target": None,
+            "deduction": None,
+            "deduction_unit": "point",
+            "cap": None,
+            "better": ind.better,
+            "extra": True,
+        }
+        for ind in indicators.contributed()
+        if ind.code not in in_scheme
+    ]
     db.session.execute(delete(EvaluationScore).where(EvaluationScore.period_id == period.id))
     names = dict(
         db.session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(list(figures)))).all()
