@@ -14,30 +14,35 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from core.api import opts
+from core.api import _l, opts
 
 
 class PeriodForm(FlaskForm):
     period_type = SelectField(
-        "考核期类型",
+        _l("考核期类型"),
         choices=opts(
-            [("month", "月度"), ("quarter", "季度"), ("year", "年度"), ("custom", "自定")]
+            [
+                ("month", _l("月度")),
+                ("quarter", _l("季度")),
+                ("year", _l("年度")),
+                ("custom", _l("自定")),
+            ]
         ),
         default="month",
     )
     starts_on = DateField(
-        "开始日期（月度、季度、年度填其中任一天）",
-        validators=[DataRequired("请填写开始日期。")],
+        _l("开始日期（月度、季度、年度填其中任一天）"),
+        validators=[DataRequired(_l("请填写开始日期。"))],
     )
-    ends_on = DateField("结束日期（仅自定考核期）", validators=[Optional()])
-    name = StringField("考核期名称（可不填，按类型自动命名）", validators=[Length(max=100)])
+    ends_on = DateField(_l("结束日期（仅自定考核期）"), validators=[Optional()])
+    name = StringField(_l("考核期名称（可不填，按类型自动命名）"), validators=[Length(max=100)])
     scope = SelectField(
-        "考核对象",
-        choices=opts([("unit", "责任单位"), ("bureau", "信访部门（登记机关）")]),
+        _l("考核对象"),
+        choices=opts([("unit", _l("责任单位")), ("bureau", _l("信访部门（登记机关）"))]),
         default="unit",
     )
-    root_agency_id = SelectField("考核范围", validate_choice=False)
-    channel = SelectField("信访渠道", validate_choice=False)
+    root_agency_id = SelectField(_l("考核范围"), validate_choice=False)
+    channel = SelectField(_l("信访渠道"), validate_choice=False)
 
 
 class VersionForm(FlaskForm):
@@ -48,33 +53,35 @@ class VersionForm(FlaskForm):
 
 class AdjustmentForm(FlaskForm):
     version = HiddenField()
-    agency_id = SelectField("责任单位", validate_choice=False)
+    agency_id = SelectField(_l("责任单位"), validate_choice=False)
     points = DecimalField(
-        "加减分（加分为正，减分为负）",
+        _l("加减分（加分为正，减分为负）"),
         places=2,
         validators=[Optional()],
     )
-    reason = TextAreaField("理由", validators=[Optional(), Length(max=2000)])
+    reason = TextAreaField(_l("理由"), validators=[Optional(), Length(max=2000)])
 
 
 class SchemeForm(FlaskForm):
     """The 基本满意 rule; each item's fields are ``weight-<id>``, ``target-<id>``… in the page."""
 
     version = HiddenField()
-    basically_counts = BooleanField("“基本满意”计为满意")
+    basically_counts = BooleanField(_l("“基本满意”计为满意"))
 
 
 class AssessmentForm(FlaskForm):
     version = HiddenField()
-    self_score = DecimalField("自评分（0–100）", places=2, validators=[Optional()])
-    self_note = TextAreaField("自评说明", validators=[Optional(), Length(max=4000)])
+    self_score = DecimalField(_l("自评分（0–100）"), places=2, validators=[Optional()])
+    self_note = TextAreaField(_l("自评说明"), validators=[Optional(), Length(max=4000)])
 
 
 class ReviewForm(FlaskForm):
     version = HiddenField()
     decision = SelectField(
-        "复核结论",
-        choices=opts([("accept", "复核通过"), ("return", "退回自评")]),
+        _l("复核结论"),
+        choices=opts([("accept", _l("复核通过")), ("return", _l("退回自评"))]),
         default="accept",
     )
-    review_note = TextAreaField("复核意见（退回时必填）", validators=[Optional(), Length(max=2000)])
+    review_note = TextAreaField(
+        _l("复核意见（退回时必填）"), validators=[Optional(), Length(max=2000)]
+    )

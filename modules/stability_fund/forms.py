@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from core.api import opts
+from core.api import _l, opts
 
 from .models import GROUNDS, KINDS, METHODS, RELATIONS, UNDERTAKING_KINDS
 from .money import AmountError, parse_yuan
@@ -40,26 +40,28 @@ class AmountField(StringField):
         try:
             self.fen = parse_yuan(self.data)
         except AmountError as exc:
-            raise ValidationError(str(exc)) from exc
+            raise ValidationError(_l(str(exc))) from exc
 
 
 class ApplicationForm(FlaskForm):
     matter_number = StringField(
-        "信访事项编号", validators=[DataRequired("请填写信访事项编号。"), Length(max=38)]
+        _l("信访事项编号"), validators=[DataRequired(_l("请填写信访事项编号。")), Length(max=38)]
     )
-    kind = SelectField("救助类别", choices=opts(KINDS.items()), default="petition")
-    ground = SelectField("救助情形", choices=opts(GROUNDS.items()), default="reasonable")
-    civil_affairs = BooleanField("信访人符合民政社会救助条件（应转介）")
-    amount = AmountField("申请金额（元）", optional=True)
+    kind = SelectField(_l("救助类别"), choices=opts(KINDS.items()), default="petition")
+    ground = SelectField(_l("救助情形"), choices=opts(GROUNDS.items()), default="reasonable")
+    civil_affairs = BooleanField(_l("信访人符合民政社会救助条件（应转介）"))
+    amount = AmountField(_l("申请金额（元）"), optional=True)
     reason = TextAreaField(
-        "申请理由", validators=[DataRequired("请填写申请理由。"), Length(max=2000)]
+        _l("申请理由"), validators=[DataRequired(_l("请填写申请理由。")), Length(max=2000)]
     )
     hardship = TextAreaField(
-        "信访人家庭困难情况及证明",
-        validators=[DataRequired("请填写信访人生活困难情况。"), Length(max=2000)],
+        _l("信访人家庭困难情况及证明"),
+        validators=[DataRequired(_l("请填写信访人生活困难情况。")), Length(max=2000)],
     )
-    case_summary = TextAreaField("案情摘要（默认取信访事项摘要）", validators=[Length(max=4000)])
-    evidence = MultipleFileField("家庭困难证明材料扫描件（PDF、JPEG、PNG）")
+    case_summary = TextAreaField(
+        _l("案情摘要（默认取信访事项摘要）"), validators=[Length(max=4000)]
+    )
+    evidence = MultipleFileField(_l("家庭困难证明材料扫描件（PDF、JPEG、PNG）"))
 
 
 class VersionForm(FlaskForm):
@@ -67,7 +69,7 @@ class VersionForm(FlaskForm):
 
     version = HiddenField()
     matter_version = HiddenField()
-    note = TextAreaField("说明", validators=[Optional(), Length(max=2000)])
+    note = TextAreaField(_l("说明"), validators=[Optional(), Length(max=2000)])
 
 
 class SignForm(FlaskForm):
@@ -79,64 +81,64 @@ class SignForm(FlaskForm):
 
     version = HiddenField()
     seen = HiddenField()
-    amount = AmountField("同意金额（元）", optional=True)
-    opinion = TextAreaField("审批意见", validators=[Optional(), Length(max=2000)])
+    amount = AmountField(_l("同意金额（元）"), optional=True)
+    opinion = TextAreaField(_l("审批意见"), validators=[Optional(), Length(max=2000)])
 
 
 class RefuseForm(FlaskForm):
     version = HiddenField()
     opinion = TextAreaField(
-        "不同意的理由", validators=[DataRequired("请填写不同意的理由。"), Length(max=2000)]
+        _l("不同意的理由"), validators=[DataRequired(_l("请填写不同意的理由。")), Length(max=2000)]
     )
 
 
 class UndertakingForm(FlaskForm):
     version = HiddenField()
-    kind = SelectField("文书", choices=opts(UNDERTAKING_KINDS.items()), default="promise")
-    signed_on = DateField("签署日期", validators=[DataRequired("请填写签署日期。")])
-    scan = FileField("扫描件（PDF、JPEG、PNG）")
+    kind = SelectField(_l("文书"), choices=opts(UNDERTAKING_KINDS.items()), default="promise")
+    signed_on = DateField(_l("签署日期"), validators=[DataRequired(_l("请填写签署日期。"))])
+    scan = FileField(_l("扫描件（PDF、JPEG、PNG）"))
 
 
 class PaymentForm(FlaskForm):
     version = HiddenField()
-    amount = AmountField("本次拨付金额（元）")
-    paid_on = DateField("拨付日期", validators=[DataRequired("请填写拨付日期。")])
-    method = SelectField("拨付方式", choices=opts(METHODS.items()), default="transfer")
+    amount = AmountField(_l("本次拨付金额（元）"))
+    paid_on = DateField(_l("拨付日期"), validators=[DataRequired(_l("请填写拨付日期。"))])
+    method = SelectField(_l("拨付方式"), choices=opts(METHODS.items()), default="transfer")
     reference = StringField(
-        "转账流水号或收据编号",
-        validators=[DataRequired("请填写转账流水号或收据编号。"), Length(max=100)],
+        _l("转账流水号或收据编号"),
+        validators=[DataRequired(_l("请填写转账流水号或收据编号。")), Length(max=100)],
     )
-    receipt = FileField("信访人签收的收据扫描件")
-    final = BooleanField("最后一笔（未拨付部分退回账户）")
+    receipt = FileField(_l("信访人签收的收据扫描件"))
+    final = BooleanField(_l("最后一笔（未拨付部分退回账户）"))
 
 
 class RelationForm(FlaskForm):
-    user_id = SelectField("工作人员", coerce=int, validate_choice=True)
-    relation = SelectField("与信访人的关系", choices=opts(RELATIONS.items()))
+    user_id = SelectField(_l("工作人员"), coerce=int, validate_choice=True)
+    relation = SelectField(_l("与信访人的关系"), choices=opts(RELATIONS.items()))
 
 
 class BudgetForm(FlaskForm):
-    agency_id = SelectField("单位", coerce=int, validate_choice=True)
+    agency_id = SelectField(_l("单位"), coerce=int, validate_choice=True)
     year = IntegerField(
-        "年度",
-        validators=[DataRequired("请填写年度。"), NumberRange(2000, 2100, "年度不正确。")],
+        _l("年度"),
+        validators=[DataRequired(_l("请填写年度。")), NumberRange(2000, 2100, _l("年度不正确。"))],
     )
-    amount = AmountField("年度预算（元）")
-    note = StringField("说明（如批准文号）", validators=[Optional(), Length(max=200)])
+    amount = AmountField(_l("年度预算（元）"))
+    note = StringField(_l("说明（如批准文号）"), validators=[Optional(), Length(max=200)])
 
 
 class TopUpForm(FlaskForm):
-    agency_id = SelectField("单位", coerce=int, validate_choice=True)
+    agency_id = SelectField(_l("单位"), coerce=int, validate_choice=True)
     year = IntegerField(
-        "年度",
-        validators=[DataRequired("请填写年度。"), NumberRange(2000, 2100, "年度不正确。")],
+        _l("年度"),
+        validators=[DataRequired(_l("请填写年度。")), NumberRange(2000, 2100, _l("年度不正确。"))],
     )
-    amount = AmountField("追加金额（元）")
+    amount = AmountField(_l("追加金额（元）"))
     source = StringField(
-        "资金来源（如批准文号）",
-        validators=[DataRequired("请填写追加资金的来源。"), Length(max=200)],
+        _l("资金来源（如批准文号）"),
+        validators=[DataRequired(_l("请填写追加资金的来源。")), Length(max=200)],
     )
-    topped_on = DateField("到账日期", validators=[DataRequired("请填写日期。")])
+    topped_on = DateField(_l("到账日期"), validators=[DataRequired(_l("请填写日期。"))])
 
 
 class CarryOverForm(FlaskForm):
@@ -149,6 +151,6 @@ class ReportForm(FlaskForm):
     class Meta:
         csrf = False
 
-    budget_id = SelectField("资金账户", coerce=int, validate_choice=True)
-    start = DateField("起始日期", validators=[Optional()])
-    end = DateField("截止日期", validators=[Optional()])
+    budget_id = SelectField(_l("资金账户"), coerce=int, validate_choice=True)
+    start = DateField(_l("起始日期"), validators=[Optional()])
+    end = DateField(_l("截止日期"), validators=[Optional()])

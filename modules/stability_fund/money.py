@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from core.api import N_
+
 # Digits, optional thousands commas, optional decimals (checked apart to say what is wrong).
 _AMOUNT = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 MAX_FEN = 10**14  # a bigint holds more; nobody budgets a trillion yuan
@@ -18,19 +20,19 @@ def parse_yuan(text: str | None) -> int:
     """``"1,234.5"`` → ``123450`` fen; raises ``AmountError`` saying what is wrong."""
     raw = (text or "").strip().replace("，", ",").removeprefix("¥").removeprefix("￥").strip()
     if not raw:
-        raise AmountError("请填写金额。")
+        raise AmountError(N_("请填写金额。"))
     if not _AMOUNT.match(raw):
-        raise AmountError("金额格式不正确，请填写数字，如 3000 或 3000.50。")
+        raise AmountError(N_("金额格式不正确，请填写数字，如 3000 或 3000.50。"))
     if raw.startswith("-"):
-        raise AmountError("金额必须大于零。")
+        raise AmountError(N_("金额必须大于零。"))
     value = Decimal(raw.replace(",", ""))
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise AmountError("金额最多保留两位小数（精确到分）。")
+        raise AmountError(N_("金额最多保留两位小数（精确到分）。"))
     fen = int(value * 100)
     if fen <= 0:
-        raise AmountError("金额必须大于零。")
+        raise AmountError(N_("金额必须大于零。"))
     if fen >= MAX_FEN:
-        raise AmountError("金额过大。")
+        raise AmountError(N_("金额过大。"))
     return fen
 
 

@@ -42,10 +42,15 @@ class Report:
     payments: list[tuple[date, str, str, int, str, str]] = field(default_factory=list)
 
     @property
-    def period(self) -> str:
+    def bounds(self) -> tuple[str, str]:
+        """The period's first and last day (the account's year where not given)."""
         start = self.start.isoformat() if self.start else f"{self.budget.year}-01-01"
         end = self.end.isoformat() if self.end else f"{self.budget.year}-12-31"
-        return f"{start} 至 {end}"
+        return start, end
+
+    @property
+    def period(self) -> str:
+        return "{} 至 {}".format(*self.bounds)
 
 
 def _committed(app: ReliefApplication) -> int:

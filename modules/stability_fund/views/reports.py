@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response, render_template, request
 
-from core.api import get_visible_or_404, opts, require
+from core.api import _l, get_visible_or_404, opts, require
 
 from .. import services
 from ..blueprint import bp
@@ -30,7 +30,10 @@ def reports():
     """Choose an account and a period; see the figures; download them as Excel or PDF."""
     form = ReportForm(request.args)
     accounts = services.budgets()
-    form.budget_id.choices = opts((b.id, f"{b.agency.name} {b.year} 年度") for b in accounts)
+    form.budget_id.choices = opts(
+        (b.id, _l("%(agency)s %(year)s 年度") % {"agency": b.agency.name, "year": b.year})
+        for b in accounts
+    )
     report = None
     code = 200
     if request.args.get("budget_id"):
