@@ -32,6 +32,9 @@ manifest = Manifest(
         # may reach (≤ 36 months); 0: not used.
         "allowance_yuan_month": 0,
         "allowance_months": 36,
+        # The eligibility grounds (救助情形, models.GROUNDS) the local rules admit; an application
+        # on another is refused and the form does not offer it.
+        "grounds": ("reasonable", "no_payer", "historical", "major_event"),
         # Days after 销号 during which a new petition is watched for (监测期).
         "monitoring_days": 180,
     },

@@ -28,7 +28,7 @@ from ..money import yuan
 from . import accounts
 from .awards import award_on
 from .chain import build_chain
-from .common import Scan, fail, store_scan
+from .common import Scan, fail, setting, store_scan
 
 # States in which an application still counts as "the" relief of its person on the matter.
 LIVE_STATES = ("draft", "submitted", "approved", "paid", "closed", "referred")
@@ -61,6 +61,8 @@ def create(matter: Matter, data: ApplicationInput) -> ReliefApplication:
         raise fail("请选择救助类别。", "kind")
     if data.ground not in GROUNDS:
         raise fail("请选择救助情形。", "ground")
+    if data.ground not in setting("grounds"):
+        raise fail("该救助情形不在本地救助范围内。", "ground")
     if data.civil_affairs and data.kind != "referral":
         raise fail("信访人符合民政社会救助条件的，应当转介社会救助，不使用救助资金。", "kind")
     if data.kind != "referral" and data.requested_fen <= 0:

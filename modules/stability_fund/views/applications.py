@@ -31,9 +31,10 @@ from ..forms import (
     UndertakingForm,
     VersionForm,
 )
-from ..models import STATES, ReliefApplication
+from ..models import GROUNDS, STATES, ReliefApplication
 from ..money import plain
 from ..services import FundError
+from ..services.common import setting
 from .common import STALE, application, refused
 
 
@@ -64,6 +65,7 @@ def index():
 def new():
     """A new application (救助申请), usually opened from a matter with ``?matter_id=``."""
     form = ApplicationForm()
+    form.ground.choices = opts((k, v) for k, v in GROUNDS.items() if k in setting("grounds"))
     if request.method == "GET" and request.args.get("matter_id", type=int):
         matter = get_visible_or_404(Matter, request.args.get("matter_id", type=int))
         form.matter_number.data = matter.number
