@@ -77,8 +77,11 @@ class Slapd:
             )
         _wait_until_ready(self.process, self.url, log)
 
-    def stop(self) -> None:
-        self.process.terminate()
+    def stop(self, *, kill: bool = False) -> None:
+        if kill:  # cleaning up: no need to wait for a graceful shutdown
+            self.process.kill()
+        else:
+            self.process.terminate()
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -97,7 +100,7 @@ def own_slapd() -> Iterator[Slapd]:
         try:
             yield server
         finally:
-            server.stop()
+            server.stop(kill=True)
 
 
 @pytest.fixture
