@@ -2,10 +2,10 @@
 
 WeasyPrint embeds a subset of every face a document uses. From the Noto CJK collections
 (20–27 MB, 65,000 glyphs for five languages) that took most of a document's time — reading the
-whole collection into memory and subsetting it, three faces per notice — and made each PDF
+whole collection into memory and subsetting it, for each face a notice uses — and made each PDF
 ~300 KB. Cut once to the 7,900 characters of GB 2312 (all 6,763 hanzi, punctuation, Latin) the
 same work is about three times faster and a notice ~110 KB. The faces are renamed (``Minsheng
-Serif CJK SC``…) so the original ones stay installed beside them: the documents' CSS names the
+Serif CJK SC``) so the original ones stay installed beside them: the documents' CSS names the
 cut faces first and the full ones after, so a character outside GB 2312 (a rare name) still
 comes out, drawn from the full font.
 
@@ -34,7 +34,6 @@ NOTO = Path("/usr/share/fonts/opentype/noto")
 FACES = (
     ("NotoSerifCJK-Regular.ttc", "Noto Serif CJK SC"),
     ("NotoSerifCJK-Bold.ttc", "Noto Serif CJK SC"),
-    ("NotoSansCJK-Bold.ttc", "Noto Sans CJK SC"),
 )
 #: Besides GB 2312: printable ASCII and Latin-1, general punctuation, CJK punctuation, full-width.
 RANGES = ((0x20, 0x7F), (0xA0, 0x100), (0x2000, 0x2070), (0x3000, 0x3040), (0xFF00, 0xFFF0))

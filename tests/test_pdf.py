@@ -162,7 +162,7 @@ def test_documents_are_set_in_the_cut_faces(pdf_app, tmp_path):
     with pdf_app.app_context():
         pdf = render_pdf("pdftest/notice.html", {"title": TITLE, "body": BODY + "特此告知。"})
     assert embedded_faces(pdf, tmp_path) == {
-        "Minsheng-Sans-CJK-SC-Bold",  # the title
+        "Minsheng-Serif-CJK-SC-Bold",  # the title
         "Minsheng-Serif-CJK-SC",  # the text
     }
 
