@@ -29,7 +29,17 @@ def pdf_text(data: bytes) -> str:
     return "".join(out.stdout.decode("utf-8").split())
 
 
-def test_publish_and_issue_the_bulletin_then_read_it_back(app, as_user):
+def pdf_links(data: bytes, tmp_path) -> list[str]:
+    """The link targets in the PDF (``pdftohtml -xml`` lists them), in page order."""
+    path = tmp_path / "bulletin.pdf"
+    path.write_bytes(data)
+    out = subprocess.run(
+        ["pdftohtml", "-xml", "-i", "-stdout", str(path)], capture_output=True, check=True
+    )
+    return re.findall(r'<a href="([^"]+)"', out.stdout.decode("utf-8"))
+
+
+def test_publish_and_issue_the_bulletin_then_read_it_back(app, as_user, tmp_path):
     june = small_june(app)
     c = as_user("evaluator")
     page, n = june["page"], june["numbers"]
@@ -55,8 +65,18 @@ def test_publish_and_issue_the_bulletin_then_read_it_back(app, as_user):
     assert "群众满意率（20）无数据（0/0）—" in figures
     assert "城关镇及时受理率（20）0.0%（0/1）0.00" in figures
     assert "2城关镇10.00+2.002.00" in text  # rank 2, 1 matter, base 0, +2, total 2
-    # The charts are vector SVG drawn into the PDF: their titles and values are text.
-    assert "各单位考核总分" in text
+    # The charts are vector SVG drawn into the PDF: their titles, names and values are text.
+    charts = text.split("三、图表")[1].split("四、超期事项")[0]
+    assert charts.startswith("各单位考核总分县住建局城关镇45.23")
+    assert "总分走势" in charts and "2026年6月" in charts
+    # Every figure links to its matters: CJJ's and TOWN's numerators and denominators.
+    links = pdf_links(pdf.data, tmp_path)
+    for agency_id, code in (
+        (june["cjj"], "timely_acceptance"),
+        (june["town"], "on_time_completion"),
+    ):
+        for part in ("numerator", "denominator"):
+            assert f"http://localhost{page}/agency/{agency_id}/{code}/{part}" in links
     # Named cases: B and S overdue (按期办结 counted against), S sent back once.
     overdue = text.split("四、超期事项")[1].split("五、退回重办事项")[0]
     assert n["B"] in overdue and n["S"] in overdue and n["A"] not in overdue
