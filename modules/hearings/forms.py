@@ -137,6 +137,14 @@ class ConcludeForm(FlaskForm):
     on = DateField(_l("结论日期"), validators=[Optional()])
 
 
+class SuspendForm(FlaskForm):
+    version = HiddenField()
+    suspend_reason = StringField(
+        _l("中止理由（需要重新鉴定、当事人因不可抗力不能参加等）"),
+        validators=[DataRequired(_l("请填写中止听证的理由。")), Length(max=300)],
+    )
+
+
 class CancelForm(FlaskForm):
     version = HiddenField()
     # Not ``reason``: the schedule form on the same page has one (element ids must differ).

@@ -6,8 +6,9 @@ the re-review clock always (条例第36条第2款), the review and handling cloc
 hearing's own actions take through core's ``perform`` in the same transaction; they need
 ``hearings.manage`` and are taken only by staff of the organ in charge of the stage.
 
-While a hearing of a stage is open (planned, in session, or held without its conclusion), the
-opinion of that stage cannot be issued: the conclusion grounds it (guards on core's steps).
+While a hearing of a stage is open (planned, in session or suspended, or held without its
+conclusion), the opinion of that stage cannot be issued: the conclusion grounds it (guards on
+core's steps).
 """
 
 from core.api import (
@@ -65,7 +66,7 @@ def _no_open_hearing(stage: str, document: str):
             select(Hearing.id).where(
                 Hearing.matter_id == matter.id,
                 Hearing.stage == stage,
-                Hearing.status.in_(("planned", "in_session", "held")),
+                Hearing.status.in_(("planned", "in_session", "suspended", "held")),
             )
         ).first()
         if open_one:

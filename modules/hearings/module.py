@@ -7,7 +7,7 @@ from .lifecycle import LIFECYCLE
 manifest = Manifest(
     name="hearings",
     title=N_("信访听证"),
-    version="0.2.0",
+    version="0.3.0",
     summary="重大、复杂、疑难信访事项的听证：申请与受理、安排与通知、听证笔录、听证结论、"
     "听证期间期限中止；重大决策听证评估",
     requires=(),
@@ -24,6 +24,9 @@ manifest = Manifest(
         "application_window_days": 7,
         # "calendar" or "working" (working days on core's calendar, holidays included).
         "application_window_unit": "calendar",
+        # Days from the decision to hold a hearing (acceptance or own motion) to the hearing;
+        # 0 or None: no limit. A postponement with its reason may go past it.
+        "holding_days": 30,
         # Days the organ has to decide on an application (accept or refuse in writing).
         "decision_days": 15,
         # Days from the hearing to its written conclusion.

@@ -28,6 +28,7 @@ from .forms import (
     RecusalForm,
     RescheduleForm,
     ScheduleForm,
+    SuspendForm,
     VersionForm,
 )
 from .models import Hearing
@@ -138,6 +139,7 @@ def _detail(hearing: Hearing, code: int = 200, **forms):
         "no_show_form": NoShowForm(formdata=None, version=v),
         "conclude_form": ConcludeForm(formdata=None, version=v),
         "cancel_form": CancelForm(formdata=None, version=v),
+        "suspend_form": SuspendForm(formdata=None, version=v),
         "remove_form": VersionForm(formdata=None, version=v),
         "recusal_form": RecusalForm(formdata=None, version=v),
         **forms,
@@ -354,6 +356,36 @@ def conclude(hearing_id: int):
         "conclude_form",
         lambda: services.conclude(hearing, form.version.data, form.conclusion.data, form.on.data),
         "已作出听证结论，并已出具听证结论书。",
+    )
+
+
+@bp.route("/hearings/<int:hearing_id>/suspend", methods=["POST"])
+@require("hearings.manage")
+def suspend(hearing_id: int):
+    """Suspend the hearing in session, with the reason (the clock stays paused)."""
+    hearing = visible_hearing(hearing_id)
+    form = SuspendForm()
+    return act(
+        hearing,
+        form,
+        "suspend_form",
+        lambda: services.suspend(hearing, form.version.data, form.suspend_reason.data),
+        "听证已中止。",
+    )
+
+
+@bp.route("/hearings/<int:hearing_id>/resume", methods=["POST"])
+@require("hearings.manage")
+def resume(hearing_id: int):
+    """Resume a suspended hearing."""
+    hearing = visible_hearing(hearing_id)
+    form = VersionForm()
+    return act(
+        hearing,
+        form,
+        "start_form",
+        lambda: services.resume(hearing, form.version.data),
+        "已恢复听证。",
     )
 
 

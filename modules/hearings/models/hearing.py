@@ -46,6 +46,7 @@ STAGE_CLOCKS = {
 STATUSES = {
     "planned": N_("已安排"),
     "in_session": N_("听证进行中"),
+    "suspended": N_("听证中止"),
     "held": N_("已举行（待作出结论）"),
     "concluded": N_("已作出结论"),
     "no_show": N_("信访人未到场（视为放弃）"),
@@ -107,6 +108,8 @@ class Hearing(AgencyScoped, VersionedMixin, TimestampMixin, Base):
     concluded_on: Mapped[date | None]
     no_show_note: Mapped[str | None] = mapped_column(Text)
     cancel_reason: Mapped[str | None] = mapped_column(String(300))
+    # Why a hearing in session was suspended (听证中止); kept after it resumes.
+    suspend_reason: Mapped[str | None] = mapped_column(String(300))
     pause_step: Mapped[str | None] = mapped_column(String(40))
     opinion_id: Mapped[int | None] = mapped_column(
         ForeignKey("core_opinion.id", ondelete="SET NULL")
@@ -153,7 +156,7 @@ class Hearing(AgencyScoped, VersionedMixin, TimestampMixin, Base):
 
     @property
     def open(self) -> bool:
-        return self.status in ("planned", "in_session", "held")
+        return self.status in ("planned", "in_session", "suspended", "held")
 
     @property
     def excluded_days(self) -> int | None:

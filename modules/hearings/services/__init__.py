@@ -34,7 +34,9 @@ from .proceedings import (
     no_show,
     publish,
     record,
+    resume,
     start,
+    suspend,
 )
 from .queries import TABS, late, listing, monday, of_matter, week
 from .rooms import panelists, save_panelist, save_venue, venues
@@ -76,6 +78,7 @@ __all__ = [
     "refuse",
     "remove_participant",
     "reschedule",
+    "resume",
     "running_clock",
     "save_panelist",
     "save_venue",
@@ -85,6 +88,7 @@ __all__ = [
     "stage_of",
     "stage_problem",
     "start",
+    "suspend",
     "to_utc",
     "venues",
     "week",

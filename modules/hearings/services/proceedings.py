@@ -1,4 +1,4 @@
-"""The hearing itself: start, record (听证笔录), no-show, conclusion, cancellation.
+"""The hearing itself: start, suspension, record (听证笔录), no-show, conclusion, cancellation.
 
 Nothing is recorded as held before the scheduled start. The start pauses the stage's clock and
 the conclusion resumes it (``clock``), each in the action's own transaction; the record and the
@@ -217,13 +217,55 @@ def conclude(hearing: Hearing, version, conclusion: str, on: date | None = None)
 
 
 @transactional
+def suspend(hearing: Hearing, version, reason: str) -> None:
+    """Suspend a hearing in session (听证中止), with the reason.
+
+    E.g. a new expert assessment, a party unable to attend through force majeure. The hearing
+    is not over: the stage's clock stays paused until it resumes and concludes.
+    """
+    editable(hearing, version, "in_session")
+    if not (reason or "").strip():
+        message = "中止听证须说明理由（需要重新鉴定、当事人因不可抗力不能参加等）。"
+        raise HearingError(message, {"suspend_reason": message})
+    hearing.status = "suspended"
+    hearing.suspend_reason = reason.strip()
+    stage = STAGES[hearing.stage]
+    add_timeline_entry(
+        hearing.matter,
+        "hearing",
+        "听证中止",
+        body=f"{today().isoformat()} 听证中止。理由：{hearing.suspend_reason}\n"
+        + (
+            f"听证尚未结束，{stage}期限继续中止计算，恢复听证后继续进行。"
+            if hearing.pause_step
+            else "恢复听证后继续进行。"
+        ),
+    )
+    record_audit("hearings.suspend", hearing, summary=f"{hearing.matter.number}：听证中止")
+
+
+@transactional
+def resume(hearing: Hearing, version) -> None:
+    """Resume a suspended hearing (恢复听证) once its cause has gone."""
+    editable(hearing, version, "suspended")
+    hearing.status = "in_session"
+    add_timeline_entry(
+        hearing.matter,
+        "hearing",
+        "恢复听证",
+        body=f"{today().isoformat()} 恢复听证（中止理由：{hearing.suspend_reason}）。",
+    )
+    record_audit("hearings.resume", hearing, summary=f"{hearing.matter.number}：恢复听证")
+
+
+@transactional
 def cancel(hearing: Hearing, version, reason: str) -> None:
-    """Call off a planned hearing or one in session (a paused clock counts again)."""
-    editable(hearing, version, "planned", "in_session")
+    """Call off a hearing planned, in session or suspended (a paused clock counts again)."""
+    editable(hearing, version, "planned", "in_session", "suspended")
     if not (reason or "").strip():
         raise HearingError("请填写取消理由。", {"cancel_reason": "请填写取消理由。"})
     on = today()
-    moved = clock.resume(hearing, on) if hearing.status == "in_session" else None
+    moved = clock.resume(hearing, on) if hearing.status != "planned" else None
     hearing.status = "cancelled"
     hearing.cancel_reason = reason.strip()
     hearing.span_until = max(on, hearing.span_from)

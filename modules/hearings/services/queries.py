@@ -42,7 +42,7 @@ def listing(tab: str) -> list:
     elif tab == "late":
         return late()
     else:
-        stmt = stmt.where(Hearing.status.in_(("planned", "in_session")))
+        stmt = stmt.where(Hearing.status.in_(("planned", "in_session", "suspended")))
         stmt = stmt.order_by(Hearing.scheduled_at)
     return list(db.session.execute(_visible(stmt).limit(200)).scalars())
 
@@ -66,7 +66,7 @@ def late() -> list:
     held = db.session.execute(
         _visible(select(Hearing))
         .where(
-            Hearing.status.in_(("in_session", "held")),
+            Hearing.status.in_(("in_session", "suspended", "held")),
             Hearing.started_on < on - timedelta(days=int(setting("conclusion_days"))),
         )
         .order_by(Hearing.started_on)

@@ -4,13 +4,15 @@ A hearing is fixed in a room of the agency's venues, presided by someone on the 
 hearing officers who neither handled nor investigated the matter, with panel members drawn from
 the roster. Two open hearings may not overlap in the same room or with the same person, nor may
 a room hold more people than it seats; the refusal names the clash. The parties get the notice
-(听证通知书, a PDF frozen on the matter) at least ``notice_days`` (setting, 7) before.
+(听证通知书, a PDF frozen on the matter) at least ``notice_days`` (setting, 7) before, and
+the hearing is held within ``holding_days`` (setting, 30) of the decision to hold it (a
+postponement with its reason may go past it).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -123,7 +125,15 @@ def _lock(s: Schedule) -> None:
         )
 
 
-def _check(s: Schedule, matter: Matter, hearing: Hearing | None = None) -> Venue:
+def holding_end(decided_on: date) -> date | None:
+    """The last day to hold a hearing decided on ``decided_on`` (setting ``holding_days``)."""
+    days = setting("holding_days")
+    return decided_on + timedelta(days=int(days)) if days else None
+
+
+def _check(
+    s: Schedule, matter: Matter, hearing: Hearing | None = None, last_day: date | None = None
+) -> Venue:
     errors: dict[str, str] = {}
     if s.reason not in REASONS:
         errors["reason"] = "请选择听证理由。"
@@ -144,6 +154,11 @@ def _check(s: Schedule, matter: Matter, hearing: Hearing | None = None) -> Venue
         errors["scheduled_at"] = (
             f"听证通知须至少提前 {setting('notice_days')} 日送达当事人，"
             f"最早可安排在 {earliest.isoformat()}。"
+        )
+    elif last_day is not None and common.local_day(s.scheduled_at) > last_day:
+        errors["scheduled_at"] = (
+            f"听证应自决定举行之日起 {setting('holding_days')} 日内举行，"
+            f"最迟安排在 {last_day.isoformat()}。"
         )
     end = _ends(s)
     if end <= s.scheduled_at or end - s.scheduled_at > timedelta(hours=12):
@@ -191,7 +206,8 @@ def schedule(matter: Matter, s: Schedule, application: Application | None = None
         raise HearingError(problem, {"matter": problem})
     if db.session.execute(
         select(Hearing.id).where(
-            Hearing.matter_id == matter.id, Hearing.status.in_(("planned", "in_session", "held"))
+            Hearing.matter_id == matter.id,
+            Hearing.status.in_(("planned", "in_session", "suspended", "held")),
         )
     ).first():
         raise HearingError(
@@ -199,7 +215,8 @@ def schedule(matter: Matter, s: Schedule, application: Application | None = None
         )
     if application is not None and application.status != "accepted":
         raise HearingError(f"听证申请{application.status_label}，不能据以安排听证。")
-    venue = _check(s, matter)
+    decided_on = application.decided_on if application is not None else None
+    venue = _check(s, matter, last_day=holding_end(decided_on or today()))
     stage = common.stage_of(matter)
     if application is None:
         application = Application(

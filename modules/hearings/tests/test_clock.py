@@ -161,7 +161,7 @@ def test_a_handling_hearing_leaves_the_clock_unless_the_setting_says(app):
         assert "办理期限不因听证中止" in text
 
 
-def test_notice_fewer_days_ahead_than_the_setting_is_refused(app):
+def test_notice_fewer_days_ahead_than_the_setting_or_past_the_holding_period_is_refused(app):
     setup(app)
     with app.app_context():
         mid = matter_at("rereview")
@@ -174,6 +174,14 @@ def test_notice_fewer_days_ahead_than_the_setting_is_refused(app):
         )
         assert database_state("hearings", ("hearings_application",)) == before
         assert docs(mid, "hearing_notice") == []
+        # Nor later than the holding period after the decision to hold it (own motion: today).
+        with as_("officer"), pytest.raises(services.HearingError) as refused:
+            services.schedule(matter(mid), plan(days_ahead=31))
+        last = (today() + timedelta(days=30)).isoformat()
+        assert refused.value.errors["scheduled_at"] == (
+            f"听证应自决定举行之日起 30 日内举行，最迟安排在 {last}。"
+        )
+        assert database_state("hearings", ("hearings_application",)) == before
         # The province's rule may be shorter: the setting decides.
         app.config["HEARINGS_NOTICE_DAYS"] = 5
         with as_("officer"):

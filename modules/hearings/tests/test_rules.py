@@ -386,3 +386,29 @@ def test_the_window_in_working_days_where_the_setting_says(app):
             )
         ).id
         assert application(aid).late is False
+
+
+def test_a_suspension_needs_its_reason_and_keeps_the_clock_paused_until_resumed(app):
+    setup(app)
+    with app.app_context():
+        mid = matter_at("rereview")
+        hid = do(lambda: services.schedule(matter(mid), plan())).id
+        time_passes(hid, 9)
+        do(lambda: services.start(hearing(hid), hearing(hid).version))
+        message = refused(
+            lambda: services.suspend(hearing(hid), hearing(hid).version, " "), "suspend_reason"
+        )
+        assert message.startswith("中止听证须说明理由")
+        do(lambda: services.suspend(hearing(hid), hearing(hid).version, "需要重新鉴定房屋面积"))
+        h = hearing(hid)
+        assert (h.status, h.suspend_reason) == ("suspended", "需要重新鉴定房屋面积")
+        # Still the hearing's time: the matter stays paused, no record while suspended.
+        assert (matter(mid).state, clock_of(mid, "reexam").state) == ("suspended", "paused")
+        record = services.Record(heard="笔录", attended={})
+        assert "不能再做此操作" in str(
+            refused(lambda: services.record(hearing(hid), hearing(hid).version, record))
+        )
+        do(lambda: services.resume(hearing(hid), hearing(hid).version))
+        assert hearing(hid).status == "in_session"
+        assert {"听证中止", "恢复听证"} <= set(timeline_titles(mid))
+        assert {"hearings.suspend", "hearings.resume"} <= audit_actions(like="hearings.%")
