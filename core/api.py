@@ -60,7 +60,9 @@ The case file, continued
     ``identity_sealed_for`` (the accuser-sealing rule); ``today`` (Beijing date);
     ``id_number_problem`` (GB 11643 resident ID check, message in Chinese);
     ``work_calendar`` (the working-day calendar: ``is_workday``, ``next_workday``);
-    ``stop_clock`` (effect: stop a matter's running clock of a kind); ``set_higher_deadline``
+    ``stop_clock`` (effect: stop a matter's running clock of a kind, or a given one);
+    ``start_clock`` (start a clock of a kind the module declares, ``ClockKind(fixed=True)`` with
+    its ``due``: reminded of and listed like every clock); ``set_higher_deadline``
     (a higher level's deadline as the matter's governing clock, pre-filled when assigning);
     satisfaction with ``rating_statuses`` and ``rate_by_petitioner``/``RatingError``.
 Counting over many matters at once (SQL aggregates, e.g. evaluation's indicators)
@@ -79,6 +81,7 @@ from core.accounts.services import StaleEdit, check_version
 from core.audit import record as record_audit
 from core.cases.clocks.clocks import ClockKind, set_higher_deadline, today
 from core.cases.clocks.clocks import load_calendar as work_calendar
+from core.cases.clocks.clocks import start as start_clock
 from core.cases.files.attachments import AttachmentRefused
 from core.cases.files.attachments import store_bytes as store_attachment
 from core.cases.files.documents import issue as issue_document
@@ -217,6 +220,7 @@ __all__ = [
     "search_matters",
     "set_higher_deadline",
     "signals",
+    "start_clock",
     "stop_clock",
     "store_attachment",
     "today",

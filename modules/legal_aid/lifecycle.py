@@ -11,7 +11,7 @@ and may be taken while the matter is still being forwarded, assigned or handled.
 
 from __future__ import annotations
 
-from core.api import DocumentKind, Lifecycle, Transition, stop_clock, utcnow
+from core.api import ClockKind, DocumentKind, Lifecycle, Transition, stop_clock, utcnow
 
 from .models import LEGAL_ROUTE_OF, ROUTES
 
@@ -66,6 +66,10 @@ LIFECYCLE = Lifecycle(
             document="legal_route_notice",
         ),
     ),
+    # A commissioned opinion's deadline (委托法律论证期限): the date the commission sets.
+    clock_kinds={
+        "legal_opinion": ClockKind("法律论证期限", "委托法律论证（委托时指定）", 0, fixed=True)
+    },
     documents={
         "legal_route_notice": DocumentKind(
             "导入法定途径告知书", "法途告", "legal_aid/pdf/route_notice.html"

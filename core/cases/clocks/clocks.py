@@ -33,6 +33,8 @@ class ClockKind:
     the received-on-a-rest-day setting applies to it. ``enabled``: optional clocks (a local
     rule or an older national one) are off until a setting turns them on. ``local``: the
     length and unit are local practice (the settings table lists them on the calendar page).
+    ``fixed``: the due date is given when the clock starts (a module's commission deadline),
+    not counted, like a slip's.
     """
 
     label: str
@@ -43,6 +45,7 @@ class ClockKind:
     from_receipt: bool = False
     enabled: bool = True
     local: bool = False
+    fixed: bool = False
 
     def setting(self, kind: str) -> str:
         """The environment variable that sets this kind's length, unit and switch."""
@@ -92,8 +95,21 @@ CLOCK_KINDS: dict[str, ClockKind] = {
     ),
 }
 
+#: Core's own kinds (a module's ``Lifecycle.clock_kinds`` join ``CLOCK_KINDS`` when declared).
+CORE_KINDS = frozenset(CLOCK_KINDS)
+
 #: Clocks whose date is set by a document (a slip, a higher level's letter), not counted.
 FIXED_KINDS = frozenset({"assignment", "higher_deadline"})
+
+
+def is_fixed(kind: str) -> bool:
+    """Whether clocks of ``kind`` keep the due date they were given.
+
+    ``FIXED_KINDS``, and a module's ``ClockKind(fixed=True)``.
+    """
+    spec = CLOCK_KINDS.get(kind)
+    return kind in FIXED_KINDS or (spec is not None and spec.fixed)
+
 
 #: The forwarding-chain clock of an agency's administrative level (国家级/省级/市级/县级).
 CHAIN_KINDS = {
@@ -151,7 +167,7 @@ def settings_table() -> list[dict[str, Any]]:
         },
     ]
     for kind, base in CLOCK_KINDS.items():
-        if kind in FIXED_KINDS:
+        if is_fixed(kind):
             continue
         spec = kind_spec(kind)
         unit = "个工作日" if spec.unit == "working" else "日"
@@ -286,7 +302,7 @@ def _paused_ranges(clock: Clock, until: date | None = None) -> list[tuple]:
 def compute(clock: Clock, calendar: WorkCalendar | None = None) -> None:
     """(Re)compute ``clock.due``, its explanation and whether it relies on provisional days."""
     calendar = calendar or load_calendar()
-    if clock.kind in FIXED_KINDS:
+    if is_fixed(clock.kind):
         # The slip (or the higher level's letter) sets the date itself; nothing to count.
         clock.explanation = _fixed_explanation(clock, calendar)
         clock.provisional = False
@@ -310,9 +326,10 @@ def compute(clock: Clock, calendar: WorkCalendar | None = None) -> None:
 
 def _fixed_explanation(clock: Clock, calendar: WorkCalendar) -> str:
     """A date set by a document: say whose, and what kind of day it falls on."""
-    what = (
-        "上级机关来文规定的办理期限" if clock.kind == "higher_deadline" else "交办单规定的办理期限"
-    )
+    what = {
+        "higher_deadline": "上级机关来文规定的办理期限",
+        "assignment": "交办单规定的办理期限",
+    }.get(clock.kind, f"{clock.label}（指定日期）")
     text = f"{what}：{clock.due.isoformat()}"
     info = calendar.info(clock.due)
     if not info.kind.is_working or info.kind is DayKind.MAKEUP_WORKDAY:

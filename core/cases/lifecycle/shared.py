@@ -11,7 +11,7 @@ from datetime import date
 from core.accounts.models import Agency
 from core.cases.clocks import clocks
 from core.cases.lifecycle.table import TransitionContext
-from core.cases.models import Matter, MatterAccess
+from core.cases.models import Clock, Matter, MatterAccess
 from core.extensions import db
 
 
@@ -30,11 +30,16 @@ def grant_access(matter: Matter, agency_id: int, role: str) -> None:
         db.session.add(MatterAccess(matter_id=matter.id, agency_id=agency_id, role=role))
 
 
-def stop_clock(matter: Matter, kind: str, on: date) -> None:
+def stop_clock(matter: Matter, kind: str, on: date, clock: Clock | None = None) -> None:
     """Stop the running clock of ``kind`` on ``matter``, if there is one.
 
+    ``clock``: that one, if still open (a matter may run several of a module's kind).
     Disposing of a matter (``disposition``) also ends its level's forwarding-chain clock.
     """
+    if clock is not None:
+        if clock.open:
+            clocks.stop(clock, on)
+        return
     kinds = [kind, *clocks.CHAIN_KINDS.values()] if kind == "disposition" else [kind]
     for each in kinds:
         clock = clocks.running(matter, each)

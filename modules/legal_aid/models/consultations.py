@@ -7,7 +7,16 @@ from datetime import date
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.api import N_, AgencyScoped, Base, Matter, TimestampMixin, User, VersionedMixin
+from core.api import (
+    N_,
+    AgencyScoped,
+    Base,
+    Clock,
+    Matter,
+    TimestampMixin,
+    User,
+    VersionedMixin,
+)
 
 from .lawyers import Lawyer
 
@@ -105,8 +114,10 @@ class Consultation(AgencyScoped, VersionedMixin, TimestampMixin, Base):
 class Opinion(AgencyScoped, VersionedMixin, TimestampMixin, Base):
     """A legal opinion commissioned on a major or difficult matter (委托法律论证意见).
 
-    The petition department puts the question with a deadline; the lawyer's opinion is issued
-    as a PDF document on the matter (``document_id``).
+    The petition department puts the question with a deadline, a clock of the matter
+    (``clock_id``, kind ``legal_opinion``: reminded of, listed and reported overdue like every
+    clock, stopped when the opinion is delivered); the lawyer's opinion is issued as a PDF
+    document on the matter (``document_id``).
     """
 
     __tablename__ = "legal_aid_opinion"
@@ -125,9 +136,11 @@ class Opinion(AgencyScoped, VersionedMixin, TimestampMixin, Base):
     minutes: Mapped[int] = mapped_column(Integer, default=0)
     delivered_on: Mapped[date | None]
     document_id: Mapped[int | None] = mapped_column(ForeignKey("core_document.id"))
+    clock_id: Mapped[int | None] = mapped_column(ForeignKey("core_clock.id", ondelete="SET NULL"))
 
     matter: Mapped[Matter] = relationship()
     lawyer: Mapped[Lawyer] = relationship()
+    clock: Mapped[Clock | None] = relationship()
     commissioned_by: Mapped[User | None] = relationship()
 
     @property

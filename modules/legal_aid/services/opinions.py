@@ -1,7 +1,8 @@
 """Commissioned opinions (委托法律论证) and agency mandates (代理委托).
 
 The petition department commissions a lawyer's legal analysis of a major or difficult matter
-with a deadline; the lawyer's opinion is issued as a numbered PDF document on the matter
+with a deadline, a clock of the matter (core's reminders and overdue lists follow it); the
+lawyer's opinion is issued as a numbered PDF document on the matter
 (``issue_document``, declared in the module's ``Lifecycle``) in the same transaction.
 """
 
@@ -19,6 +20,8 @@ from core.api import (
     db,
     issue_document,
     record_audit,
+    start_clock,
+    stop_clock,
     today,
     transactional,
 )
@@ -68,6 +71,9 @@ def commission(matter: Matter, lawyer: Lawyer | None, question: str, deadline: d
         commissioned_by_id=actor.id,
         agency_id=actor.agency_id,
     )
+    opinion.clock = start_clock(
+        matter, "legal_opinion", today(), responsible_agency_id=actor.agency_id, due=deadline
+    )
     db.session.add(opinion)
     db.session.flush()
     add_timeline_entry(
@@ -103,6 +109,7 @@ def deliver(opinion: Opinion, text: str, minutes: int | None, version=None):
     opinion.minutes = minutes
     opinion.status = "delivered"
     opinion.delivered_on = today()
+    stop_clock(opinion.matter, "legal_opinion", today(), clock=opinion.clock)
     doc = issue_document(
         opinion.matter, "legal_opinion", today(), current_actor(), {"opinion": opinion}
     )

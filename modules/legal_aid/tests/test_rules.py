@@ -11,7 +11,18 @@ from sqlalchemy import func, select
 
 from core.api import Matter, db, today
 from modules.legal_aid.tests.hall import lawyer, models, pdf_text, put_on_duty, services, setup_hall
-from tests.kit import Document, agency, as_, audit_actions, post_form, register, shown_version
+from tests.kit import (
+    Document,
+    Reminder,
+    agency,
+    as_,
+    audit_actions,
+    post_form,
+    register,
+    run_jobs,
+    shown_version,
+    user,
+)
 
 
 def _matter_of(code: str) -> tuple[int, str]:
@@ -139,16 +150,28 @@ def test_hours_totals_match_the_consultations_and_opinions(app, as_user):
         assert "legal_aid.hours.export" in audit_actions()
 
 
-def test_the_commissioned_opinion_is_a_pdf_document_on_the_matter(app, as_user):
+def test_the_commissioned_opinion_is_a_clock_and_a_pdf_document_on_the_matter(app, as_user):
     setup_hall(app)
+    deadline = today() + timedelta(days=2)
     with app.app_context():
         matter = register()
         matter_id = matter.id
         with as_("supervisor"):
             opinion = services.commission(
-                matter, lawyer("lawyer"), "房屋征收补偿决定是否合法？", today() + timedelta(days=15)
+                matter, lawyer("lawyer"), "房屋征收补偿决定是否合法？", deadline
             )
         opinion_id = opinion.id
+        clock = opinion.clock
+        # The deadline is a clock of the matter, kept as given (not counted, not rolled over).
+        assert (clock.kind, clock.due, clock.state) == ("legal_opinion", deadline, "running")
+        assert clock.explanation.startswith(f"法律论证期限（指定日期）：{deadline.isoformat()}")
+    # Core's daily job reminds the commissioning agency of it, as of every clock due soon.
+    assert "core.case_clocks" in run_jobs(app, "core.case_clocks")
+    with app.app_context():
+        reminded = db.session.execute(
+            select(Reminder.user_id).where(Reminder.clock_id == clock.id)
+        ).scalars()
+        assert user("supervisor").id in set(reminded)
     c = as_user("lawyer")
     version = shown_version(c.get(f"/legal-aid/opinions/{opinion_id}").get_data(as_text=True))
     resp = post_form(
@@ -170,3 +193,6 @@ def test_the_commissioned_opinion_is_a_pdf_document_on_the_matter(app, as_user):
     assert "委托论证的问题：房屋征收补偿决定是否合法？" in text
     assert "征收补偿决定程序合法，补偿标准符合规定。" in text
     assert "律师：值班律师老周（辽宁正大律师事务所）" in text
+    with app.app_context():
+        # Delivered in time: the clock is met.
+        assert db.session.get(models.Opinion, opinion_id).clock.state == "met"
