@@ -180,6 +180,24 @@ def test_every_indicator_per_responsible_unit_by_hand(june):
     assert rows["TOWN"] == {**TOWN, "matters": 3}
 
 
+def test_a_quarter_and_a_year_take_their_bounds_and_names_from_any_day_in_them(june):
+    from modules.evaluation import services
+
+    period, _ids = june
+    with as_("evaluator"):
+        quarter = services.create_period("", D(2026, 5, 17), None, period_type="quarter")
+        year = services.create_period("", D(2026, 8, 3), None, period_type="year")
+    assert (quarter.starts_on, quarter.ends_on, quarter.name) == (
+        D(2026, 4, 1),
+        D(2026, 6, 30),
+        "2026年第2季度",
+    )
+    assert (year.starts_on, year.ends_on, year.name) == (D(2026, 1, 1), D(2026, 12, 31), "2026年度")
+    # Nothing was received in April or May: the second quarter counts what June counts.
+    _compute(quarter)
+    assert _rows(quarter.id) == _rows(period.id)
+
+
 def test_as_of_an_earlier_day_a_deadline_not_yet_due_is_not_counted(june):
     period, _ids = june
     _compute(period, on=D(2026, 7, 1))
