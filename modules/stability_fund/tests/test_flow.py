@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -260,6 +261,12 @@ def test_one_award_per_person_and_matter_and_a_repeat_after_closure(app, as_user
             f"重复信访：信访人在原事项 {fresh(handled).number} 已获救助 ¥3,000.50并已销号"
             f"（监测期至 {get(app_id).monitoring_until.isoformat()}）。"
         )
+        # After the window (moved into the past here) the same issue is still a repeat.
+        get(app_id).monitoring_until = today() - timedelta(days=1)
+        db.session.commit()
+        late = register(summary="小区拆迁补偿款仍未按协议支付，要求补发。")
+        assert fresh(late.id).repeat_of_id == handled
+        assert "销号后再次信访" in timeline_titles(late.id)
         # 销号 is reversible: the resolved matter is reopened for handling.
         with as_("finance"):
             m = fresh(handled)
