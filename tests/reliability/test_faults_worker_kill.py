@@ -1,13 +1,15 @@
-"""A worker killed mid-registration: the project's gunicorn (two sync workers, as ``scripts/run``)
-on a loopback port and a PostgreSQL database, registrations in threads over the JSON API.
+"""A worker killed mid-registration: the project's gunicorn with its settings
+(``config/gunicorn.conf.py``: two workers of four threads) on a loopback port and a PostgreSQL
+database, registrations in threads over the JSON API.
 
 One registration is held inside its transaction (its rows written, not committed: a hook in
-the test's gunicorn configuration) and its worker is SIGKILLed; later the other worker is
-killed at an unplanned moment of the burst. What must hold: every matter acknowledged to a
-client (201 with its number) is in the register, none is half-written (parties, clock,
-timeline, index row, audit event), numbers are unique and each counter runs 1…N (the held
-registration gave its number back), and gunicorn's new workers answer again. The fault is the
-web tier's and the database's rollback; it runs on PostgreSQL, the production database.
+the test's gunicorn configuration) and its worker is SIGKILLed with whatever else it was
+serving; later the other worker is killed at an unplanned moment of the burst. What must hold:
+every matter acknowledged to a client (201 with its number) is in the register, none is
+half-written (parties, clock, timeline, index row, audit event), numbers are unique and each
+counter runs 1…N (the held registration gave its number back), and gunicorn's new workers
+answer again. The fault is the web tier's and the database's rollback; it runs on PostgreSQL,
+the production database.
 """
 
 from __future__ import annotations
@@ -42,7 +44,15 @@ HOOK = textwrap.dedent(
     import os, time
     from pathlib import Path
 
-    def post_worker_init(worker):
+    # The project's settings (worker model, threads, timeouts), then the test's changes.
+    exec(Path({settings!r}).read_text())
+    bind = {bind!r}
+    accesslog = None
+    # Loaded once and forked: starts and replaces workers in a fraction of the time of two
+    # imports on a busy machine; each worker still opens its own connections.
+    preload_app = True
+
+    def post_worker_init(worker):  # instead of the fonts' warm-up, which plays no part here
         from flask import request
         import core.cases.lifecycle.registration as registration
         insert_family = registration.insert_family
@@ -109,10 +119,18 @@ def gunicorn(app, tmp_path):
     """A gunicorn master serving the test database; yields (port, master pid, marker path)."""
     marker = tmp_path / "held-by"
     conf = tmp_path / "gunicorn_conf.py"
-    conf.write_text(HOOK.format(held=HELD, marker=str(marker)))
     port = _free_port()
+    conf.write_text(
+        HOOK.format(
+            settings=str(ROOT / "config" / "gunicorn.conf.py"),
+            bind=f"127.0.0.1:{port}",
+            held=HELD,
+            marker=str(marker),
+        )
+    )
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "GUNICORN_CMD_ARGS"},
+        "WEB_CONCURRENCY": "2",
         "MINSHENG_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "MINSHENG_VAR_DIR": app.config["MINSHENG_VAR_DIR"],
         "MINSHENG_SECRET_KEY": "fault-test",
@@ -120,19 +138,7 @@ def gunicorn(app, tmp_path):
     log = tmp_path / "gunicorn.log"
     with log.open("ab") as out:
         proc = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "--workers",
-                "2",
-                # Loaded once and forked: starts and replaces workers in a fraction of the time
-                # of two imports on a busy machine; each worker still has its own connections.
-                "--preload",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--config",
-                str(conf),
-                "wsgi:app",
-            ],
+            [str(Path(sys.executable).parent / "gunicorn"), "--config", str(conf), "wsgi:app"],
             cwd=ROOT,
             env=env,
             stdout=out,
