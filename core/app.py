@@ -85,7 +85,8 @@ def _init_extensions(app: Flask) -> None:
     # Importing binds the user loader and the record-rule hook.
     import core.accounts.record_rules
     import core.accounts.session
-    import core.cases.search.index  # noqa: F401  (keeps the search index in step)
+    import core.cases.search.index  # keeps the search index in step
+    import core.models  # noqa: F401  (every core table in the metadata, the job runs' too)
 
 
 def _build_registry(app: Flask) -> None:
