@@ -18,6 +18,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from core.accounts.actor import acting_as, current_actor
+from core.accounts.masking import flush_personal_views
 from core.accounts.models import User
 from core.cases.lifecycle.table import STATES
 from core.cases.models import Matter, MatterParty
@@ -84,6 +85,9 @@ def as_user(user_id: int | None, chunks_of) -> Iterator:
         return
     with acting_as(user):
         yield from chunks_of()
+        # What was shown unmasked while streaming came after the request's own audit of it
+        # (``after_request`` ran when the view returned): audited here, once, at the end.
+        flush_personal_views()
 
 
 def csv_chunks(stmt: Select) -> Iterator[str]:
