@@ -107,7 +107,9 @@ RULES: dict[str, str] = {
     "hearings.remove_participant": ROLE,
     "hearings.report": ROLE,
     "hearings.reschedule": ROLE,
+    "hearings.resume": ROLE,
     "hearings.start": ROLE,
+    "hearings.suspend": ROLE,
     "hearings.venues": ROLE,
     # legal_aid
     "legal_aid.add_conflict": ROLE,
