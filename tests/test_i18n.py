@@ -148,7 +148,7 @@ def test_every_marked_string_is_in_the_catalog(folder):
     """What the extractor finds in the folder's sources (babel.cfg) has an entry in its .po."""
     with (ROOT / "babel.cfg").open() as f:
         method_map, options_map = parse_mapping_cfg(f, "babel.cfg")
-    keywords = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "N_": None}
+    keywords = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None, "N_": None}
     found = set()
     for _file, _line, message, _comments, context in extract_from_dir(
         ROOT / folder, method_map, options_map, keywords=keywords

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 
 from flask import Request, abort, flash, redirect, request
+from flask_babel import gettext
 from flask_login.utils import login_url
 from sqlalchemy import select
 
@@ -64,7 +65,7 @@ def unauthorized():
     """Not logged in: 401 for API calls (JSON, see core.web.errors), the login page for people."""
     if request.path.startswith("/api/") or bearer_token(request):
         abort(401)
-    flash(login_manager.login_message, "info")
+    flash(gettext(login_manager.login_message), "info")
     return redirect(login_url(login_manager.login_view, next_url=request.url))
 
 

@@ -8,6 +8,7 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
@@ -65,7 +66,7 @@ def _issue_challenge() -> str:
     a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
     nonce = secrets.token_hex(8)
     session["login_challenge"] = (nonce, _challenge_hash(nonce, str(a + b)))
-    return f"{a} 加 {b} 等于几？（请填数字）"
+    return gettext("%(a)s 加 %(b)s 等于几？（请填数字）", a=a, b=b)
 
 
 def _challenge_hash(nonce: str, answer: str) -> str:
@@ -121,7 +122,8 @@ def login():
                 secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
             )
             return response
-        error = result.message
+        # The messages of core.accounts.login, listed in core/web/i18n_labels.py.
+        error = gettext(result.message)
         status = 401
         if result.challenge:
             question = _issue_challenge()
@@ -139,7 +141,7 @@ def logout():
     db.session.commit()
     logout_user()
     session.clear()
-    flash("您已安全退出。", "info")
+    flash(gettext("您已安全退出。"), "info")
     return redirect(url_for("core.login"))
 
 
@@ -182,6 +184,6 @@ def change_my_password():
             getattr(password_form, exc.field or "new_password").errors = [str(exc)]
         else:
             login_user(user)  # the session id carries the new epoch
-            flash("密码已修改；在其他地方登录的会话已退出。", "success")
+            flash(gettext("密码已修改；在其他地方登录的会话已退出。"), "success")
             return redirect(url_for("core.me"))
     return render_template("core/me.html", form=ConfirmForm(), password_form=password_form), 422

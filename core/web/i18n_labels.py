@@ -101,3 +101,173 @@ ERRORS = (
     N_("请求无法完成。"),
     N_("表单已过期或来源无效（CSRF 校验失败），请刷新页面后重试。"),
 )
+
+#: Matter states (core/cases/lifecycle/table.py ``STATES``).
+MATTER_STATES = (
+    N_("已登记"),
+    N_("已转送"),
+    N_("已交办"),
+    N_("异议待核"),
+    N_("已导入法定途径"),
+    N_("已转纪检监察"),
+    N_("不予受理"),
+    N_("当场答复"),
+    N_("办理中"),
+    N_("听证中（期限中止）"),
+    N_("意见待审批"),
+    N_("意见已出具"),
+    N_("办结报告待审核"),
+    N_("复查申请期"),
+    N_("复查中"),
+    N_("复核申请期"),
+    N_("复核中"),
+    N_("已终结"),
+)
+
+#: Channels, purposes, handling types and flags of a matter (core/cases/models/matter.py).
+MATTER_LABELS = (
+    N_("走访"),
+    N_("来信"),
+    N_("电话"),
+    N_("网上信访"),
+    N_("传真"),
+    N_("求决"),
+    N_("申诉"),
+    N_("揭发控告"),
+    N_("建议意见"),
+    N_("咨询"),
+    N_("其他"),
+    N_("建议意见类"),
+    N_("检举控告类"),
+    N_("申诉求决类"),
+    N_("匿名"),
+    N_("联名"),
+    N_("集体访"),
+    N_("涉法涉诉"),
+    N_("越级"),
+    N_("重大紧急"),
+    N_("扬言"),
+    N_("涉外/涉港澳台侨"),
+    N_("积案"),
+    N_("姓名或地址不清"),
+    N_("逐级转送来件"),
+)
+
+#: Deadlines: clock kinds and their articles (core/cases/clocks/clocks.py ``CLOCK_KINDS``).
+CLOCKS = (
+    N_("登记转送交办"),
+    N_("逐级转送（国家级）"),
+    N_("逐级转送（省级）"),
+    N_("逐级转送（市级）"),
+    N_("逐级转送（县级）"),
+    N_("书面告知受理"),
+    N_("异议期"),
+    N_("办理期限"),
+    N_("交办期限"),
+    N_("上级交办期限"),
+    N_("复查申请期"),
+    N_("复查期限"),
+    N_("复核申请期"),
+    N_("复核期限"),
+    N_("改进建议书面反馈"),
+    N_("建议意见处理结果告知"),
+    N_("条例第22条"),
+    N_("国信发〔2014〕16号第6条"),
+    N_("条例第23条"),
+    N_("条例第23条第3款"),
+    N_("条例第34条"),
+    N_("条例第22条第1款第3项"),
+    N_("条例第22条第1款第3项（上级交办）"),
+    N_("条例第35条"),
+    N_("条例第36条"),
+    N_("条例第36条（听证时间不计入）"),
+    N_("条例第40条第4款；2005年条例第36条"),
+    N_("地方信访条例（建议意见类）"),
+)
+
+#: Issued documents (``DOCUMENTS``) and timeline kinds (``TIMELINE_KINDS``) of
+#: core/cases/lifecycle/table.py.
+DOCUMENT_TITLES = (
+    N_("受理告知书"),
+    N_("不予受理告知书"),
+    N_("不再受理告知书"),
+    N_("信访事项交办单"),
+    N_("延期办理告知书"),
+    N_("信访事项处理意见书"),
+    N_("信访事项复查意见书"),
+    N_("信访事项复核意见书"),
+    N_("办理步骤"),
+    N_("备注"),
+    N_("文书"),
+    N_("信息修改"),
+    N_("期限"),
+)
+
+#: Choices of the step and rating forms (core/cases/lifecycle/opinions.py, triage.py;
+#: core/cases/records/rating.py ``VALUES``, ``METHODS``).
+STEP_CHOICES = (
+    N_("予以支持"),
+    N_("作出解释说明"),
+    N_("不予支持"),
+    N_("直接送达"),
+    N_("邮寄送达"),
+    N_("其他方式"),
+    N_("诉讼"),
+    N_("申诉（申请再审）"),
+    N_("行政诉讼"),
+    N_("检察监督"),
+    N_("公安机关"),
+    N_("仲裁"),
+    N_("劳动人事争议仲裁"),
+    N_("行政复议"),
+    N_("其他行政程序"),
+    N_("党员申诉"),
+    N_("已经或者依法应当通过诉讼、仲裁、行政复议等法定途径解决"),
+    N_("已生效的调解协议处理的事项"),
+    N_("无正当理由超过复查、复核申请期限"),
+    N_("已经复核终结，以同一事实和理由再次提出"),
+    N_("不属于本机关职权范围"),
+    N_("正在办理期间向上级机关就同一事项提出（条例第19条第3款）"),
+    N_("满意"),
+    N_("基本满意"),
+    N_("不满意"),
+    N_("电话回访"),
+    N_("上门回访"),
+    N_("来访当面评价"),
+    N_("短信回访"),
+    N_("信访人凭查询码网上评价"),
+)
+
+
+def pgettext(context: str, message: str) -> str:
+    """Marks ``message`` in ``context`` for the extractor (a default keyword); returns it."""
+    return message
+
+
+#: Labels shown through ``pgettext``: the app merges every catalog into one, where a module's
+#: entry of the same text wins (hearings' 进行中, stability_fund's 同意 mean something else).
+#: A clock's state (core/cases/web/reading.py ``CLOCK_STATES``, the matter page).
+CLOCK_STATES = (
+    pgettext("clock", "进行中"),
+    pgettext("clock", "中止计算"),
+    pgettext("clock", "按期完成"),
+    pgettext("clock", "超期完成"),
+    pgettext("clock", "期满未申请"),
+    pgettext("clock", "已撤销"),
+)
+#: The petitioner's view of the opinion delivered (core/cases/lifecycle/opinions.py
+#: ``PETITIONER_VIEWS``, the delivery step's choices).
+PETITIONER_VIEWS = (
+    pgettext("petitioner view", "同意"),
+    pgettext("petitioner view", "不同意"),
+    pgettext("petitioner view", "无明确意见"),
+)
+
+#: Why a login failed (core/accounts/login.py), shown on the login page.
+LOGIN = (
+    N_("用户名或密码不正确。"),
+    N_("目录服务器查询出错，请稍后再试或联系管理员。"),
+    N_("该账户已停用，请联系管理员。"),
+    N_("登录失败次数较多，请先回答验证问题。"),
+    N_("验证问题的答案不正确，请重新回答。"),
+)

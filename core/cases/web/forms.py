@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
@@ -38,9 +39,9 @@ from core.cases.records.rating import VALUES as RATING_VALUES
 from core.extensions import db
 from core.web.i18n import _l
 
-CHOOSE = "请从列表中选择。"
-BAD_DATE = "请输入正确的日期（年-月-日）。"
-BAD_INT = "请输入整数。"
+CHOOSE = _l("请从列表中选择。")
+BAD_DATE = _l("请输入正确的日期（年-月-日）。")
+BAD_INT = _l("请输入整数。")
 
 
 def opt_int(value: Any) -> int | None:
@@ -55,7 +56,7 @@ class Required:
 
     field_flags = {"required": True}
 
-    def __init__(self, message: str = "此项为必填项。"):
+    def __init__(self, message: str = _l("此项为必填项。")):
         self.message = message
 
     def __call__(self, form, field) -> None:
@@ -105,7 +106,7 @@ def select_field(
     )
 
 
-def with_blank(choices: Mapping[str, str], blank: str = "— 请选择 —") -> list[SelectChoice]:
+def with_blank(choices: Mapping[str, str], blank: str = _l("— 请选择 —")) -> list[SelectChoice]:
     """``choices`` as select options after a blank first one."""
     return opts([("", blank), *choices.items()])
 
@@ -130,7 +131,7 @@ def user_choices(agency_ids: Iterable[int] | None) -> list[tuple[int, str]]:
     if agency_ids is not None:
         stmt = stmt.where(User.agency_id.in_(list(agency_ids)))
     return [
-        (u.id, f"{u.display_name}（{u.agency.name if u.agency else '无机构'}）")
+        (u.id, f"{u.display_name}（{u.agency.name if u.agency else gettext('无机构')}）")
         for u in db.session.execute(stmt).scalars()
     ]
 
@@ -142,11 +143,11 @@ class RatingForm(FlaskForm):
     """The petitioner's rating of one object, entered after a return visit (回访)."""
 
     target = HiddenField()
-    value = RadioField("评价", choices=opts(RATING_VALUES.items()), validate_choice=False)
+    value = RadioField(_l("评价"), choices=opts(RATING_VALUES.items()), validate_choice=False)
     method = SelectField(
-        "回访方式", choices=opts(RATING_METHODS.items()), default="phone", validate_choice=False
+        _l("回访方式"), choices=opts(RATING_METHODS.items()), default="phone", validate_choice=False
     )
-    reason = TextAreaField("不满意的理由（评价为不满意时必填）")
+    reason = TextAreaField(_l("不满意的理由（评价为不满意时必填）"))
 
 
 def rating_form(target: str, *, formdata: Any = None, api: bool = False) -> RatingForm:
@@ -162,7 +163,9 @@ def rating_form(target: str, *, formdata: Any = None, api: bool = False) -> Rati
 class UploadForm(FlaskForm):
     """Attaching a file (PDF, JPEG or PNG, at most 20 MB) to a matter."""
 
-    file = FileField("文件（PDF、JPEG、PNG，不超过 20 MB）", [FileRequired("请选择要上传的文件。")])
+    file = FileField(
+        _l("文件（PDF、JPEG、PNG，不超过 20 MB）"), [FileRequired(_l("请选择要上传的文件。"))]
+    )
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -186,8 +189,11 @@ def _short_name(form, field) -> str:
 
 
 def field_errors(form) -> dict[str, str]:
-    """``{field name: first message}`` without the page prefix (as the API reports them)."""
-    return {_short_name(form, f): f.errors[0] for f in all_fields(form) if f.errors}
+    """``{field name: first message}`` without the page prefix (as the API reports them).
+
+    The messages are plain text (a form's own messages are lazy strings, which JSON cannot hold).
+    """
+    return {_short_name(form, f): str(f.errors[0]) for f in all_fields(form) if f.errors}
 
 
 def apply_errors(form, errors: Mapping[str, str]) -> dict[str, str]:

@@ -6,9 +6,11 @@ Everything here runs through the record rules (ORM selects) and the sealing and 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from core.accounts.masking import present
@@ -16,6 +18,7 @@ from core.cases.lifecycle.table import STATES
 from core.cases.models import Attachment, Clock, Document, Matter, TimelineEntry
 from core.cases.people.sealing import SEALED, attachment_visible, identity_sealed_for, party_values
 from core.extensions import db
+from core.web.i18n import N_
 
 CLOCK_STATES = {
     "running": "进行中",
@@ -111,6 +114,51 @@ def timeline(matter: Matter, user: Any) -> list[EntryView]:
         else:
             out.append(EntryView(e.at, e.actor, e.kind, e.title, e.body))
     return out
+
+
+#: The titles core writes on the timeline, stored in Chinese when the step is taken, and how the
+#: page shows them in the reader's language: (pattern, message, the parts that are labels).
+#: Names, numbers and dates stay as stored.
+_TITLES = (
+    (re.compile(r"^登记（(?P<channel>[^（）]+)）$"), N_("登记（%(channel)s）"), ("channel",)),
+    (
+        re.compile(r"^出具(?P<title>[^（）]+)（(?P<number>.+)）$"),
+        N_("出具%(title)s（%(number)s）"),
+        ("title",),
+    ),
+    (re.compile(r"^上传附件：(?P<name>.+)$"), N_("上传附件：%(name)s"), ()),
+    (
+        re.compile(r"^满意度评价（(?P<target>[^（）]+)）：(?P<value>.+)$"),
+        N_("满意度评价（%(target)s）：%(value)s"),
+        ("target", "value"),
+    ),
+    (
+        re.compile(r"^(?P<label>.+)超期（应于 (?P<due>\S+) 前完成）$"),
+        N_("%(label)s超期（应于 %(due)s 前完成）"),
+        ("label",),
+    ),
+    (
+        re.compile(r"^(?P<label>.+)重新计算：(?P<before>\S+) → (?P<after>\S+)$"),
+        N_("%(label)s重新计算：%(before)s → %(after)s"),
+        ("label",),
+    ),
+    (re.compile(r"^(?P<state>.+) → 已终结$"), N_("%(state)s → 已终结"), ("state",)),
+)
+#: Fixed titles of core's timeline (core/cases/lifecycle/registration.py, triage.py, sealing).
+FIXED_TITLES = (N_("信访人身份待核对"), N_("不计告知期限"), N_("上传附件（已保密）"))
+
+
+def entry_title(title: str) -> str:
+    """A timeline title in the reader's language (a step's label, or one of ``_TITLES``)."""
+    shown = gettext(title)
+    if shown != title:
+        return shown
+    for pattern, message, labels in _TITLES:
+        m = pattern.match(title)
+        if m:
+            parts = {k: gettext(v) if k in labels else v for k, v in m.groupdict().items()}
+            return gettext(message, **parts)
+    return title
 
 
 @dataclass

@@ -37,35 +37,36 @@ from core.cases.web.forms import (
     select_field,
 )
 from core.extensions import db
+from core.web.i18n import _l
 
 #: Petitioner rows on the registration page: the lead plus up to five more (a collective visit
 #: sends at most five representatives, 条例第20条第3款).
 PARTY_ROWS = 1 + MAX_REPRESENTATIVES
 ID_TYPES = {
-    "resident_id": "居民身份证",
-    "passport": "护照",
-    "hmt_permit": "港澳台居民证件",
-    "other": "其他证件",
+    "resident_id": _l("居民身份证"),
+    "passport": _l("护照"),
+    "hmt_permit": _l("港澳台居民证件"),
+    "other": _l("其他证件"),
 }
 
 
 class PartyForm(Form):
     """One petitioner row: the lead (row 0) or another petitioner / representative."""
 
-    name = StringField("姓名或单位名称", [Length(max=100, message="姓名不能超过 100 字。")])
+    name = StringField(_l("姓名或单位名称"), [Length(max=100, message=_l("姓名不能超过 100 字。"))])
     id_type = SelectField(
-        "证件类型",
+        _l("证件类型"),
         choices=opts(ID_TYPES.items()),
         default="resident_id",
         invalid_choice_message=CHOOSE,
     )
-    id_number = StringField("证件号码", [Length(max=40, message="证件号码过长。")])
+    id_number = StringField(_l("证件号码"), [Length(max=40, message=_l("证件号码过长。"))])
     mobile = StringField(
-        "手机号码",
-        [Optional(), Regexp(r"^1\d{10}$", message="手机号码应为以 1 开头的 11 位数字。")],
+        _l("手机号码"),
+        [Optional(), Regexp(r"^1\d{10}$", message=_l("手机号码应为以 1 开头的 11 位数字。"))],
     )
-    address = StringField("住址", [Length(max=200, message="住址不能超过 200 字。")])
-    is_representative = BooleanField("推选代表")
+    address = StringField(_l("住址"), [Length(max=200, message=_l("住址不能超过 200 字。"))])
+    is_representative = BooleanField(_l("推选代表"))
 
     def iswith_blank(self) -> bool:
         """Whether nothing was entered in the row (blank rows are ignored)."""
@@ -75,7 +76,7 @@ class PartyForm(Form):
 
     def validate_name(self, field) -> None:  # noqa: D102
         if not self.iswith_blank() and not (field.data or "").strip():
-            raise StopValidation("请填写信访人姓名或单位名称。")
+            raise StopValidation(_l("请填写信访人姓名或单位名称。"))
 
     def validate_id_number(self, field) -> None:  # noqa: D102
         value = (field.data or "").strip()
@@ -89,61 +90,67 @@ class RegistrationForm(FlaskForm):
     """登记: what the desk enters for a new matter (REGULATION.md §1.3)."""
 
     channel = select_field(
-        "信访形式", CHANNELS.items(), required="请选择信访形式。", default="visit"
+        _l("信访形式"), CHANNELS.items(), required=_l("请选择信访形式。"), default="visit"
     )
     received_on = DateField(
-        "收到日期",
-        [Required("请填写收到日期。")],
+        _l("收到日期"),
+        [Required(_l("请填写收到日期。"))],
         default=today,
         invalid_value_message=BAD_DATE,
     )
     purpose = select_field(
-        "信访目的", PURPOSES.items(), required="请选择信访目的。", default="remedy"
+        _l("信访目的"), PURPOSES.items(), required=_l("请选择信访目的。"), default="remedy"
     )
     handling_type = select_field(
-        "事项类别", HANDLING_TYPES.items(), required="请选择事项类别。", default="complaint"
+        _l("事项类别"), HANDLING_TYPES.items(), required=_l("请选择事项类别。"), default="complaint"
     )
-    category_1 = select_field("内容分类（一级）", [], coerce=opt_int)
-    category_2 = select_field("二级", [], coerce=opt_int)
-    category_3 = select_field("三级", [], coerce=opt_int)
+    category_1 = select_field(_l("内容分类（一级）"), [], coerce=opt_int)
+    category_2 = select_field(_l("二级"), [], coerce=opt_int)
+    category_3 = select_field(_l("三级"), [], coerce=opt_int)
     summary = TextAreaField(
-        "内容摘要（诉求、事实和理由）",
+        _l("内容摘要（诉求、事实和理由）"),
         [
-            Required("请填写内容摘要（诉求、事实和理由）。"),
-            Length(max=5000, message="内容摘要不能超过 5000 字。"),
+            Required(_l("请填写内容摘要（诉求、事实和理由）。")),
+            Length(max=5000, message=_l("内容摘要不能超过 5000 字。")),
         ],
     )
     demands = TextAreaField(
-        "具体诉求（每行一项）", [Length(max=5000, message="诉求不能超过 5000 字。")]
+        _l("具体诉求（每行一项）"), [Length(max=5000, message=_l("诉求不能超过 5000 字。"))]
     )
-    place_text = StringField("问题属地", [Length(max=200, message="问题属地不能超过 200 字。")])
-    complained_party = StringField("被反映人或单位", [Length(max=200, message="不能超过 200 字。")])
-    complained_post = StringField("职务", [Length(max=100, message="不能超过 100 字。")])
-    complained_agency_id = select_field("被反映单位（本系统机构）", [], coerce=opt_int)
+    place_text = StringField(
+        _l("问题属地"), [Length(max=200, message=_l("问题属地不能超过 200 字。"))]
+    )
+    complained_party = StringField(
+        _l("被反映人或单位"), [Length(max=200, message=_l("不能超过 200 字。"))]
+    )
+    complained_post = StringField(_l("职务"), [Length(max=100, message=_l("不能超过 100 字。"))])
+    complained_agency_id = select_field(_l("被反映单位（本系统机构）"), [], coerce=opt_int)
     head_count = IntegerField(
-        "信访人数",
+        _l("信访人数"),
         [
-            Required("请填写信访人数。"),
-            NumberRange(min=1, max=100000, message="信访人数应为 1 以上的整数。"),
+            Required(_l("请填写信访人数。")),
+            NumberRange(min=1, max=100000, message=_l("信访人数应为 1 以上的整数。")),
         ],
         default=1,
         invalid_value_message=BAD_INT,
     )
     people_involved = IntegerField(
-        "涉及人数",
-        [Optional(), NumberRange(min=1, max=10000000, message="涉及人数应为 1 以上的整数。")],
+        _l("涉及人数"),
+        [Optional(), NumberRange(min=1, max=10000000, message=_l("涉及人数应为 1 以上的整数。"))],
         invalid_value_message=BAD_INT,
     )
     flags = MultiCheckboxField(
-        "标识",
+        _l("标识"),
         choices=opts(FLAGS.items()),
-        invalid_choice_message="未知的标识。",
-        invalid_value_message="未知的标识。",
+        invalid_choice_message=_l("未知的标识。"),
+        invalid_value_message=_l("未知的标识。"),
     )
     repeat_of = StringField(
-        "重复信访：原信访件编号", [Length(max=38, message="编号不能超过 38 位。")]
+        _l("重复信访：原信访件编号"), [Length(max=38, message=_l("编号不能超过 38 位。"))]
     )
-    external_number = StringField("上级交办编号", [Length(max=60, message="编号不能超过 60 位。")])
+    external_number = StringField(
+        _l("上级交办编号"), [Length(max=60, message=_l("编号不能超过 60 位。"))]
+    )
     parties = FieldList(FormField(PartyForm), min_entries=1)
 
     def setup(self) -> RegistrationForm:
@@ -157,14 +164,14 @@ class RegistrationForm(FlaskForm):
         )
         for level, fld in ((1, self.category_1), (2, self.category_2), (3, self.category_3)):
             fld.choices = opts(
-                [("", "— 不选 —")]
+                [("", _l("— 不选 —"))]
                 + [
                     (c.id, c.name, {"data-parent": str(c.parent_id or "")})
                     for c in categories
                     if c.level == level
                 ]
             )
-        self.complained_agency_id.choices = opts([("", "— 无 —"), *agency_choices()])
+        self.complained_agency_id.choices = opts([("", _l("— 无 —")), *agency_choices()])
         return self
 
     def extra_rows_used(self) -> bool:
@@ -182,10 +189,10 @@ class RegistrationForm(FlaskForm):
     # Field checks that need the database ----------------------------------------------------
 
     def validate_category_2(self, field) -> None:  # noqa: D102
-        self._check_parent(field, self.category_1.data, "所选二级分类不属于所选一级分类。")
+        self._check_parent(field, self.category_1.data, _l("所选二级分类不属于所选一级分类。"))
 
     def validate_category_3(self, field) -> None:  # noqa: D102
-        self._check_parent(field, self.category_2.data, "所选三级分类不属于所选二级分类。")
+        self._check_parent(field, self.category_2.data, _l("所选三级分类不属于所选二级分类。"))
 
     @staticmethod
     def _check_parent(field, parent_id: int | None, message: str) -> None:
@@ -197,7 +204,7 @@ class RegistrationForm(FlaskForm):
 
     def validate_repeat_of(self, field) -> None:  # noqa: D102
         if (field.data or "").strip() and self.repeat_of_id() is None:
-            raise StopValidation("找不到该编号的信访事项，或您无权查看。")
+            raise StopValidation(_l("找不到该编号的信访事项，或您无权查看。"))
 
     def repeat_of_id(self) -> int | None:
         """The earlier matter this one repeats (looked up through the record rules)."""

@@ -10,6 +10,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from flask_babel import lazy_gettext, lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -44,14 +45,15 @@ from core.cases.web.forms import (
     user_choices,
     with_blank,
 )
+from core.web.i18n import _l
 
 
 class DemandForm(Form):
     """One request of the petitioner and the outcome decided for it (条例第32条)."""
 
-    demand = StringField("请求事项", [Length(max=500, message="不能超过 500 字。")])
+    demand = StringField(_l("请求事项"), [Length(max=500, message=_l("不能超过 500 字。"))])
     outcome = SelectField(
-        "处理结果", choices=with_blank(OUTCOMES), invalid_choice_message=CHOOSE, default=""
+        _l("处理结果"), choices=with_blank(OUTCOMES), invalid_choice_message=CHOOSE, default=""
     )
 
 
@@ -135,65 +137,80 @@ TRANSITION_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 TEXT_LABELS = {
-    "propose": "拟办意见",
-    "instruct": "阅批意见",
-    "investigate": "调查情况",
-    "supervise": "督办要求",
-    "improvement_proposal": "改进建议（完善政策、改进工作的建议）",
-    "proposal_feedback": "书面反馈（采纳情况）",
-    "object": "异议理由（为何不属本机关职权）",
-    "reject_objection": "不同意异议的理由",
-    "reject_draft": "退回修改的理由",
-    "send_back": "退回重办的理由",
-    "extend": "延期理由（将书面告知信访人）",
+    "propose": _l("拟办意见"),
+    "instruct": _l("阅批意见"),
+    "investigate": _l("调查情况"),
+    "supervise": _l("督办要求"),
+    "improvement_proposal": _l("改进建议（完善政策、改进工作的建议）"),
+    "proposal_feedback": _l("书面反馈（采纳情况）"),
+    "object": _l("异议理由（为何不属本机关职权）"),
+    "reject_objection": _l("不同意异议的理由"),
+    "reject_draft": _l("退回修改的理由"),
+    "send_back": _l("退回重办的理由"),
+    "extend": _l("延期理由（将书面告知信访人）"),
 }
 
 
 def _field(name: str, required: bool, transition: Transition):
     """The unbound field for ``name`` in the form of ``transition``."""
     need = [Required()] if required else [Optional()]
-    text_label = TEXT_LABELS.get(transition.name, "说明" if required else "说明（可选）")
+    text_label = TEXT_LABELS.get(transition.name, _l("说明") if required else _l("说明（可选）"))
     if name == "agency_id":
         return select_field(
-            "有权处理的机关（责任单位）",
+            _l("有权处理的机关（责任单位）"),
             [],
             coerce=opt_int,
-            required="请选择有权处理的机关（责任单位）。" if required else None,
+            required=_l("请选择有权处理的机关（责任单位）。") if required else None,
         )
     if name == "follower_id":
         return select_field(
-            "跟踪人", [], coerce=opt_int, required="请选择督办跟踪人。" if required else None
+            _l("跟踪人"),
+            [],
+            coerce=opt_int,
+            required=_l("请选择督办跟踪人。") if required else None,
         )
     if name == "route":
         return select_field(
-            "法定途径", with_blank(LEGAL_ROUTES), required="请选择法定途径。" if required else None
+            _l("法定途径"),
+            with_blank(LEGAL_ROUTES),
+            required=_l("请选择法定途径。") if required else None,
         )
     if name == "ground":
         return select_field(
-            "不予受理的理由",
+            _l("不予受理的理由"),
             with_blank(NON_ACCEPTANCE_GROUNDS),
-            required="请选择不予受理的理由。" if required else None,
+            required=_l("请选择不予受理的理由。") if required else None,
         )
     if name == "method":
         return select_field(
-            "送达方式", DELIVERY_METHODS.items(), required="请选择送达方式。", default="in_person"
+            _l("送达方式"),
+            DELIVERY_METHODS.items(),
+            required=_l("请选择送达方式。"),
+            default="in_person",
         )
     if name == "petitioner_view":
-        return select_field("信访人意见", PETITIONER_VIEWS.items(), default="unclear")
+        views = [(k, lazy_pgettext("petitioner view", v)) for k, v in PETITIONER_VIEWS.items()]
+        return select_field(_l("信访人意见"), views, default="unclear")
     if name == "signed":
-        return select_field("签收情况", [("true", "已签收"), ("false", "拒绝签收")], default="true")
+        return select_field(
+            _l("签收情况"), [("true", _l("已签收")), ("false", _l("拒绝签收"))], default="true"
+        )
     if name in ("deadline", "delivered_on", "on"):
-        label = {"deadline": "办理期限", "delivered_on": "送达日期", "on": "收到申请日期"}[name]
+        label = {
+            "deadline": _l("办理期限"),
+            "delivered_on": _l("送达日期"),
+            "on": _l("收到申请日期"),
+        }[name]
         return DateField(label, need, invalid_value_message=BAD_DATE)
     if name == "days":
         return IntegerField(
-            f"延长天数（1–{MAX_EXTENSION_DAYS}）",
+            lazy_gettext("延长天数（1–%(days)s）", days=MAX_EXTENSION_DAYS),
             [
                 *need,
                 NumberRange(
                     min=1,
                     max=MAX_EXTENSION_DAYS,
-                    message=f"延长期限应为 1 至 {MAX_EXTENSION_DAYS} 日。",
+                    message=_l("延长期限应为 %(min)s 至 %(max)s 日。"),
                 ),
             ],
             invalid_value_message=BAD_INT,
@@ -201,26 +218,30 @@ def _field(name: str, required: bool, transition: Transition):
     if name == "demands":
         return FieldList(FormField(DemandForm), min_entries=1)
     if name == "hearing_held":
-        return BooleanField("已举行听证")
+        return BooleanField(_l("已举行听证"))
     if name == "leader":
-        return StringField("交办领导", [Optional(), Length(max=50, message="不能超过 50 字。")])
+        return StringField(
+            _l("交办领导"), [Optional(), Length(max=50, message=_l("不能超过 50 字。"))]
+        )
     if name == "deliverer":
-        return StringField("送达人", [*need, Length(max=50, message="不能超过 50 字。")])
+        return StringField(_l("送达人"), [*need, Length(max=50, message=_l("不能超过 50 字。"))])
     if name == "deliverer_phone":
-        return StringField("送达人电话", [Optional(), Length(max=20, message="不能超过 20 位。")])
+        return StringField(
+            _l("送达人电话"), [Optional(), Length(max=20, message=_l("不能超过 20 位。"))]
+        )
     labels = {
-        "standard": "办理要求/标准",
-        "answer": "答复内容",
-        "facts": "事实和理由（经调查核实）",
-        "basis": "依据（法律、法规、政策）",
-        "decision": "处理意见（结论，可选）",
-        "report": "办结报告（交办事项，报交办机关审核）",
-        "body": "有权处理的机关（如××区劳动人事争议仲裁委员会）",
-        "reason": text_label if transition.name in TEXT_LABELS else "理由",
+        "standard": _l("办理要求/标准"),
+        "answer": _l("答复内容"),
+        "facts": _l("事实和理由（经调查核实）"),
+        "basis": _l("依据（法律、法规、政策）"),
+        "decision": _l("处理意见（结论，可选）"),
+        "report": _l("办结报告（交办事项，报交办机关审核）"),
+        "body": _l("有权处理的机关（如××区劳动人事争议仲裁委员会）"),
+        "reason": text_label if transition.name in TEXT_LABELS else _l("理由"),
         "text": text_label,
     }
     return TextAreaField(
-        labels.get(name, name), [*need, Length(max=10000, message="不能超过 10000 字。")]
+        labels.get(name, name), [*need, Length(max=10000, message=_l("不能超过 10000 字。"))]
     )
 
 
@@ -288,11 +309,11 @@ def transition_form(
         del form.report
     if "agency_id" in form._fields:
         form.agency_id.choices = opts(
-            [("", "— 请选择 —"), *agency_choices(exclude=[matter.agency_id])]
+            [("", _l("— 请选择 —")), *agency_choices(exclude=[matter.agency_id])]
         )
     if "follower_id" in form._fields:
         from core.accounts.record_rules import visible_agency_ids
 
         ids = visible_agency_ids(user) if user is not None else None
-        form.follower_id.choices = opts([("", "— 请选择 —"), *user_choices(ids)])
+        form.follower_id.choices = opts([("", _l("— 请选择 —")), *user_choices(ids)])
     return form

@@ -13,6 +13,7 @@ from io import BytesIO
 from typing import Any
 
 from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -42,9 +43,12 @@ from core.cases.web.step_forms import transition_form
 from core.extensions import db
 from core.web.blueprint import bp
 from core.web.http import fail, get_visible_or_404, require
+from core.web.i18n import N_
 
 HISTORY_LIMIT = 20
-STALE_MESSAGE = "该记录已被他人修改，您的修改未保存：请对照他人的修改，确认下方保留的内容后再提交"
+STALE_MESSAGE = N_(
+    "该记录已被他人修改，您的修改未保存：请对照他人的修改，确认下方保留的内容后再提交"
+)
 
 
 def require_case_view() -> frozenset[str]:
@@ -68,7 +72,7 @@ def matter_register():
     if request.method == "POST":
         form = registration_form(request.form)
         status = 422
-        message = "登记信息有误，请按提示修改（已填写的内容均已保留）。"
+        message = gettext("登记信息有误，请按提示修改（已填写的内容均已保留）。")
         if form.validate():
             reg, rows = form.to_registration()
             try:
@@ -78,8 +82,12 @@ def matter_register():
                 general = apply_errors(form, remap_party_errors(exc.errors, rows))
             else:
                 flash(
-                    f"已登记信访事项 {matter.number}，查询码 {matter.query_code}"
-                    "（请告知信访人，用于查询办理进度和评价）。",
+                    gettext(
+                        "已登记信访事项 %(number)s，查询码 %(code)s"
+                        "（请告知信访人，用于查询办理进度和评价）。",
+                        number=matter.number,
+                        code=matter.query_code,
+                    ),
                     "success",
                 )
                 return redirect(url_for("core.matter_view", matter_id=matter.id))
@@ -195,6 +203,7 @@ def render_matter(
             clocks=reading.clocks(matter),
             clock_states=reading.CLOCK_STATES,
             timeline=reading.timeline(matter, user),
+            entry_title=reading.entry_title,
             documents=reading.documents(matter, user),
             uploads=reading.uploads(matter, user),
             size_label=reading.size_label,
@@ -269,7 +278,7 @@ def _stale(matter_id: int, name: str, form):
     if hasattr(form.version, "raw_data"):
         form.version.raw_data = [str(matter.version)]
     return render_matter(
-        matter, status=409, failed=(name, form), failed_message=STALE_MESSAGE, stale=stale
+        matter, status=409, failed=(name, form), failed_message=gettext(STALE_MESSAGE), stale=stale
     )
 
 
@@ -291,7 +300,10 @@ def matter_action(matter_id: int, name: str):
         return _stale(matter_id, name, form)
     if not form.validate():
         return render_matter(
-            matter, status=422, failed=(name, form), failed_message="请按提示修改后再提交。"
+            matter,
+            status=422,
+            failed=(name, form),
+            failed_message=gettext("请按提示修改后再提交。"),
         )
     try:
         doc = perform(
@@ -305,9 +317,11 @@ def matter_action(matter_id: int, name: str):
         message = " ".join([str(exc), *left.values()])
         matter = get_visible_or_404(Matter, matter_id)
         return render_matter(matter, status=422, failed=(name, form), failed_message=message)
-    done = f"已完成“{transition.label}”。"
+    done = gettext("已完成“%(step)s”。", step=gettext(transition.label))
     if doc is not None:
-        done += f"已出具{doc.title}（{doc.number}）。"
+        done += gettext(
+            "已出具%(title)s（%(number)s）。", title=gettext(doc.title), number=doc.number
+        )
     flash(done, "success")
     return redirect(url_for("core.matter_view", matter_id=matter_id))
 
@@ -345,7 +359,7 @@ def matter_upload(matter_id: int):
                 sha256=att.sha256,
             )
             db.session.commit()
-            flash(f"已上传附件：{att.filename}", "success")
+            flash(gettext("已上传附件：%(name)s", name=att.filename), "success")
             return redirect(url_for("core.matter_view", matter_id=matter_id) + "#files")
     return render_matter(matter, status=422, upload_form=form)
 
@@ -420,5 +434,6 @@ def matter_rate(matter_id: int, target: str):
             rating_override=(target, form),
             rating_message=" ".join([str(exc), *left.values()]),
         )
-    flash(f"已记录对{ratings.TARGETS[target]}的评价。", "success")
+    target_label = gettext(ratings.TARGETS[target])
+    flash(gettext("已记录对%(target)s的评价。", target=target_label), "success")
     return redirect(url_for("core.matter_view", matter_id=matter_id) + "#rating")
