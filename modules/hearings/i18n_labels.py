@@ -19,3 +19,11 @@ STATES = (N_("办理听证中（期限中止）"), N_("复查听证中（期限�
 
 #: The clocks a hearing's page names (core's ``ClockKind`` labels; 办理期限 is in core's catalog).
 CLOCKS = (N_("复查期限"), N_("复核期限"))
+#: The module's own clocks (lifecycle.py ``clock_kinds``: labels and articles), shown in the
+#: matter page's deadline table and the work queue.
+PERIODS = (
+    N_("听证申请决定期限"),
+    N_("信访听证办法（受理决定）"),
+    N_("听证结论期限"),
+    N_("信访听证办法（书面结论）"),
+)

@@ -12,6 +12,7 @@ core's steps).
 """
 
 from core.api import (
+    ClockKind,
     ClockPause,
     DocumentKind,
     Lifecycle,
@@ -167,6 +168,14 @@ LIFECYCLE = Lifecycle(
             span="听证",
         ),
     ),
+    # The organ's own periods (settings decision_days, conclusion_days), dates the module sets:
+    # core's daily job reminds of them like of every clock.
+    clock_kinds={
+        "hearing_decision": ClockKind(
+            "听证申请决定期限", "信访听证办法（受理决定）", 0, fixed=True
+        ),
+        "hearing_conclusion": ClockKind("听证结论期限", "信访听证办法（书面结论）", 0, fixed=True),
+    },
     documents={
         "hearing_notice": DocumentKind("听证通知书", "听通", "hearings/pdf/notice.html"),
         "hearing_refusal": DocumentKind(

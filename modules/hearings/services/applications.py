@@ -20,6 +20,8 @@ from core.api import (
     db,
     issue_document,
     record_audit,
+    start_clock,
+    stop_clock,
     today,
     transactional,
     work_calendar,
@@ -95,6 +97,14 @@ def apply(
     )
     db.session.add(app)
     db.session.flush()
+    # The decision is due within decision_days: a clock of the matter, reminded of by core.
+    start_clock(
+        matter,
+        "hearing_decision",
+        applied_on,
+        responsible_agency_id=app.agency_id,
+        due=decision_due(app),
+    )
     body = f"{applied_on.isoformat()} 信访人申请听证（{STAGES[app.stage]}阶段）：{app.grounds}"
     if late:
         body += (
@@ -127,6 +137,7 @@ def accept(app: Application, version, late_reason: str = "") -> None:
     if problem:
         raise HearingError(problem)
     app.status, app.decided_on, app.decided_by_id = "accepted", today(), common.actor_id()
+    stop_clock(app.matter, "hearing_decision", today())
     app.late_reason = (late_reason or "").strip() or None
     add_timeline_entry(
         app.matter,
@@ -146,6 +157,7 @@ def refuse(app: Application, version, reason: str) -> None:
     if not (reason or "").strip():
         raise HearingError("请填写不予受理的理由。", {"refusal_reason": "请填写不予受理的理由。"})
     app.status, app.decided_on, app.decided_by_id = "refused", today(), common.actor_id()
+    stop_clock(app.matter, "hearing_decision", today())
     app.refusal_reason = reason.strip()
     db.session.flush()
     issue_document(

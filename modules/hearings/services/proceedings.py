@@ -17,6 +17,8 @@ from core.api import (
     db,
     issue_document,
     record_audit,
+    start_clock,
+    stop_clock,
     store_attachment,
     today,
     transactional,
@@ -27,6 +29,9 @@ from ..models import SIGNATURES, STAGES, Hearing
 from . import clock
 from .common import HearingError, local_day, setting, when
 from .scheduling import editable
+
+#: The clock of the written conclusion (lifecycle.py ``clock_kinds``).
+CONCLUSION = "hearing_conclusion"
 
 #: The order of proceedings the clerk follows (provincial rules).
 ORDER_OF_PROCEEDINGS = (
@@ -70,6 +75,14 @@ def start(hearing: Hearing, version, on: date | None = None) -> None:
     on = _day(on, local_day(hearing.scheduled_at), "听证开始日期")
     hearing.status, hearing.started_on, hearing.span_from = "in_session", on, on
     clock.pause(hearing, on)
+    # The written conclusion is due within conclusion_days: a clock of the matter.
+    start_clock(
+        hearing.matter,
+        CONCLUSION,
+        on,
+        responsible_agency_id=hearing.agency_id,
+        due=conclusion_due(hearing),
+    )
     add_timeline_entry(
         hearing.matter,
         "hearing",
@@ -165,6 +178,7 @@ def no_show(hearing: Hearing, version, note: str = "") -> None:
     moved = None
     if hearing.status == "in_session":
         moved = clock.resume(hearing, on)
+    stop_clock(hearing.matter, CONCLUSION, on)
     hearing.status = "no_show"
     hearing.no_show_note = (note or "").strip() or "信访人无正当理由未到场"
     hearing.span_until = max(on, hearing.span_from)
@@ -202,6 +216,7 @@ def conclude(hearing: Hearing, version, conclusion: str, on: date | None = None)
     hearing.concluded_on = on
     hearing.span_until = on
     moved = clock.resume(hearing, on)
+    stop_clock(hearing.matter, CONCLUSION, on)
     hearing.status = "concluded"
     db.session.flush()
     ctx = _doc_context(hearing)
@@ -266,6 +281,7 @@ def cancel(hearing: Hearing, version, reason: str) -> None:
         raise HearingError("请填写取消理由。", {"cancel_reason": "请填写取消理由。"})
     on = today()
     moved = clock.resume(hearing, on) if hearing.status != "planned" else None
+    stop_clock(hearing.matter, CONCLUSION, on)
     hearing.status = "cancelled"
     hearing.cancel_reason = reason.strip()
     hearing.span_until = max(on, hearing.span_from)

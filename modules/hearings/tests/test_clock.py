@@ -78,6 +78,9 @@ def test_a_rereview_hearing_moves_the_due_date_by_its_days(app):
             services.start(hearing(hid), hearing(hid).version, on=start_day)
         assert matter(mid).state == "suspended"
         assert clock_of(mid, "reexam").state == "paused"
+        # The written conclusion is due conclusion_days (20) after the start: a clock.
+        conclusion_clock = clock_of(mid, "hearing_conclusion")
+        assert (conclusion_clock.due, conclusion_clock.state) == (D(2026, 11, 22), "running")
         with as_("officer"):
             _held(hid)
             services.conclude(
@@ -95,6 +98,7 @@ def test_a_rereview_hearing_moves_the_due_date_by_its_days(app):
         reexam = clock_of(mid, "reexam")
         assert reexam.state == "running"
         assert reexam.due == D(2026, 11, 27)
+        assert clock_of(mid, "hearing_conclusion").state == "met"
         assert "听证期间 2026-11-02 至 2026-11-04 共 3 日不计入期限" in reexam.explanation
         titles = timeline_titles(mid)
         assert "举行听证（复核期限中止）" in titles and "听证结束（复核期限恢复）" in titles

@@ -92,4 +92,5 @@ def test_every_page_in_english(app, client):
     html = client.get(f"/cases/{mid}").get_data(as_text=True)
     panel = re.search(r'<section class="card"[^>]*id="hearings-panel">.*?</section>', html, re.S)
     assert panel and "Petition hearings" in panel.group(0)
+    assert "Deadline for the hearing conclusion" in html  # its clock, in core's deadline table
     assert not chinese_left(panel.group(0), data, checked_labels=("",))

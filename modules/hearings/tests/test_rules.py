@@ -207,6 +207,9 @@ def test_a_late_application_is_recorded_as_late_and_refused_in_writing(app):
         a = application(aid)
         assert (a.late, a.status) == (True, "pending")
         assert "收到听证申请（逾期）" in timeline_titles(mid)
+        # The decision is due decision_days (15) after the application: a clock of the matter.
+        decision = clock_of(mid, "hearing_decision")
+        assert (decision.due, decision.state) == (today() + timedelta(days=13), "running")
         # Accepting it needs the reason it came late; refused without, nothing changed.
         message = refused(lambda: services.accept(application(aid), a.version, ""), "late_reason")
         assert message.startswith("该申请已逾期，视为放弃听证")
@@ -216,6 +219,7 @@ def test_a_late_application_is_recorded_as_late_and_refused_in_writing(app):
             )
         )
         assert application(aid).status == "refused"
+        assert clock_of(mid, "hearing_decision").state == "met"
         (doc,) = docs(mid, "hearing_refusal")
         text = pdf_text(doc)
         assert "不予受理听证通知书" in text and "逾期申请，且无不可抗力等正当理由" in text
