@@ -9,6 +9,10 @@ from core.api import N_
 #: The step of lifecycle.py (``Transition.label``, listed on the matter page).
 STEPS = (N_("导入法定途径（律师引导，诉访分离）"),)
 
+#: The commissioned opinion's clock (lifecycle.py ``clock_kinds``: label and article), shown in
+#: the matter page's deadline table and the work queue.
+CLOCKS = (N_("法律论证期限"), N_("委托法律论证（委托时指定）"))
+
 #: The competent bodies offered as examples under the consultation form (``BODY_HINTS``).
 BODY_HINTS = (
     N_("××区人民法院"),

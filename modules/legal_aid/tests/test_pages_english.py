@@ -94,5 +94,6 @@ def test_pages_in_english(app, as_user):
         html = client.get(f"/cases/{matter_id}").get_data(as_text=True)
         panel = re.search(r'<section class="card" id="legal-aid-matter">.*?</section>', html, re.S)
         assert panel and "Lawyer participation" in panel.group(0), username
+        assert "Deadline for the legal analysis" in html  # the opinion's clock, core's table
         left[username, "/cases/<id>"] = chinese_left(panel.group(0), data, checked_labels=("",))
     assert not {page: chinese for page, chinese in left.items() if chinese}
