@@ -12,11 +12,14 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from core.api import Agency, Matter, User, db, today
 from modules.legal_aid.tests.hall import lawyer, services, setup_hall
 from tests.kit import CJK, as_, chinese_left, csrf_token, register
+
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"])  # rendering, not the database
 
 
 def _data() -> list[str]:
