@@ -1,11 +1,12 @@
 """The clerk's daily pages in English: no Chinese left but what people typed or the system stored.
 
-Core's login, work queue, registration form and matter page, the reception desk and the letters
-desk, read by users who switched to English. The page's text, its shown attributes, every field
-label (``checked_labels=("",)``) and every select option are checked. Taken out first: the data
-of the test database (agencies, users, categories, the hall's windows, the matter's petitioner,
-summary and demands, document numbers) and each clock's explanation, a text the deadline code
-writes in Chinese when it computes the date and stores with the clock.
+Core's login, work queue, registration form and matter page, the reception desk, the letters
+desk and the public petition form, read by users who switched to English. The page's text, its
+shown attributes, every field label (``checked_labels=("",)``) and every select option are
+checked. Taken out first: the data of the test database (agencies, users, categories, the hall's
+windows, the matter's petitioner, summary and demands, document numbers) and each clock's
+explanation, a text the deadline code writes in Chinese when it computes the date and stores
+with the clock.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def _left(html: str, data: list[str]) -> list[str]:
     return left
 
 
-def test_login_page_and_its_refusal_in_english(site):
+def test_login_and_public_pages_in_english(site):
     app, _, data = site
     client = _english(app.test_client())
     html = client.get("/login").get_data(as_text=True)
@@ -85,6 +86,10 @@ def test_login_page_and_its_refusal_in_english(site):
     )
     html = resp.get_data(as_text=True)
     assert resp.status_code == 401 and "Incorrect username or password." in html
+    assert _left(html, data) == []
+    # The public petition form of the letters module, with its question for robots.
+    html = client.get("/petition/").get_data(as_text=True)
+    assert re.search(r'id="challenge-question">What is \d plus \d\?<', html)
     assert _left(html, data) == []
 
 

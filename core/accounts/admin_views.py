@@ -26,7 +26,7 @@ from core.audit import AuditEvent
 from core.extensions import db
 from core.web.blueprint import bp
 from core.web.http import paginate, require
-from core.web.i18n import N_
+from core.web.i18n import N_, _l
 
 GRANT_KEY = re.compile(r"^g-(\d+)-(\d+)$")
 VERSION_KEY = re.compile(r"^v-(\d+)$")
@@ -118,7 +118,7 @@ def users():
         )
     page = paginate(stmt, request.args.get("page", 1, type=int))
     form = NewLocalUserForm()
-    form.agency_id.choices = _agency_choices("（无）")
+    form.agency_id.choices = _agency_choices(_l("（无）"))
     return render_template("core/admin/users.html", page=page, q=q, form=form)
 
 
@@ -127,7 +127,7 @@ def users():
 def user_create():
     """Create a local account."""
     form = NewLocalUserForm()
-    form.agency_id.choices = _agency_choices("（无）")
+    form.agency_id.choices = _agency_choices(_l("（无）"))
     if form.validate_on_submit():
         try:
             user = create_local_user(
@@ -151,7 +151,7 @@ def user_edit(user_id: int):
     """Edit a user's agency, grants, roles and state."""
     user = db.get_or_404(User, user_id)
     form = UserForm(obj=user) if request.method == "GET" else UserForm()
-    form.agency_id.choices = _agency_choices("（无）")
+    form.agency_id.choices = _agency_choices(_l("（无）"))
     form.extra_agency_ids.choices = _agency_choices()
     form.role_ids.choices = [
         SelectChoice(r.id, r.name)
@@ -293,7 +293,7 @@ def agencies(agency_id: int | None = None):
     """The agency tree, with a form to add or edit one."""
     agency = db.get_or_404(Agency, agency_id) if agency_id else None
     form = AgencyForm(obj=agency) if request.method == "GET" else AgencyForm()
-    form.parent_id.choices = _agency_choices("（顶级机构）")
+    form.parent_id.choices = _agency_choices(_l("（顶级机构）"))
     if request.method == "GET" and agency is not None:
         form.parent_id.data = agency.parent_id or 0
         form.version.data = agency.version

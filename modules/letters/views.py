@@ -7,12 +7,15 @@ refusals (``LetterError``, ``AttachmentRefused``) to show them on the form.
 from __future__ import annotations
 
 import hmac
+import re
 from datetime import date, timedelta
 
 from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from sqlalchemy import select
 
 from core.api import (
+    N_,
     STATES,
     Agency,
     AttachmentRefused,
@@ -51,8 +54,18 @@ from .services import LetterError
 
 SESSION_KEY = "letters_matter"
 CHALLENGE_KEY = "letters_challenge"
-NOT_FOUND = "未查到与该查询码对应的信访事项，请核对后重试。"
-TOO_MANY = "操作过于频繁，请稍后再试。"
+NOT_FOUND = N_("未查到与该查询码对应的信访事项，请核对后重试。")
+TOO_MANY = N_("操作过于频繁，请稍后再试。")
+#: The challenge's question as services.new_challenge words it (kept in the session so).
+_QUESTION = re.compile(r"^(\d+) 加 (\d+) 等于几？$")
+
+
+def _shown_question(question: str | None) -> str | None:
+    """The challenge's question in the reader's language."""
+    m = _QUESTION.match(question or "")
+    if m is None:
+        return question
+    return gettext("%(a)s 加 %(b)s 等于几？", a=m.group(1), b=m.group(2))
 
 
 def _files(field: str = "files") -> list[tuple[str, bytes]]:
@@ -85,7 +98,7 @@ def _render_online(form: OnlineForm, status: int = 200):
     return render_template(
         "letters/online.html",
         form=form,
-        question=question,
+        question=_shown_question(question),
         max_files=services.setting("max_files"),
         max_mb=services.setting("max_file_mb"),
     ), status
@@ -98,16 +111,16 @@ def online():
     if request.method == "GET":
         return _render_online(form)
     if not services.allow("submit", int(services.setting("submit_limit"))):
-        flash(TOO_MANY, "error")
+        flash(gettext(TOO_MANY), "error")
         return _render_online(form, 429)
     if form.website.data:
         # The honeypot was filled in: a program, not a person. Say nothing useful.
-        flash("提交未成功，请稍后再试。", "error")
+        flash(gettext("提交未成功，请稍后再试。"), "error")
         return _render_online(form, 400)
     if services.setting("challenge") and not services.check_challenge(
         form.challenge_token.data or "", form.challenge_answer.data or ""
     ):
-        form.challenge_answer.errors = ["验证题答案不正确，请重新作答。"]
+        form.challenge_answer.errors = [gettext("验证题答案不正确，请重新作答。")]
         return _render_online(form, 422)
     if not form.validate():
         return _render_online(form, 422)
@@ -135,12 +148,12 @@ def query():
     form = QueryForm()
     if request.method == "POST":
         if not services.allow("query", int(services.setting("query_limit"))):
-            flash(TOO_MANY, "error")
+            flash(gettext(TOO_MANY), "error")
             return render_template("letters/query.html", form=form), 429
         matter = services.find_by_code(form.code.data or "") if form.validate() else None
         if matter is None:
             session.pop(SESSION_KEY, None)
-            flash(NOT_FOUND, "error")
+            flash(gettext(NOT_FOUND), "error")
             return render_template("letters/query.html", form=form), 404
         # The code never goes into a URL (logs, history) nor into the cookie, which anyone at a
         # shared kiosk can read (signed, not encrypted): the session holds the matter's id and
@@ -211,7 +224,7 @@ def rate():
     except LetterError as exc:
         _refused(form, exc)
         return _render_status(matter, form, 422)
-    flash("感谢您的评价。", "success")
+    flash(gettext("感谢您的评价。"), "success")
     return redirect(url_for("letters.status"))
 
 
@@ -288,7 +301,7 @@ def intake():
         except LetterError as exc:
             _refused(form, exc)
         else:
-            flash(f"已登记来信 {letter.matter.number}。", "success")
+            flash(gettext("已登记来信 %(number)s。", number=letter.matter.number), "success")
             return redirect(url_for("letters.detail", matter_id=letter.matter_id))
     status = 422 if request.method == "POST" else 200
     return render_template("letters/new.html", form=form), status
@@ -308,7 +321,7 @@ def batch():
             if not any(row.values()):
                 continue
             if not row["summary"].strip():
-                problems[i] = "请填写内容摘要。"
+                problems[i] = gettext("请填写内容摘要。")
                 continue
             li = services.LetterInput(
                 name=row["name"],
@@ -327,7 +340,7 @@ def batch():
             registered.append(letter)
             rows[i] = dict.fromkeys(ROW_FIELDS, "")
         if registered:
-            flash(f"已登记 {len(registered)} 封来信。", "success")
+            flash(gettext("已登记 %(n)s 封来信。", n=len(registered)), "success")
     return render_template(
         "letters/batch.html",
         rows=rows,
@@ -421,7 +434,7 @@ def first_handler(matter_id: int):
     except LetterError as exc:
         flash(str(exc), "error")
         return _detail(letter, 422, handler_form=form)
-    flash("已指定首办责任人。", "success")
+    flash(gettext("已指定首办责任人。"), "success")
     return redirect(url_for("letters.detail", matter_id=matter_id))
 
 
@@ -436,7 +449,7 @@ def joint_review(matter_id: int):
     except LetterError as exc:
         flash(str(exc), "error")
         return _detail(letter, 422)
-    flash("已记录会审。", "success")
+    flash(gettext("已记录会审。"), "success")
     return redirect(url_for("letters.detail", matter_id=matter_id))
 
 
@@ -498,7 +511,7 @@ def disagreements():
         except LetterError as exc:
             flash(str(exc), "error")
         else:
-            flash("已记录评查意见。", "success")
+            flash(gettext("已记录评查意见。"), "success")
         return redirect(url_for("letters.disagreements"))
     return render_template(
         "letters/disagreements.html",

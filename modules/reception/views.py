@@ -7,6 +7,7 @@ refusals (``ReceptionError``, ``StaleEdit``) to tell the user.
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -67,7 +68,11 @@ def desk():
             status = 422
         else:
             flash(
-                f"已登记到访：今日第 {visit.queue_number} 号，请到 {visit.unit.name} 候谈。",
+                gettext(
+                    "已登记到访：今日第 %(n)s 号，请到 %(unit)s 候谈。",
+                    n=visit.queue_number,
+                    unit=visit.unit.name,
+                ),
                 "success",
             )
             return redirect(url_for("reception.visit", visit_id=visit.id))
@@ -129,10 +134,10 @@ def visit_action(visit_id: int, action: str):
             svc.call(v)
         elif action == "answer":
             matter = svc.answer_on_spot(v, forms.text(f, "asked"), forms.text(f, "answered"))
-            flash(f"已当场答复，事项 {matter.number} 办结。", "success")
+            flash(gettext("已当场答复，事项 %(number)s 办结。", number=matter.number), "success")
         elif action == "register":
             matter = svc.register_for_handling(v, forms.text(f, "asked"))
-            flash(f"已登记信访事项 {matter.number}，请分流。", "success")
+            flash(gettext("已登记信访事项 %(number)s，请分流。", number=matter.number), "success")
         elif action == "assign":
             deadline = forms.day(f, "deadline")
             if deadline is None:
@@ -144,12 +149,15 @@ def visit_action(visit_id: int, action: str):
                 deadline,
                 forms.text(f, "leader", 100),
             )
-            flash("已交办，交办单已出具。", "success")
+            flash(gettext("已交办，交办单已出具。"), "success")
         elif action == "leapfrog":
             number = svc.direct_leapfrog(
                 v, forms.integer(f, "competent_agency_id") or 0, forms.text(f, "asked")
             )
-            flash(f"已记录越级访并出具引导逐级走访告知书（{number}）。", "success")
+            flash(
+                gettext("已记录越级访并出具引导逐级走访告知书（%(number)s）。", number=number),
+                "success",
+            )
         elif action == "incident":
             svc.record_incident(
                 v,
@@ -158,13 +166,13 @@ def visit_action(visit_id: int, action: str):
                 forms.text(f, "incident_action"),
                 bool(f.get("police")),
             )
-            flash("已记录现场情况。", "success")
+            flash(gettext("已记录现场情况。"), "success")
         else:
             fail(404, "未知的操作。")
     except svc.ReceptionError as exc:
         _refused(exc)
     except StaleEdit:
-        flash("该记录已被他人修改，请刷新后重试。", "error")
+        flash(gettext("该记录已被他人修改，请刷新后重试。"), "error")
     return redirect(url_for("reception.visit", visit_id=visit_id))
 
 
@@ -211,7 +219,7 @@ def units():
         try:
             if f.get("action") == "duty" and unit is not None:
                 svc.set_duty(unit, forms.ids(f, "user_ids"))
-                flash(f"已更新 {unit.name} 今日值班人员。", "success")
+                flash(gettext("已更新 %(unit)s 今日值班人员。", unit=unit.name), "success")
             else:
                 svc.save_unit(
                     unit,
@@ -219,7 +227,7 @@ def units():
                     version=f.get("version"),
                     **typed,
                 )
-                flash("已保存接访窗口。", "success")
+                flash(gettext("已保存接访窗口。"), "success")
         except svc.ReceptionError as exc:
             _refused(exc)
         except StaleEdit:
@@ -296,7 +304,7 @@ def sessions():
         except svc.ReceptionError as exc:
             _refused(exc)
             return redirect(url_for("reception.sessions"))
-        flash("已安排领导接访日（尚未公布）。", "success")
+        flash(gettext("已安排领导接访日（尚未公布）。"), "success")
         return redirect(url_for("reception.session", session_id=s.id))
     stmt = select(ReceptionSession).order_by(ReceptionSession.day.desc(), ReceptionSession.id)
     if not has_permission("reception.sessions.manage"):
@@ -353,16 +361,23 @@ def session_action(session_id: int, action: str):
     try:
         if action == "publish" and has_permission("reception.sessions.manage"):
             svc.publish(s)
-            flash("已公布。", "success")
+            flash(gettext("已公布。"), "success")
         elif action == "lawyer" and has_permission("reception.sessions.manage"):
             svc.attach_lawyer(s, forms.integer(f, "lawyer_id"))
-            flash("已安排值班律师。", "success")
+            flash(gettext("已安排值班律师。"), "success")
         elif action == "book" and has_permission("reception.appointments"):
             appt = svc.book(s, forms.booking(f))
             if appt.state == "refused":
-                flash(f"不予预约：{appt.refusal}", "error")
+                flash(gettext("不予预约：%(reason)s", reason=appt.refusal), "error")
             else:
-                flash(f"已预约 {s.day.isoformat()} {s.leader_name} 接访。", "success")
+                flash(
+                    gettext(
+                        "已预约 %(day)s %(leader)s 接访。",
+                        day=s.day.isoformat(),
+                        leader=s.leader_name,
+                    ),
+                    "success",
+                )
         else:
             fail(403, "您没有此项操作的权限。")
     except svc.ReceptionError as exc:
@@ -378,7 +393,7 @@ def appointment_action(appointment_id: int, action: str):
     try:
         if action == "check_in" and has_permission("reception.appointments"):
             svc.check_in(a)
-            flash(f"{a.name} 已签到。", "success")
+            flash(gettext("%(name)s 已签到。", name=a.name), "success")
         elif action == "outcome" and has_permission("reception.sessions.outcome"):
             matter = svc.session_outcome(
                 a,
@@ -388,11 +403,18 @@ def appointment_action(appointment_id: int, action: str):
                 deadline=forms.day(f, "deadline"),
                 standard=forms.text(f, "standard"),
             )
-            flash(f"已录入接访结果（{OUTCOMES[a.outcome]}），事项 {matter.number}。", "success")
+            flash(
+                gettext(
+                    "已录入接访结果（%(outcome)s），事项 %(number)s。",
+                    outcome=gettext(OUTCOMES[a.outcome]),
+                    number=matter.number,
+                ),
+                "success",
+            )
         else:
             fail(403, "您没有此项操作的权限。")
     except svc.ReceptionError as exc:
         _refused(exc)
     except StaleEdit:
-        flash("该记录已被他人修改，请刷新后重试。", "error")
+        flash(gettext("该记录已被他人修改，请刷新后重试。"), "error")
     return redirect(url_for("reception.session", session_id=a.session_id))
