@@ -20,10 +20,13 @@ permission checked on the record (a step's, the upload's, the unmasked files') �
 a page, a PDF, a download or an API object, and for a POST what its empty form answers
 (``EMPTY_POST``). The POSTs the matrix refuses change nothing in the database.
 
-Masked fields: a user holding every permission but ``core.personal_data.view`` reads every
-output (each GET route, searches, CSV and Excel exports, the API, PDFs' text) and never sees an
-ID number or phone number stored in any personal field; with the permission they are shown, and
-each request that showed them is in the audit log.
+Masked fields: no page, PDF or API answer of the matrix shows a role without
+``core.personal_data.view`` an ID number or phone number stored in any personal field; a user
+holding every permission but that one reads every output (each GET route, searches, CSV and
+Excel exports, the API, PDFs' text) and never sees one either; with the permission they are
+shown, and each request that showed them is in the audit log. Lists: a user with every
+permission but the wider record rules finds the matters in no list once they are another
+agency's.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ import pytest
 from sqlalchemy import delete, inspect, select, text, update
 from werkzeug.routing import IntegerConverter
 
+from core.accounts.masking import VIEW_PERMISSION
 from core.accounts.record_rules import ALL, BUREAU
 from core.registry.installer import install
 from tests.plugin import TOKEN_RE, login, make_app
@@ -623,14 +627,12 @@ def clients(app, roles):
     return out
 
 
-def ask(client, token, method, url) -> str:
+def ask(client, token, method, url):
     if method == "GET":
-        return answer(client.get(url))
+        return client.get(url)
     if url.startswith("/api/"):
-        resp = client.post(url, json={"version": 0}, headers={"X-CSRFToken": token})
-    else:
-        resp = client.post(url, data={"csrf_token": token})
-    return answer(resp)
+        return client.post(url, json={"version": 0}, headers={"X-CSRFToken": token})
+    return client.post(url, data={"csrf_token": token})
 
 
 def test_every_record_route_has_a_line(world):
@@ -653,6 +655,7 @@ def test_a_record_route_added_without_a_line_is_caught(world, databases, tmp_pat
 def test_every_role_every_record_route_every_agency(world):
     app, found, agencies, people, roles = world
     logged_in = clients(app, roles)
+    raw, leaks = personal_values(app), []
     routes = [(r, m) for r, m in id_routes(app) if r.endpoint in RECORD_ROUTES]
     wrong, cells, asked = [], 0, 0
     for phase in ("GET", "POST"):
@@ -682,7 +685,11 @@ def test_every_role_every_record_route_every_agency(world):
                     assert changed == [], f"refused POSTs in {column} changed {changed}"
                     checked = True
                 client, token = logged_in[role]
-                got = ask(client, token, method, url)
+                resp = ask(client, token, method, url)
+                got = answer(resp)
+                if got == "200" and VIEW_PERMISSION not in roles[role]:
+                    body = readable(resp)
+                    leaks += [f"{role} {url}: {v}" for v in sorted(raw) if v in body]
                 asked += 1
                 if got != want:
                     cell = f"{column:7} {role:18} {method} {url} ({rule.endpoint})"
@@ -690,6 +697,8 @@ def test_every_role_every_record_route_every_agency(world):
     assert cells == len(roles) * len(routes) * len(COLUMNS)
     print(f"{len(roles)} roles × {len(routes)} routes × {len(COLUMNS)} agencies: {cells} cells")
     assert wrong == [], f"{len(wrong)} of {asked} cells asked wrong:\n" + "\n".join(wrong)
+    # Every role without the unmask permission saw masked ID and phone numbers only.
+    assert leaks == []
 
 
 # --- masked fields in every output -------------------------------------------------------------
@@ -787,7 +796,7 @@ def probe(app, username: str, without: frozenset[str] = frozenset()) -> None:
 def test_personal_fields_masked_in_every_output(world):
     """ID numbers and phones never leave unmasked to a user without the unmask permission, in
     any page, list, search, export, API answer or PDF; one with it sees them, and it is audited."""
-    from core.accounts.masking import VIEW_PERMISSION, mask
+    from core.accounts.masking import mask
     from core.cases.models import Matter
     from core.extensions import db
 
