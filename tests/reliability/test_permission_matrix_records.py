@@ -695,7 +695,8 @@ def test_every_role_every_record_route_every_agency(world):
                     cell = f"{column:7} {role:18} {method} {url} ({rule.endpoint})"
                     wrong.append(f"{cell}: {got}, expected {want}")
     assert cells == len(roles) * len(routes) * len(COLUMNS)
-    print(f"{len(roles)} roles × {len(routes)} routes × {len(COLUMNS)} agencies: {cells} cells")
+    size = f"{len(roles)} roles × {len(routes)} routes × {len(COLUMNS)} agencies"
+    print(f"{size}: {cells} cells, {asked} asked")
     assert wrong == [], f"{len(wrong)} of {asked} cells asked wrong:\n" + "\n".join(wrong)
     # Every role without the unmask permission saw masked ID and phone numbers only.
     assert leaks == []
