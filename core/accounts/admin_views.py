@@ -154,7 +154,7 @@ def user_edit(user_id: int):
     form.agency_id.choices = _agency_choices(_l("（无）"))
     form.extra_agency_ids.choices = _agency_choices()
     form.role_ids.choices = [
-        SelectChoice(r.id, r.name)
+        SelectChoice(r.id, _l(r.name))
         for r in db.session.execute(select(Role).order_by(Role.name)).scalars()
     ]
     if request.method == "GET":

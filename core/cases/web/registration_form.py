@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
@@ -83,7 +84,8 @@ class PartyForm(Form):
         if value and self.id_type.data == "resident_id":
             problem = id_number_problem(value)
             if problem:
-                raise StopValidation(problem)
+                # Its messages are listed in core/web/i18n_labels.py.
+                raise StopValidation(gettext(problem))
 
 
 class RegistrationForm(FlaskForm):
