@@ -21,6 +21,7 @@ from tests.kit import (
     register,
     run_jobs,
     shown_version,
+    timeline_titles,
     user,
 )
 
@@ -99,7 +100,7 @@ def test_a_conflicted_lawyer_is_refused_and_the_refusal_names_the_conflict(app, 
         assert row.lawyer.name == "值班律师老周"
 
 
-def test_a_conflicted_lawyer_cannot_commission_an_opinion_either(app):
+def test_a_conflicted_lawyer_is_neither_commissioned_nor_appointed_agent(app):
     setup_hall(app)
     matter_id, _ = _conflicted(app)
     with app.app_context(), as_("supervisor"), pytest.raises(services.LegalAidError) as refused:
@@ -107,6 +108,25 @@ def test_a_conflicted_lawyer_cannot_commission_an_opinion_either(app):
             db.session.get(Matter, matter_id), lawyer("lawyer2"), "问", today() + timedelta(days=10)
         )
     assert str(refused.value) == CONFLICT
+    with app.app_context(), as_("supervisor"), pytest.raises(services.LegalAidError) as refused:
+        services.add_mandate(
+            db.session.get(Matter, matter_id), lawyer("lawyer2"), "王某", "代理申诉", today()
+        )
+    assert str(refused.value) == CONFLICT
+    with app.app_context():
+        assert db.session.execute(select(func.count(models.Mandate.id))).scalar() == 0
+        # The petitioner appoints the other lawyer: recorded on the matter and its timeline.
+        with as_("supervisor"):
+            services.add_mandate(
+                db.session.get(Matter, matter_id), lawyer("lawyer"), "王某", "代理申诉", today()
+            )
+        row = db.session.execute(select(models.Mandate)).scalar_one()
+        assert (row.matter_id, row.lawyer.name, row.scope) == (
+            matter_id,
+            "值班律师老周",
+            "代理申诉",
+        )
+        assert "信访人委托律师值班律师老周代理" in timeline_titles(matter_id)
 
 
 def test_hours_totals_match_the_consultations_and_opinions(app, as_user):
