@@ -29,7 +29,6 @@ from core.api import (
     get_visible_or_404,
     has_permission,
     identity_sealed_for,
-    opts,
     paginate,
     render_pdf,
     require,
@@ -374,12 +373,12 @@ def _detail(letter: Letter, code: int = 200, **forms):
     users = db.session.execute(
         select(User).where(User.active.is_(True)).order_by(User.display_name)
     ).scalars()
-    handler_form.user_id.choices = opts((u.id, u.display_name) for u in users)
+    handler_form.user_id.choices = [(u.id, u.display_name) for u in users]  # names, as typed
     joint_form = forms.get("joint_form") or JointReviewForm()
     agencies = db.session.execute(
         select(Agency).where(Agency.active.is_(True)).order_by(Agency.path)
     ).scalars()
-    joint_form.agencies.choices = opts((a.id, a.name) for a in agencies)
+    joint_form.agencies.choices = [(a.id, a.name) for a in agencies]
     reply_form = forms.get("reply_form") or ReplyForm()
     if (
         not reply_form.recipient.data

@@ -91,6 +91,14 @@ def _choice(value, label, *rest) -> SelectChoice:
     return SelectChoice(value, _l(label) if isinstance(label, str) else label, *rest)
 
 
+def data_opts(pairs: Iterable) -> list[SelectChoice]:
+    """Select options whose labels are data people entered (agencies, users, categories).
+
+    Shown as they are: a name that happens to equal a catalog entry (其他) is not translated.
+    """
+    return [SelectChoice(*p) for p in pairs]
+
+
 def select_field(
     label: str, choices: Iterable, *, required: str | None = None, **kw
 ) -> SelectField:

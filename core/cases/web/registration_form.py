@@ -33,6 +33,7 @@ from core.cases.web.forms import (
     MultiCheckboxField,
     Required,
     agency_choices,
+    data_opts,
     opt_int,
     opts,
     select_field,
@@ -165,15 +166,12 @@ class RegistrationForm(FlaskForm):
             ).scalars()
         )
         for level, fld in ((1, self.category_1), (2, self.category_2), (3, self.category_3)):
-            fld.choices = opts(
-                [("", _l("— 不选 —"))]
-                + [
-                    (c.id, c.name, {"data-parent": str(c.parent_id or "")})
-                    for c in categories
-                    if c.level == level
-                ]
+            fld.choices = opts([("", _l("— 不选 —"))]) + data_opts(
+                (c.id, c.name, {"data-parent": str(c.parent_id or "")})
+                for c in categories
+                if c.level == level
             )
-        self.complained_agency_id.choices = opts([("", _l("— 无 —")), *agency_choices()])
+        self.complained_agency_id.choices = opts([("", _l("— 无 —"))]) + data_opts(agency_choices())
         return self
 
     def extra_rows_used(self) -> bool:

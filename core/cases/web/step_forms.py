@@ -39,6 +39,7 @@ from core.cases.web.forms import (
     CHOOSE,
     Required,
     agency_choices,
+    data_opts,
     opt_int,
     opts,
     select_field,
@@ -308,12 +309,12 @@ def transition_form(
         # Only an assigned matter goes back with a completion report (办结报告).
         del form.report
     if "agency_id" in form._fields:
-        form.agency_id.choices = opts(
-            [("", _l("— 请选择 —")), *agency_choices(exclude=[matter.agency_id])]
+        form.agency_id.choices = opts([("", _l("— 请选择 —"))]) + data_opts(
+            agency_choices(exclude=[matter.agency_id])
         )
     if "follower_id" in form._fields:
         from core.accounts.record_rules import visible_agency_ids
 
         ids = visible_agency_ids(user) if user is not None else None
-        form.follower_id.choices = opts([("", _l("— 请选择 —")), *user_choices(ids)])
+        form.follower_id.choices = opts([("", _l("— 请选择 —"))]) + data_opts(user_choices(ids))
     return form
