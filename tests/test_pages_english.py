@@ -132,3 +132,17 @@ def test_registration_refused_in_english(site):
     assert resp.status_code == 422
     assert "Please enter the summary (demands, facts and reasons)." in html
     assert _left(html, data) == []
+
+
+def test_reception_desk_refusal_in_english(site):
+    """An arrival without a name and with a mistyped ID number: the desk says why in English."""
+    app, _, data = site
+    client = _english(app.test_client(), "clerk")
+    token = csrf_token(client, "/reception/desk")
+    form = {"csrf_token": token, "action": "arrive", "id_number": "110105", "head_count": "1"}
+    resp = client.post("/reception/desk", data=form)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert "Please enter the visitor&#39;s name." in html
+    assert "An ID card number has 18 characters" in html
+    assert _left(html, data) == []

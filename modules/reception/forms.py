@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core.api import Agency, ContentCategory, db
+from core.api import N_, Agency, ContentCategory, db
 
 from .services import Arrival, Booking, ReceptionError
 
@@ -59,7 +59,7 @@ def representatives(form: Any) -> list[dict[str, str]]:
 def arrival(form: Any) -> Arrival:
     head_count = integer(form, "head_count", 1)
     if head_count is None:
-        raise ReceptionError("来访人数应为数字。", {"head_count": "请填写数字。"})
+        raise ReceptionError(N_("来访人数应为数字。"), {"head_count": N_("请填写数字。")})
     return Arrival(
         name=text(form, "name", 100),
         id_number=text(form, "id_number", 18),

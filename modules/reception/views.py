@@ -44,8 +44,10 @@ def _agency_id() -> int:
 
 
 def _refused(exc: svc.ReceptionError) -> None:
-    details = "；".join(v for v in exc.errors.values() if v and v != str(exc))
-    flash(f"{exc}{'：' + details if details else ''}", "error")
+    """Flash a refusal, in the reader's language where the message is in a catalog."""
+    message = gettext(str(exc))
+    details = "；".join(gettext(v) for v in exc.errors.values() if v and v != str(exc))
+    flash(f"{message}{'：' + details if details else ''}", "error")
 
 
 # --- desk ------------------------------------------------------------------------------------
@@ -64,7 +66,7 @@ def desk():
             visit = svc.arrive(forms.arrival(request.form))
         except svc.ReceptionError as exc:
             _refused(exc)
-            errors = exc.errors
+            errors = {key: gettext(value) if value else value for key, value in exc.errors.items()}
             status = 422
         else:
             flash(
@@ -81,6 +83,7 @@ def desk():
     problem = None
     if id_number:
         problem = id_number_problem(id_number)
+        problem = gettext(problem) if problem else None  # core's messages, in its catalog
         hist = svc.history(
             id_number,
             forms.text(values, "name", 100),

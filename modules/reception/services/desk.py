@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from core.api import (
     FINAL_STATES,
+    N_,
     Agency,
     current_actor,
     db,
@@ -49,10 +50,10 @@ def _check_representatives(reps: list[dict[str, str]], head_count: int) -> dict[
             f"当前为 {len(reps)} 人。"
         )
     if head_count < 1 + len(reps) and reps:
-        errors["head_count"] = "来访人数不能少于登记的代表人数。"
+        errors["head_count"] = N_("来访人数不能少于登记的代表人数。")
     for i, rep in enumerate(reps):
         if not (rep.get("name") or "").strip():
-            errors[f"representatives-{i}"] = "请填写代表姓名。"
+            errors[f"representatives-{i}"] = N_("请填写代表姓名。")
         elif rep.get("id_number") and id_number_problem(rep["id_number"]):
             errors[f"representatives-{i}"] = (
                 f"代表 {rep['name']}：{id_number_problem(rep['id_number'])}"
@@ -65,28 +66,30 @@ def arrive(data: Arrival, agency: Agency | None = None) -> ReceptionVisit:
     """Desk arrival: check the ID, route by subject, give the day's queue number."""
     agency = agency or getattr(current_actor(), "agency", None)
     if agency is None:
-        raise ReceptionError("您的账户未设置所属机构。")
+        raise ReceptionError(N_("您的账户未设置所属机构。"))
     errors: dict[str, str] = {}
     if not data.name.strip():
-        errors["name"] = "请填写来访人姓名。"
+        errors["name"] = N_("请填写来访人姓名。")
     problem = id_number_problem(data.id_number)
     if problem:
         errors["id_number"] = problem
     if data.head_count < 1:
-        errors["head_count"] = "来访人数至少为 1。"
+        errors["head_count"] = N_("来访人数至少为 1。")
     errors |= _check_representatives(data.representatives, data.head_count)
     if data.head_count > MAX_REPRESENTATIVES and not data.representatives:
-        errors["representatives"] = "多人走访（超过 5 人）应推选代表（不超过 5 人），请登记代表。"
+        errors["representatives"] = N_(
+            "多人走访（超过 5 人）应推选代表（不超过 5 人），请登记代表。"
+        )
     suggested = route(data.category_id, agency.id)
     unit = suggested
     if data.unit_id:
         unit = db.session.get(ReceptionUnit, data.unit_id)
         if unit is None or unit.agency_id != agency.id or not unit.active:
-            errors["unit_id"] = "请选择本大厅的接访窗口。"
+            errors["unit_id"] = N_("请选择本大厅的接访窗口。")
     if unit is None and "unit_id" not in errors:
-        errors["unit_id"] = "没有接待此类事项的窗口，请选择接访窗口。"
+        errors["unit_id"] = N_("没有接待此类事项的窗口，请选择接访窗口。")
     if errors:
-        raise ReceptionError("到访登记有误，请按提示修改。", errors)
+        raise ReceptionError(N_("到访登记有误，请按提示修改。"), errors)
     day = today()
     _take_queue(agency.id)
     number = (

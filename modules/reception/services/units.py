@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from core.api import (
+    N_,
     Agency,
     ContentCategory,
     User,
@@ -92,7 +93,7 @@ def save_unit(
     if unit is not None:
         check_version(unit, version)
     if not code.strip() or not name.strip():
-        raise ReceptionError("请填写窗口编号和名称。")
+        raise ReceptionError(N_("请填写窗口编号和名称。"))
     if unit is None:
         unit = ReceptionUnit(agency_id=agency_id)
         db.session.add(unit)

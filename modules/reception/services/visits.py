@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from core.api import (
+    N_,
     Agency,
     Matter,
     MatterError,
@@ -47,7 +48,7 @@ INCIDENT_KINDS = {
 def call(visit: ReceptionVisit) -> None:
     """叫号: the unit calls the visitor in."""
     if visit.state != "waiting":
-        raise ReceptionError("该来访人已不在候谈队列中。")
+        raise ReceptionError(N_("该来访人已不在候谈队列中。"))
     visit.state = "called"
     visit.called_at = utcnow()
     visit.received_by_id = getattr(current_actor(), "id", None)
@@ -99,7 +100,9 @@ def _registration(visit: ReceptionVisit, asked: str, **kw: Any) -> Registration:
 
 def _register(visit: ReceptionVisit, asked: str, **kw: Any) -> Matter:
     if not (asked or visit.summary).strip():
-        raise ReceptionError("请填写接谈记录（来访人反映的问题）。", {"asked": "此项为必填项。"})
+        raise ReceptionError(
+            N_("请填写接谈记录（来访人反映的问题）。"), {"asked": N_("此项为必填项。")}
+        )
     try:
         return register_matter(_registration(visit, asked, **kw), visit.agency)
     except MatterError as exc:
@@ -116,7 +119,7 @@ def answer_on_spot(visit: ReceptionVisit, asked: str, answered: str) -> Matter:
     """
     _ensure_at_unit(visit)
     if not answered.strip():
-        raise ReceptionError("请填写答复意见。", {"answered": "此项为必填项。"})
+        raise ReceptionError(N_("请填写答复意见。"), {"answered": N_("此项为必填项。")})
     matter = _register(visit, asked)
     try:
         perform(matter, "answer_on_spot", {"answer": answered.strip()}, version=matter.version)
@@ -160,7 +163,7 @@ def _finish(visit: ReceptionVisit, state: str, asked: str, answered: str, matter
 def assign(visit: ReceptionVisit, agency_id: int, standard: str, deadline: date, leader: str = ""):
     """交办 the visit's matter with a slip (core ``assign``); returns the issued document."""
     if visit.matter is None:
-        raise ReceptionError("该接谈尚未登记信访事项。")
+        raise ReceptionError(N_("该接谈尚未登记信访事项。"))
     matter = visit.matter
     try:
         return perform(
@@ -179,9 +182,9 @@ def record_incident(
 ) -> ReceptionIncident:
     """Incident log (条例第26条): disorder at the visit and what staff did about it."""
     if kind not in INCIDENT_KINDS:
-        raise ReceptionError("请选择情形。", {"kind": "请选择情形。"})
+        raise ReceptionError(N_("请选择情形。"), {"kind": N_("请选择情形。")})
     if not description.strip():
-        raise ReceptionError("请描述经过。", {"description": "此项为必填项。"})
+        raise ReceptionError(N_("请描述经过。"), {"description": N_("此项为必填项。")})
     incident = ReceptionIncident(
         visit_id=visit.id,
         agency_id=visit.agency_id,
@@ -206,7 +209,9 @@ def direct_leapfrog(visit: ReceptionVisit, competent_agency_id: int, asked: str 
     _ensure_at_unit(visit)
     competent = db.session.get(Agency, competent_agency_id) if competent_agency_id else None
     if competent is None or not competent.active or competent.id == visit.agency_id:
-        raise ReceptionError("请选择有权处理的下级机关。", {"competent_agency_id": "请选择机关。"})
+        raise ReceptionError(
+            N_("请选择有权处理的下级机关。"), {"competent_agency_id": N_("请选择机关。")}
+        )
     day = visit.day
     count = db.session.execute(
         select(func.count())
