@@ -1,5 +1,6 @@
 """The permission matrix, second layer: every role × every route with a record id × the record
-in the user's own agency, one under it, a sibling, the parent agency and another county.
+in the user's own agency, one under it, a sibling, the parent agency, another county, and the
+sibling's with its matters assigned to the user's agency.
 
 Generated from the registered routes: every route with an ``<int:…>`` in its URL has a line in
 ``RECORD_ROUTES`` (the permission its answer depends on and where its ids come from), so a route
@@ -10,7 +11,8 @@ reception day with an appointment, a commissioned opinion, lawyers' conflicts, a
 an assessed hearing-assessment, a self-assessment, a bulletin), and one user per role of the
 installed suite, all in the demo's housing bureau (SH-ZJJ). For each column every agency-scoped
 row is moved to the column's agency, so one set of records stands in each agency in turn; a URL's
-agency (or user) id is the column's agency (a user of it).
+agency (or user) id is the column's agency (a user of it). In the last column the matters are
+visible to every role (``MatterAccess``), the modules' own records on them are not.
 
 What each cell expects, in the order the house checks it: the route's permission missing → 403
 (asked in the sibling column only: the permission comes first, so the answer is the same in every
@@ -79,6 +81,8 @@ class Line:
     parts: dict[str, str] = field(default_factory=dict)
     #: The answer outside the record rules.
     hidden: str = "404"
+    #: The record is the matter itself (visible where the matter was assigned or forwarded).
+    matter: bool = False
 
 
 M = {"matter_id": "matter"}
@@ -87,11 +91,14 @@ UNIT = {"period_id": "period", "agency_id": "agency"}
 
 RECORD_ROUTES: dict[str, Line] = {
     # core: the case file, its files and its API; the admin pages of users and agencies
-    "core.matter_view": Line(cases, M),
-    "core.matter_action": Line(cases, M, inner=has("core.cases.handle"), parts={"name": "accept"}),
+    "core.matter_view": Line(cases, M, matter=True),
+    "core.matter_action": Line(
+        cases, M, matter=True, inner=has("core.cases.handle"), parts={"name": "accept"}
+    ),
     "core.matter_upload": Line(
         cases,
         M,
+        matter=True,
         inner=any_of(
             "core.cases.register",
             "core.cases.triage",
@@ -104,12 +111,17 @@ RECORD_ROUTES: dict[str, Line] = {
     "core.matter_attachment": Line(
         cases,
         {"matter_id": "attachment_matter", "attachment_id": "attachment"},
+        matter=True,
         inner=has("core.personal_data.view"),
     ),
-    "core.matter_rate": Line(cases, M, inner=has("core.cases.rate"), parts={"target": "bureau"}),
-    "core.api_matter": Line(cases, M),
-    "core.api_transition": Line(cases, M, inner=has("core.cases.handle"), parts={"name": "accept"}),
-    "core.api_rate": Line(cases_and("core.cases.rate"), M),
+    "core.matter_rate": Line(
+        cases, M, matter=True, inner=has("core.cases.rate"), parts={"target": "bureau"}
+    ),
+    "core.api_matter": Line(cases, M, matter=True),
+    "core.api_transition": Line(
+        cases, M, matter=True, inner=has("core.cases.handle"), parts={"name": "accept"}
+    ),
+    "core.api_rate": Line(cases_and("core.cases.rate"), M, matter=True),
     "core.agencies": Line(has("core.admin.agencies"), {"agency_id": "agency"}, scoped=False),
     "core.user_edit": Line(has("core.admin.users"), {"user_id": "user"}, scoped=False),
     # evaluation: periods are the bureau's; a unit's figures are read within the record rules
@@ -135,7 +147,7 @@ RECORD_ROUTES: dict[str, Line] = {
     # hearings
     "hearings.detail": Line(has("hearings.view"), {"hearing_id": "hearing"}),
     "hearings.api_hearing": Line(has("hearings.view"), {"hearing_id": "hearing"}),
-    "hearings.api_matter_hearings": Line(has("hearings.view"), M),
+    "hearings.api_matter_hearings": Line(has("hearings.view"), M, matter=True),
     "hearings.application": Line(has("hearings.view"), {"application_id": "application"}),
     "hearings.accept": Line(has("hearings.manage"), {"application_id": "application"}),
     "hearings.refuse": Line(has("hearings.manage"), {"application_id": "application"}),
@@ -176,10 +188,10 @@ RECORD_ROUTES: dict[str, Line] = {
         has("legal_aid.consult"), {"consultation_id": "consultation"}
     ),
     "legal_aid.save_opinion": Line(has("legal_aid.consult"), {"consultation_id": "consultation"}),
-    "legal_aid.matter": Line(has("legal_aid.view"), M),
-    "legal_aid.assign": Line(has("legal_aid.assign"), M),
-    "legal_aid.commission": Line(has("legal_aid.assign"), M),
-    "legal_aid.add_mandate": Line(has("legal_aid.assign"), M),
+    "legal_aid.matter": Line(has("legal_aid.view"), M, matter=True),
+    "legal_aid.assign": Line(has("legal_aid.assign"), M, matter=True),
+    "legal_aid.commission": Line(has("legal_aid.assign"), M, matter=True),
+    "legal_aid.add_mandate": Line(has("legal_aid.assign"), M, matter=True),
     "legal_aid.attach_session": Line(has("legal_aid.assign"), {"session_id": "session"}),
     "legal_aid.opinion": Line(has("legal_aid.view"), {"opinion_id": "opinion"}),
     "legal_aid.deliver": Line(has("legal_aid.consult"), {"opinion_id": "opinion"}),
@@ -187,6 +199,7 @@ RECORD_ROUTES: dict[str, Line] = {
     "legal_aid.slot_swap": Line(has("legal_aid.roster"), {"slot_id": "slot"}),
     "legal_aid.remove_slot": Line(has("legal_aid.roster"), {"slot_id": "slot@"}),
     # letters
+    # The letter (envelope, first handler) is the receiving agency's, not the matter's handlers'.
     "letters.detail": Line(has("letters.view"), {"matter_id": "letter"}),
     "letters.label": Line(has("letters.view"), {"matter_id": "letter"}),
     "letters.first_handler": Line(has("letters.manage"), {"matter_id": "letter"}),
@@ -310,6 +323,8 @@ COLUMNS = {
     "other": "SH-RSJ",
     "parent": "SH",
     "outside": "OTHER",
+    # The sibling's records, its matters assigned to the user's agency (``MatterAccess``).
+    "shared": "SH-RSJ",
 }
 #: The column where a role without the route's permission is asked: the permission is checked
 #: before the record is read, so its 403 is the same in every column, and in the sibling's a view
@@ -335,11 +350,16 @@ def without_a_line(app) -> list[str]:
     return sorted({r.endpoint for r, _ in id_routes(app)} - set(RECORD_ROUTES))
 
 
-def visible(perms: frozenset[str], column: str) -> bool:
-    """The record rules: own agency and below; the whole tree with BUREAU; everything with ALL."""
+def visible(perms: frozenset[str], column: str, matter: bool = True) -> bool:
+    """The record rules: own agency and below; the whole tree with BUREAU; everything with ALL;
+    a matter the user's agency was given (``matter``: the record is the matter itself)."""
     if ALL in perms:
         return True
-    return column in ("own", "below") or (column in ("other", "parent") and BUREAU in perms)
+    if column == "shared" and matter:
+        return True
+    return column in ("own", "below") or (
+        column in ("other", "parent", "shared") and BUREAU in perms
+    )
 
 
 def expected(endpoint: str, perms: frozenset[str], column: str, method: str) -> str:
@@ -347,7 +367,7 @@ def expected(endpoint: str, perms: frozenset[str], column: str, method: str) -> 
     line = RECORD_ROUTES[endpoint]
     if not line.gate(perms):
         return "403"
-    if line.scoped and not visible(perms, column):
+    if line.scoped and not visible(perms, column, line.matter):
         return line.hidden
     if line.inner is not None and not line.inner(perms):
         return "403"
@@ -473,7 +493,7 @@ def _spread_scores(agencies) -> None:
         c.key for c in inspect(EvaluationScore).column_attrs if c.key not in ("id", "agency_id")
     ]
     for row in list(rows):
-        for code in COLUMNS.values():
+        for code in set(COLUMNS.values()):
             if agencies[code] != own:
                 values = {k: getattr(row, k) for k in keys}
                 db.session.add(EvaluationScore(**values, agency_id=agencies[code]))
@@ -595,17 +615,26 @@ def world(databases, tmp_path_factory):
     databases.drop(url)
 
 
-def move_everything(app, agency_id: int) -> None:
-    """Every agency-scoped row into ``agency_id``; no matter shared with another agency."""
+def move_everything(app, agency_id: int, share_with: int | None = None) -> None:
+    """Every agency-scoped row into ``agency_id``; every matter shared with ``share_with``."""
     from core.accounts.record_rules import scoped_models
-    from core.cases.models import MatterAccess
+    from core.cases.models import Matter, MatterAccess
     from core.extensions import db
 
     with app.app_context():
         for model in scoped_models():
             db.session.execute(update(model).values(agency_id=agency_id))
         db.session.execute(delete(MatterAccess))
+        if share_with is not None:
+            for matter_id in db.session.execute(select(Matter.id)).scalars().all():
+                db.session.add(MatterAccess(matter_id=matter_id, agency_id=share_with))
         db.session.commit()
+
+
+def place(app, agencies, column: str) -> None:
+    """The world's records in the column's agency."""
+    shared = agencies[COLUMNS["own"]] if column == "shared" else None
+    move_everything(app, agencies[COLUMNS[column]], shared)
 
 
 def database_digest(app) -> dict[str, str]:
@@ -680,8 +709,8 @@ def test_every_role_every_record_route_every_agency(world):
     routes = [(r, m) for r, m in id_routes(app) if r.endpoint in RECORD_ROUTES]
     wrong, cells, asked = [], 0, 0
     for phase in ("GET", "POST"):
-        for column, code in COLUMNS.items():
-            move_everything(app, agencies[code])
+        for column in COLUMNS:
+            place(app, agencies, column)
             planned = []
             for role, perms in roles.items():
                 for rule, method in routes:
@@ -919,8 +948,8 @@ def test_records_outside_the_rules_show_in_no_list(world):
     client = app.test_client()
     assert login(client, "m_local").status_code == 302
     leaks, seen = [], {}
-    for column, code in COLUMNS.items():
-        move_everything(app, agencies[code])
+    for column in COLUMNS:
+        place(app, agencies, column)
         for url in lists:
             resp = client.get(url)
             if resp.status_code != 200:
@@ -929,7 +958,7 @@ def test_records_outside_the_rules_show_in_no_list(world):
             shown = sorted(n for n in numbers if n in body)
             if column == "own":
                 seen[url] = shown
-            elif shown and not visible(frozenset(), column):
+            elif shown and not visible(frozenset(), column, matter=True):
                 leaks.append(f"{column} {url}: {shown}")
     assert leaks == []
     # While they are the bureau's own, the lists show them (the check above could fail).
