@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from core.api import (
+    N_,
     Matter,
     StaleEdit,
     _l,
@@ -124,7 +126,7 @@ def new():
             except HearingError as exc:
                 refused(form, exc)
             else:
-                flash("已安排听证，并已出具听证通知书。", "success")
+                flash(gettext("已安排听证，并已出具听证通知书。"), "success")
                 return redirect(url_for("hearings.detail", hearing_id=hearing.id))
     code = 422 if request.method == "POST" else 200
     return render_template("hearings/new.html", form=form), code
@@ -200,7 +202,7 @@ def act(hearing: Hearing, form, form_key: str, action, done: str):
     except HearingError as exc:
         refused(form, exc)
         return _detail(hearing, 422, **{form_key: form})
-    flash(done, "success")
+    flash(gettext(done), "success")
     return redirect(url_for("hearings.detail", hearing_id=hearing.id))
 
 
@@ -218,7 +220,7 @@ def reschedule(hearing_id: int):
         lambda: services.reschedule(
             hearing, form.version.data, _schedule_of(form), form.change_reason.data or ""
         ),
-        "已变更听证安排，并已重新出具听证通知书。",
+        N_("已变更听证安排，并已重新出具听证通知书。"),
     )
 
 
@@ -241,7 +243,7 @@ def participant(hearing_id: int):
             panelist_id=form.panelist_id.data or None,
             power_of_attorney=bool(form.power_of_attorney.data),
         ),
-        "已登记参加人。",
+        N_("已登记参加人。"),
     )
 
 
@@ -256,7 +258,7 @@ def remove_participant(hearing_id: int, participant_id: int):
         form,
         "remove_form",
         lambda: services.remove_participant(hearing, form.version.data, participant_id),
-        "已移除参加人。",
+        N_("已移除参加人。"),
     )
 
 
@@ -277,7 +279,7 @@ def recusal(hearing_id: int):
             form.recusal_reason.data,
             form.granted.data == "y",
         ),
-        "已对回避申请作出决定。",
+        N_("已对回避申请作出决定。"),
     )
 
 
@@ -292,7 +294,7 @@ def start(hearing_id: int):
         form,
         "start_form",
         lambda: services.start(hearing, form.version.data, form.on.data),
-        "听证已开始。",
+        N_("听证已开始。"),
     )
 
 
@@ -325,7 +327,7 @@ def record(hearing_id: int):
         form,
         "record_form",
         lambda: services.record(hearing, form.version.data, r),
-        "已记录听证笔录。",
+        N_("已记录听证笔录。"),
     )
 
 
@@ -340,7 +342,7 @@ def no_show(hearing_id: int):
         form,
         "no_show_form",
         lambda: services.no_show(hearing, form.version.data, form.no_show_note.data or ""),
-        "已登记信访人未到场（视为放弃听证）。",
+        N_("已登记信访人未到场（视为放弃听证）。"),
     )
 
 
@@ -355,7 +357,7 @@ def conclude(hearing_id: int):
         form,
         "conclude_form",
         lambda: services.conclude(hearing, form.version.data, form.conclusion.data, form.on.data),
-        "已作出听证结论，并已出具听证结论书。",
+        N_("已作出听证结论，并已出具听证结论书。"),
     )
 
 
@@ -370,7 +372,7 @@ def suspend(hearing_id: int):
         form,
         "suspend_form",
         lambda: services.suspend(hearing, form.version.data, form.suspend_reason.data),
-        "听证已中止。",
+        N_("听证已中止。"),
     )
 
 
@@ -385,7 +387,7 @@ def resume(hearing_id: int):
         form,
         "start_form",
         lambda: services.resume(hearing, form.version.data),
-        "已恢复听证。",
+        N_("已恢复听证。"),
     )
 
 
@@ -400,7 +402,7 @@ def cancel(hearing_id: int):
         form,
         "cancel_form",
         lambda: services.cancel(hearing, form.version.data, form.cancel_reason.data),
-        "已取消听证。",
+        N_("已取消听证。"),
     )
 
 
@@ -415,5 +417,5 @@ def publish(hearing_id: int):
         form,
         "start_form",
         lambda: services.publish(hearing, form.version.data),
-        "已标记为公开。",
+        N_("已标记为公开。"),
     )

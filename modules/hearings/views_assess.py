@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 
-from core.api import StaleEdit, current_actor, get_visible_or_404, has_permission, require
+from core.api import N_, StaleEdit, current_actor, get_visible_or_404, has_permission, require
 
 from . import services
 from .blueprint import bp
@@ -38,7 +39,7 @@ def assessments():
             except HearingError as exc:
                 refused(form, exc)
             else:
-                flash("已登记拟决策事项。", "success")
+                flash(gettext("已登记拟决策事项。"), "success")
                 return redirect(url_for("hearings.assessment", assessment_id=a.id))
         code = 422
     rows = db.session.execute(select(Assessment).order_by(Assessment.id.desc()).limit(200))
@@ -79,7 +80,7 @@ def _act(a: Assessment, form, key: str, action, done: str):
     except HearingError as exc:
         refused(form, exc)
         return _page(a, 422, **{key: form})
-    flash(done, "success")
+    flash(gettext(done), "success")
     return redirect(url_for("hearings.assessment", assessment_id=a.id))
 
 
@@ -101,7 +102,7 @@ def assess(assessment_id: int):
             risk=form.risk.data,
             recommendation=form.recommendation.data,
         ),
-        "已完成听证评估，并已出具评估报告。",
+        N_("已完成听证评估，并已出具评估报告。"),
     )
 
 
@@ -116,7 +117,7 @@ def decide(assessment_id: int):
         form,
         "decide_form",
         lambda: services.decide(a, form.version.data, form.decision_taken.data),
-        "已登记决策结果。",
+        N_("已登记决策结果。"),
     )
 
 

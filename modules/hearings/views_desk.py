@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from core.api import (
+    N_,
     Matter,
     StaleEdit,
     current_actor,
@@ -48,7 +50,12 @@ def apply_form():
             except HearingError as exc:
                 refused(form, exc)
             else:
-                flash("已登记听证申请" + ("（逾期申请）。" if app.late else "。"), "success")
+                flash(
+                    gettext("已登记听证申请（逾期申请）。")
+                    if app.late
+                    else gettext("已登记听证申请。"),
+                    "success",
+                )
                 return redirect(url_for("hearings.application", application_id=app.id))
     code = 422 if request.method == "POST" else 200
     return render_template(
@@ -97,7 +104,7 @@ def _decide(app: Application, form, key: str, action, done: str):
     except HearingError as exc:
         refused(form, exc)
         return _application_page(app, 422, **{key: form})
-    flash(done, "success")
+    flash(gettext(done), "success")
     return redirect(url_for("hearings.application", application_id=app.id))
 
 
@@ -112,7 +119,7 @@ def accept(application_id: int):
         form,
         "accept_form",
         lambda: services.accept(app, form.version.data, form.late_reason.data or ""),
-        "已受理听证申请，请安排听证。",
+        N_("已受理听证申请，请安排听证。"),
     )
 
 
@@ -127,7 +134,7 @@ def refuse(application_id: int):
         form,
         "refuse_form",
         lambda: services.refuse(app, form.version.data, form.refusal_reason.data),
-        "已决定不予受理，并已出具不予受理听证通知书。",
+        N_("已决定不予受理，并已出具不予受理听证通知书。"),
     )
 
 
@@ -151,7 +158,7 @@ def venues():
                     address=venue_form.address.data or "",
                     agency_id=agency_id,
                 )
-                flash("已添加听证室。", "success")
+                flash(gettext("已添加听证室。"), "success")
                 return redirect(url_for("hearings.venues"))
             if request.form.get("what") == "panelist" and panelist_form.validate_on_submit():
                 services.save_panelist(
@@ -160,7 +167,7 @@ def venues():
                     panelist_form.organisation.data or "",
                     agency_id=agency_id,
                 )
-                flash("已加入听证员库。", "success")
+                flash(gettext("已加入听证员库。"), "success")
                 return redirect(url_for("hearings.venues"))
         except HearingError as exc:
             refused(venue_form if request.form.get("what") == "venue" else panelist_form, exc)

@@ -114,6 +114,10 @@ def test_a_rereview_hearing_moves_the_due_date_by_its_days(app):
         assert {"matter.suspend_for_hearing", "matter.resume_after_hearing"} <= audit_actions(
             like="matter.%"
         )
+        # The conclusion may be published (Art. 36 ¶2).
+        with as_("officer"):
+            services.publish(hearing(hid), hearing(hid).version)
+        assert hearing(hid).published is True
         # The re-review opinion issued afterwards is the one the conclusion grounds.
         step(mid, "leader", "issue_reexam_opinion", **OPINION)
         h = hearing(hid)

@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 
 from core.api import Matter, db, today
-from tests.kit import as_, chinese_left, csrf_token, login
+from tests.kit import as_, chinese_left, csrf_token, login, post_on_page
 
 from .hearing_kit import hearing, matter_at, panelist, plan, services, setup, time_passes, user
 
@@ -88,6 +88,12 @@ def test_every_page_in_english(app, client):
         with as_("officer"):
             services.start(hearing(hid), hearing(hid).version)
     assert "Deliberation" in _english(client, f"/hearings/{hid}", data)
+    # A desk action's message in English too (its stored reason stays as typed).
+    resp = post_on_page(client, f"/hearings/{hid}", "suspend", suspend_reason="需要重新鉴定")
+    assert resp.status_code == 302
+    assert "The hearing has been suspended." in _english(
+        client, f"/hearings/{hid}", [*data, "需要重新鉴定"]
+    )
     # The module's panel on core's matter page.
     html = client.get(f"/cases/{mid}").get_data(as_text=True)
     panel = re.search(r'<section class="card"[^>]*id="hearings-panel">.*?</section>', html, re.S)

@@ -416,3 +416,32 @@ def test_a_suspension_needs_its_reason_and_keeps_the_clock_paused_until_resumed(
         assert hearing(hid).status == "in_session"
         assert {"听证中止", "恢复听证"} <= set(timeline_titles(mid))
         assert {"hearings.suspend", "hearings.resume"} <= audit_actions(like="hearings.%")
+
+
+def test_a_closed_hearing_needs_its_reason_and_an_agent_the_power_of_attorney(app):
+    setup(app)
+    with app.app_context():
+        mid = matter_at("rereview")
+        message = refused(
+            lambda: services.schedule(matter(mid), plan(public=False)), "closed_reason"
+        )
+        assert message == "不公开听证须说明理由（涉及国家秘密或个人隐私）。"
+        hid = do(
+            lambda: services.schedule(matter(mid), plan(public=False, closed_reason="涉及个人隐私"))
+        ).id
+        assert (hearing(hid).public, hearing(hid).closed_reason) == (False, "涉及个人隐私")
+        message = refused(
+            lambda: services.add_participant(hearing(hid), hearing(hid).version, "agent", "李律师"),
+            "power_of_attorney",
+        )
+        assert message == "委托代理人须事先提交授权委托书。"
+        for role, name, poa in (("agent", "李律师", True), ("witness", "赵邻居", False)):
+            do(
+                lambda role=role, name=name, poa=poa: services.add_participant(
+                    hearing(hid), hearing(hid).version, role, name, power_of_attorney=poa
+                )
+            )
+        assert [(p.role, p.power_of_attorney) for p in hearing(hid).participants] == [
+            ("agent", True),
+            ("witness", False),
+        ]

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from core.api import Agency, Matter, User, db, today
 from modules.legal_aid.tests.hall import lawyer, services, setup_hall
-from tests.kit import CJK, as_, chinese_left, csrf_token, register
+from tests.kit import CJK, as_, chinese_left, csrf_token, post_form, register
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])  # rendering, not the database
 
@@ -99,4 +99,10 @@ def test_pages_in_english(app, as_user):
         assert panel and "Lawyer participation" in panel.group(0), username
         assert "Deadline for the legal analysis" in html  # the opinion's clock, core's table
         left[username, "/cases/<id>"] = chinese_left(panel.group(0), data, checked_labels=("",))
+        if username == "supervisor":  # a desk action's message in English too
+            page = f"/legal-aid/roster/{ids['l']}"
+            form = {"agency_id": "0", "party": "某公司", "relation": "诉讼代理人"}
+            resp = post_form(client, f"{page}/conflicts", form, token_from=page)
+            assert resp.status_code == 302
+            assert "Conflict of interest recorded." in client.get(page).get_data(as_text=True)
     assert not {page: chinese for page, chinese in left.items() if chinese}

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import flash
 
-from core.api import ActionRefused, _l, apply_errors, opts
+from core.api import N_, ActionRefused, _l, apply_errors, opts
 
 from .. import services
 
-STALE = "该记录已被他人修改，请刷新页面后重新编辑（您的修改未保存）。"
+#: Flashed through gettext when an edit lost to another writer.
+STALE = N_("该记录已被他人修改，请刷新页面后重新编辑（您的修改未保存）。")
 
 
 def refused(form, exc: ActionRefused) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from core.api import (
     ActionRefused,
@@ -78,15 +79,22 @@ def new_consultation():
     try:
         c = services.create_consultation(_input(form))
     except StaleEdit:
-        flash("该信访事项刚被他人办理，请核对后重新提交。", "error")
+        flash(gettext("该信访事项刚被他人办理，请核对后重新提交。"), "error")
         return _render_new(form, 409)
     except ActionRefused as exc:  # the desk's refusal, or core's refusal of the step
         refused(form, exc)
         return _render_new(form, 422)
     if c.routed:
-        flash(f"已记录法律咨询，事项已导入法定途径：{c.route_label}（{c.body}）。", "success")
+        flash(
+            gettext(
+                "已记录法律咨询，事项已导入法定途径：%(route)s（%(body)s）。",
+                route=gettext(c.route_label),
+                body=c.body,
+            ),
+            "success",
+        )
     else:
-        flash("已记录法律咨询。", "success")
+        flash(gettext("已记录法律咨询。"), "success")
     return redirect(url_for("legal_aid.consultation", consultation_id=c.id))
 
 
@@ -149,12 +157,12 @@ def edit_consultation(consultation_id: int):
     try:
         services.update_consultation(c, form.version.data, _input(form))
     except StaleEdit:
-        flash(STALE, "error")
+        flash(gettext(STALE), "error")
         return _render_detail(db.session.get(Consultation, consultation_id), status=409)
     except ActionRefused as exc:
         refused(form, exc)
         return _render_detail(c, form=form, status=422)
-    flash("已保存。", "success")
+    flash(gettext("已保存。"), "success")
     return redirect(url_for("legal_aid.consultation", consultation_id=c.id))
 
 
@@ -171,10 +179,10 @@ def save_opinion(consultation_id: int):
     try:
         services.save_opinion(c, form.version.data, form.opinion.data or "")
     except StaleEdit:
-        flash(STALE, "error")
+        flash(gettext(STALE), "error")
         return _render_detail(db.session.get(Consultation, consultation_id), status=409)
     except ActionRefused as exc:
         refused(form, exc)
         return _render_detail(c, opinion_form=form, status=422)
-    flash("已保存律师意见。", "success")
+    flash(gettext("已保存律师意见。"), "success")
     return redirect(url_for("legal_aid.consultation", consultation_id=c.id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from core.api import (
     ActionRefused,
@@ -84,7 +85,7 @@ def attach():
     else:
         matter = find_visible_matter(form.matter_number.data or "")
     if matter is None:
-        flash("未找到该信访事项，或您无权查看。", "error")
+        flash(gettext("未找到该信访事项，或您无权查看。"), "error")
         return _back(url_for("legal_aid.desk"))
     slot = None
     if form.slot_id.data and form.slot_id.data.isdigit():
@@ -94,7 +95,14 @@ def attach():
     except ActionRefused as exc:
         flash(str(exc), "error")
         return _back(url_for("legal_aid.matter", matter_id=matter.id))
-    flash(f"已请律师{row.lawyer.name}接待（信访件 {matter.number}）。", "success")
+    flash(
+        gettext(
+            "已请律师%(name)s接待（信访件 %(number)s）。",
+            name=row.lawyer.name,
+            number=matter.number,
+        ),
+        "success",
+    )
     return _back(url_for("legal_aid.matter", matter_id=matter.id))
 
 
@@ -111,7 +119,7 @@ def assign(matter_id: int):
     except ActionRefused as exc:
         flash(str(exc), "error")
         return _render_matter(m, 422)
-    flash("已指派律师。", "success")
+    flash(gettext("已指派律师。"), "success")
     return redirect(url_for("legal_aid.matter", matter_id=m.id))
 
 
@@ -129,7 +137,7 @@ def attach_session(session_id: int):
     except ActionRefused as exc:
         flash(str(exc), "error")
     else:
-        flash(f"已安排律师{row.lawyer.name}参加接访。", "success")
+        flash(gettext("已安排律师%(name)s参加接访。", name=row.lawyer.name), "success")
     return _back(url_for("legal_aid.desk"))
 
 
@@ -165,7 +173,7 @@ def commission(matter_id: int):
     except ActionRefused as exc:
         refused(form, exc)
         return _render_matter(m, 422, commission=form)
-    flash(f"已委托律师{opinion.lawyer.name}法律论证。", "success")
+    flash(gettext("已委托律师%(name)s法律论证。", name=opinion.lawyer.name), "success")
     return redirect(url_for("legal_aid.matter", matter_id=m.id))
 
 
@@ -189,7 +197,7 @@ def add_mandate(matter_id: int):
     except ActionRefused as exc:
         refused(form, exc)
         return _render_matter(m, 422, mandate=form)
-    flash("已登记代理委托。", "success")
+    flash(gettext("已登记代理委托。"), "success")
     return redirect(url_for("legal_aid.matter", matter_id=m.id))
 
 
@@ -230,12 +238,15 @@ def deliver(opinion_id: int):
     try:
         doc = services.deliver(opinion, form.text.data or "", form.minutes.data, form.version.data)
     except StaleEdit:
-        flash(STALE, "error")
+        flash(gettext(STALE), "error")
         return _render_opinion(_opinion(opinion_id), None, 409)
     except ActionRefused as exc:
         refused(form, exc)
         return _render_opinion(opinion, form, 422)
-    flash(f"已出具{doc.title}（{doc.number}）。", "success")
+    flash(
+        gettext("已出具%(title)s（%(number)s）。", title=gettext(doc.title), number=doc.number),
+        "success",
+    )
     return redirect(url_for("legal_aid.opinion", opinion_id=opinion_id))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext
 from sqlalchemy import select
 
 from core.api import (
@@ -75,7 +76,7 @@ def add_lawyer():
         except LegalAidError as exc:
             refused(form, exc)
         else:
-            flash(f"已将 {lawyer.name} 登记入名册。", "success")
+            flash(gettext("已将 %(name)s 登记入名册。", name=lawyer.name), "success")
             return redirect(url_for("legal_aid.lawyer", lawyer_id=lawyer.id))
     return render_template("legal_aid/roster.html", lawyers=services.lawyers(), form=form), 422
 
@@ -120,9 +121,9 @@ def edit_lawyer(lawyer_id: int):
         refused(form, exc)
         return _render_lawyer(lawyer, 422, form=form)
     except StaleEdit:
-        flash(STALE, "error")
+        flash(gettext(STALE), "error")
         return _render_lawyer(_lawyer(lawyer_id), 409)
-    flash("已保存。", "success")
+    flash(gettext("已保存。"), "success")
     return redirect(url_for("legal_aid.lawyer", lawyer_id=lawyer_id))
 
 
@@ -140,9 +141,9 @@ def lawyer_status(lawyer_id: int):
         refused(form, exc)
         return _render_lawyer(lawyer, 422, status_form=form)
     except StaleEdit:
-        flash(STALE, "error")
+        flash(gettext(STALE), "error")
         return _render_lawyer(_lawyer(lawyer_id), 409)
-    flash("已变更状态。", "success")
+    flash(gettext("已变更状态。"), "success")
     return redirect(url_for("legal_aid.lawyer", lawyer_id=lawyer_id))
 
 
@@ -166,7 +167,7 @@ def add_conflict(lawyer_id: int):
     except LegalAidError as exc:
         refused(form, exc)
         return _render_lawyer(lawyer, 422, conflict_form=form)
-    flash("已登记利益冲突。", "success")
+    flash(gettext("已登记利益冲突。"), "success")
     return redirect(url_for("legal_aid.lawyer", lawyer_id=lawyer_id))
 
 
@@ -181,5 +182,5 @@ def remove_conflict(conflict_id: int):
         fail(400, "表单已过期，请刷新页面后重试。")
     lawyer_id = conflict.lawyer_id
     services.remove_conflict(conflict)
-    flash("已撤回该利益冲突登记。", "success")
+    flash(gettext("已撤回该利益冲突登记。"), "success")
     return redirect(url_for("legal_aid.lawyer", lawyer_id=lawyer_id))

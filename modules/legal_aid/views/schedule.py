@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from core.api import (
     StaleEdit,
@@ -116,7 +117,15 @@ def add_slot():
     except LegalAidError as exc:
         refused(form, exc)
         return _render_schedule(slot_form=form, status=422)
-    flash(f"已排班：{slot.day.isoformat()}{slot.half_day_label} {slot.lawyer.name}。", "success")
+    flash(
+        gettext(
+            "已排班：%(day)s%(half)s %(name)s。",
+            day=slot.day.isoformat(),
+            half=gettext(slot.half_day_label),
+            name=slot.lawyer.name,
+        ),
+        "success",
+    )
     return redirect(url_for("legal_aid.schedule", start=slot.day.isoformat()))
 
 
@@ -141,12 +150,16 @@ def add_pattern():
     except LegalAidError as exc:
         refused(form, exc)
         return _render_schedule(pattern_form=form, status=422)
-    message = f"已按“{out.pattern.rule}”生成 {len(out.created)} 个班次"
+    message = gettext(
+        "已按“%(rule)s”生成 %(n)s 个班次。", rule=out.pattern.rule, n=len(out.created)
+    )
     if out.holidays:
-        message += "，跳过非工作日：" + "、".join(d.isoformat() for d in out.holidays)
+        days = "、".join(d.isoformat() for d in out.holidays)
+        message += gettext("跳过非工作日：%(days)s。", days=days)
     if out.clashes:
-        message += "；已有排班未重复安排：" + "、".join(d.isoformat() for d in out.clashes)
-    flash(message + "。", "success")
+        days = "、".join(d.isoformat() for d in out.clashes)
+        message += gettext("已有排班未重复安排：%(days)s。", days=days)
+    flash(message, "success")
     return redirect(url_for("legal_aid.schedule", start=form.starts_on.data.isoformat()))
 
 
@@ -161,7 +174,7 @@ def slot_absent(slot_id: int):
     slot = _slot(slot_id)
     form = AbsentForm()
     if not form.validate():
-        flash("请填写缺勤原因。", "error")
+        flash(gettext("请填写缺勤原因。"), "error")
         return _render_schedule(status=422)
     try:
         services.mark_absent(slot, form.reason.data or "", form.version.data)
@@ -169,9 +182,9 @@ def slot_absent(slot_id: int):
         flash(str(exc), "error")
         return _render_schedule(status=422)
     except StaleEdit:
-        flash(STALE, "error")
+        flash(gettext(STALE), "error")
         return _render_schedule(status=409)
-    flash("已登记缺勤。", "success")
+    flash(gettext("已登记缺勤。"), "success")
     return redirect(url_for("legal_aid.schedule", start=slot.day.isoformat()))
 
 
@@ -195,9 +208,9 @@ def slot_swap(slot_id: int):
         flash(str(exc), "error")
         return _render_schedule(status=422)
     except StaleEdit:
-        flash(STALE, "error")
+        flash(gettext(STALE), "error")
         return _render_schedule(status=409)
-    flash("已换班。", "success")
+    flash(gettext("已换班。"), "success")
     return redirect(url_for("legal_aid.schedule", start=slot.day.isoformat()))
 
 
@@ -210,5 +223,5 @@ def remove_slot(slot_id: int):
         fail(400, "表单已过期，请刷新页面后重试。")
     day = slot.day
     services.remove_slot(slot)
-    flash("已取消该排班。", "success")
+    flash(gettext("已取消该排班。"), "success")
     return redirect(url_for("legal_aid.schedule", start=day.isoformat()))
