@@ -122,7 +122,7 @@ def test_clerks_pages_in_english(site):
 
 
 def test_registration_refused_in_english(site):
-    """A blank registration: the form's own messages come back in English."""
+    """A blank registration, then one the service refuses: the reasons come back in English."""
     app, _, data = site
     client = _english(app.test_client(), "clerk")
     resp = client.post(
@@ -132,6 +132,16 @@ def test_registration_refused_in_english(site):
     assert resp.status_code == 422
     assert "Please enter the summary (demands, facts and reasons)." in html
     assert _left(html, data) == []
+    # Past the form's checks, refused by the service (core's lifecycle writes Chinese).
+    typed = {"summary": "要求补发工资", "parties-0-name": "李四", "received_on": "2999-01-01"}
+    resp = client.post(
+        "/cases/new",
+        data={"csrf_token": csrf_token(client, "/cases/new"), "channel": "visit", **typed},
+    )
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert "The date received cannot be later than today." in html
+    assert _left(html, [*data, *typed.values()]) == []
 
 
 def test_reception_desk_refusal_in_english(site):

@@ -80,7 +80,7 @@ def _refused(form, exc: LetterError) -> None:
     """The refusal on the form: messages by field, the rest and the summary as flashes."""
     for message in apply_errors(form, exc.errors).values():
         flash(message, "error")
-    flash(str(exc), "error")
+    flash(gettext(str(exc)), "error")
 
 
 # --- public: online petitions ----------------------------------------------------------------

@@ -205,15 +205,20 @@ def field_errors(form) -> dict[str, str]:
 
 
 def apply_errors(form, errors: Mapping[str, str]) -> dict[str, str]:
-    """Attach the service's errors to the form's fields; return those that match no field."""
+    """Attach the service's errors to the form's fields; return those that match no field.
+
+    The messages are shown in the reader's language when a catalog has them (the services
+    write Chinese; their fixed messages are listed with ``N_``).
+    """
     by_name = {_short_name(form, f): f for f in all_fields(form)}
     left = {}
     for key, message in errors.items():
+        shown = gettext(message) if isinstance(message, str) and message else message
         field = by_name.get(key)
         if field is None:
-            left[key] = message
+            left[key] = shown
         else:
-            field.errors = [*field.errors, message]
+            field.errors = [*field.errors, shown]
     return left
 
 

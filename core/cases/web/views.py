@@ -78,7 +78,7 @@ def matter_register():
             try:
                 matter = register_matter(reg)
             except MatterError as exc:
-                message = str(exc)
+                message = gettext(str(exc))
                 general = apply_errors(form, remap_party_errors(exc.errors, rows))
             else:
                 flash(
@@ -314,7 +314,7 @@ def matter_action(matter_id: int, name: str):
     except MatterError as exc:
         db.session.rollback()
         left = apply_errors(form, exc.errors)
-        message = " ".join([str(exc), *left.values()])
+        message = " ".join([gettext(str(exc)), *left.values()])
         matter = get_visible_or_404(Matter, matter_id)
         return render_matter(matter, status=422, failed=(name, form), failed_message=message)
     done = gettext("已完成“%(step)s”。", step=gettext(transition.label))
@@ -432,7 +432,7 @@ def matter_rate(matter_id: int, target: str):
             matter,
             status=422,
             rating_override=(target, form),
-            rating_message=" ".join([str(exc), *left.values()]),
+            rating_message=" ".join([gettext(str(exc)), *left.values()]),
         )
     target_label = gettext(ratings.TARGETS[target])
     flash(gettext("已记录对%(target)s的评价。", target=target_label), "success")
