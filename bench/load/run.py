@@ -144,6 +144,19 @@ def serials(url: str) -> dict[str, list[int]]:
     return series
 
 
+def waiting(url: str, ids: list[int], state: str) -> list[int]:
+    """Those of ``ids`` still in ``state``, in order."""
+    import psycopg
+
+    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn) as conn:
+        rows = conn.execute(
+            "SELECT id FROM core_matter WHERE state = %s AND id = ANY(%s)", (state, ids)
+        ).fetchall()
+    left = {row[0] for row in rows}
+    return [i for i in ids if i in left]
+
+
 def check_register(before: dict[str, list[int]], after: dict[str, list[int]], acked: list[str]):
     """Every acknowledged number present; the run's numbers unique and without gaps."""
     present = {prefix + f"{n:0{SERIAL_DIGITS}d}" for prefix, ns in after.items() for n in ns}
@@ -335,11 +348,10 @@ def main(argv: list[str] | None = None) -> int:
                 stop(server)
             acked = json.loads(plan_file.with_name("acknowledged.json").read_text())
             check = check_register(before, serials(url), acked)
-            # A prepared matter is used once: the next run takes the ones left.
-            plan["accept"] = plan["accept"][figures.get("step: accept", {}).get("requests", 0) :]
-            plan["approve"] = plan["approve"][
-                figures.get("step: approve_opinion", {}).get("requests", 0) :
-            ]
+            # A prepared matter is used once: the next run takes the ones still waiting (a step
+            # the server finished as the run stopped is not in locust's count).
+            plan["accept"] = waiting(url, plan["accept"], "forwarded")
+            plan["approve"] = waiting(url, plan["approve"], "opinion_pending")
             print(table(figures))
             print("register:", check, flush=True)
             run = {"worker": worker, "think": think, "seconds": seconds, "register": check}
