@@ -317,10 +317,15 @@ def matter_action(matter_id: int, name: str):
         message = " ".join([gettext(str(exc)), *left.values()])
         matter = get_visible_or_404(Matter, matter_id)
         return render_matter(matter, status=422, failed=(name, form), failed_message=message)
-    done = gettext("已完成“%(step)s”。", step=gettext(transition.label))
-    if doc is not None:
-        done += gettext(
-            "已出具%(title)s（%(number)s）。", title=gettext(doc.title), number=doc.number
+    step = gettext(transition.label)
+    if doc is None:
+        done = gettext("已完成“%(step)s”。", step=step)
+    else:
+        done = gettext(
+            "已完成“%(step)s”。已出具%(title)s（%(number)s）。",
+            step=step,
+            title=gettext(doc.title),
+            number=doc.number,
         )
     flash(done, "success")
     return redirect(url_for("core.matter_view", matter_id=matter_id))

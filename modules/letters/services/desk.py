@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core.api import (
+    N_,
     Agency,
     Delivery,
     Matter,
@@ -71,11 +72,11 @@ def intake(li: LetterInput, files: list[tuple[str, bytes]] = ()) -> Letter:
     files = check_files(list(files))
     errors = {}
     if li.postmark_on and li.postmark_on > li.received_on:
-        errors["postmark_on"] = "邮戳日期不能晚于收信日期。"
+        errors["postmark_on"] = N_("邮戳日期不能晚于收信日期。")
     if li.external_number and li.external_deadline is None:
-        errors["external_deadline"] = "上级交办件请填写上级要求的办结期限。"
+        errors["external_deadline"] = N_("上级交办件请填写上级要求的办结期限。")
     if li.external_deadline and not li.external_number:
-        errors["external_number"] = "请填写上级交办件的交办编号。"
+        errors["external_number"] = N_("请填写上级交办件的交办编号。")
     repeat_of_id = None
     if li.repeat_of.strip():
         # Record rules apply: only a matter the desk may see can be named as the earlier one.
@@ -83,9 +84,9 @@ def intake(li: LetterInput, files: list[tuple[str, bytes]] = ()) -> Letter:
             select(Matter.id).where(Matter.number == li.repeat_of.strip())
         ).scalar_one_or_none()
         if repeat_of_id is None:
-            errors["repeat_of"] = "找不到该编号的信访事项。"
+            errors["repeat_of"] = N_("找不到该编号的信访事项。")
     if errors:
-        raise LetterError("登记信息有误，请按提示修改。", errors)
+        raise LetterError(N_("登记信息有误，请按提示修改。"), errors)
     actor = current_actor()
     parties = []
     if li.name.strip() and not li.anonymous:
@@ -173,7 +174,7 @@ def set_first_handler(letter: Letter, user_id: int) -> None:
     """Name the first handler (首办责任人) of a letter."""
     user = db.session.get(User, user_id)
     if user is None or not user.active:
-        raise LetterError("请选择有效的首办责任人。")
+        raise LetterError(N_("请选择有效的首办责任人。"))
     letter.first_handler_id = user.id
     add_timeline_entry(letter.matter, "note", "首办责任人", body=f"指定 {user.display_name}")
     record_audit("letters.first_handler", letter.matter, summary=f"首办责任人：{user.display_name}")
@@ -185,9 +186,9 @@ def record_joint_review(letter: Letter, agency_ids: list[int], conclusion: str) 
     agencies = [db.session.get(Agency, i) for i in agency_ids]
     agencies = [a for a in agencies if a is not None]
     if len(agencies) < 2:
-        raise LetterError("会审须有两个以上相关单位参加。")
+        raise LetterError(N_("会审须有两个以上相关单位参加。"))
     if not conclusion.strip():
-        raise LetterError("请填写会审意见。")
+        raise LetterError(N_("请填写会审意见。"))
     names = "、".join(a.name for a in agencies)
     letter.joint_review = [
         *letter.joint_review,
@@ -240,7 +241,7 @@ def disagreements() -> list[tuple[Matter, Letter, Any]]:
 def record_review(letter: Letter, note: str) -> None:
     """Record the result of reviewing a disagreed answer."""
     if not note.strip():
-        raise LetterError("请填写评查意见。")
+        raise LetterError(N_("请填写评查意见。"))
     letter.review_note = note.strip()
     letter.reviewed_at = utcnow()
     add_timeline_entry(letter.matter, "note", "评查", body=note.strip())

@@ -12,6 +12,7 @@ from flask import current_app, request
 from sqlalchemy import delete, func, select
 
 from core.api import (
+    N_,
     STATES,
     Agency,
     Matter,
@@ -123,7 +124,7 @@ def receiving_agency() -> Agency:
     stmt = stmt.where(Agency.code == code) if code else stmt.where(Agency.level == "bureau")
     agency = db.session.execute(stmt.order_by(Agency.id)).scalars().first()
     if agency is None:
-        raise LetterError("网上信访暂未开通（未设置受理机关），请改用来信或走访。")
+        raise LetterError(N_("网上信访暂未开通（未设置受理机关），请改用来信或走访。"))
     return agency
 
 
@@ -146,13 +147,13 @@ def submit_online(p: OnlinePetition, files: list[tuple[str, bytes]]) -> Matter:
     """
     errors = {}
     if not p.name.strip():
-        errors["name"] = "请填写姓名。"
+        errors["name"] = N_("请填写姓名。")
     if not (p.id_number.strip() or p.mobile.strip()):
-        errors["mobile"] = "请填写身份证号码或手机号码，以便联系和答复。"
+        errors["mobile"] = N_("请填写身份证号码或手机号码，以便联系和答复。")
     if len(p.content.strip()) < 10:
-        errors["content"] = "请写明诉求、事实和理由（至少 10 个字）。"
+        errors["content"] = N_("请写明诉求、事实和理由（至少 10 个字）。")
     if errors:
-        raise LetterError("提交的信息有误，请按提示修改。", errors)
+        raise LetterError(N_("提交的信息有误，请按提示修改。"), errors)
     files = check_files(files)
     agency = receiving_agency()
     reg = Registration(
@@ -244,7 +245,7 @@ def rate_online(matter: Matter, values: dict[str, str], reason: str = "") -> Non
     done = public_ratings(matter)
     wanted = {t: values.get(t, "") for t in RATING_TARGETS if t not in done}
     if not wanted:
-        raise LetterError("您已评价，不能重复评价。")
+        raise LetterError(N_("您已评价，不能重复评价。"))
     try:
         rate_by_petitioner(matter, wanted, reason)
     except RatingError as exc:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from core.api import (
     FINAL_STATES,
+    N_,
     Matter,
     MatterError,
     PartyInput,
@@ -54,25 +55,25 @@ def schedule(
     """Schedule a leader reception day; appointments close at 17:00 the day before by default."""
     errors: dict[str, str] = {}
     if not leader_name.strip():
-        errors["leader_name"] = "请填写接访领导。"
+        errors["leader_name"] = N_("请填写接访领导。")
     if not post.strip():
-        errors["post"] = "请填写领导职务。"
+        errors["post"] = N_("请填写领导职务。")
     if not portfolio:
-        errors["portfolio"] = "请选择分管范围。"
+        errors["portfolio"] = N_("请选择分管范围。")
     if not place.strip():
-        errors["place"] = "请填写接访地点。"
+        errors["place"] = N_("请填写接访地点。")
     if capacity < 1:
-        errors["capacity"] = "接待人数至少为 1。"
+        errors["capacity"] = N_("接待人数至少为 1。")
     if not re.match(r"^\d\d:\d\d$", start_time or "") or not re.match(
         r"^\d\d:\d\d$", end_time or ""
     ):
-        errors["start_time"] = "时间格式为 HH:MM。"
+        errors["start_time"] = N_("时间格式为 HH:MM。")
     elif end_time <= start_time:
-        errors["end_time"] = "结束时间应晚于开始时间。"
+        errors["end_time"] = N_("结束时间应晚于开始时间。")
     if day < today():
-        errors["day"] = "接访日期不能早于今天。"
+        errors["day"] = N_("接访日期不能早于今天。")
     if errors:
-        raise ReceptionError("接访安排有误，请按提示修改。", errors)
+        raise ReceptionError(N_("接访安排有误，请按提示修改。"), errors)
     session = ReceptionSession(
         agency_id=agency_id,
         leader_id=leader_id,
@@ -107,7 +108,7 @@ def attach_lawyer(session: ReceptionSession, lawyer_id: int | None) -> None:
     """律师参与接访: the lawyer on duty at the session."""
     lawyer = db.session.get(User, lawyer_id) if lawyer_id else None
     if lawyer_id and (lawyer is None or not any(r.code == "lawyer" for r in lawyer.roles)):
-        raise ReceptionError("请选择具有律师角色的用户。")
+        raise ReceptionError(N_("请选择具有律师角色的用户。"))
     session.lawyer_id = lawyer.id if lawyer else None
     record_audit(
         "reception.session.lawyer",
@@ -183,26 +184,26 @@ def book(
     now = _aware(now or utcnow())
     errors: dict[str, str] = {}
     if not data.name.strip():
-        errors["name"] = "请填写姓名。"
+        errors["name"] = N_("请填写姓名。")
     problem = id_number_problem(data.id_number)
     if problem:
         errors["id_number"] = problem
     if not data.summary.strip():
-        errors["summary"] = "请填写反映的问题。"
+        errors["summary"] = N_("请填写反映的问题。")
     if not data.category_id:
-        errors["category_id"] = "请选择问题分类。"
+        errors["category_id"] = N_("请选择问题分类。")
     if errors:
-        raise ReceptionError("预约信息有误，请按提示修改。", errors)
+        raise ReceptionError(N_("预约信息有误，请按提示修改。"), errors)
     if not session.published:
-        raise ReceptionError("该领导接访日尚未公布，不能预约。")
+        raise ReceptionError(N_("该领导接访日尚未公布，不能预约。"))
     if now > _aware(session.cutoff):
-        raise ReceptionError("预约已截止。")
+        raise ReceptionError(N_("预约已截止。"))
     number = _norm(data.id_number)
     if any(a.id_number == number and a.state != "refused" for a in session.appointments):
-        raise ReceptionError("该身份证号码已预约本场接访。")
+        raise ReceptionError(N_("该身份证号码已预约本场接访。"))
     reasons = exclusions(session, number, data.category_id, data.summary)
     if not reasons and booked(session) >= session.capacity:
-        raise ReceptionError("本场接访预约已满，请预约其他场次。")
+        raise ReceptionError(N_("本场接访预约已满，请预约其他场次。"))
     appt = ReceptionAppointment(
         session_id=session.id,
         agency_id=session.agency_id,
@@ -230,7 +231,7 @@ def check_in(appt: ReceptionAppointment) -> None:
     if appt.state != "booked":
         raise ReceptionError(f"该预约当前为“{appt.state_label}”，不能签到。")
     if appt.session.day != today():
-        raise ReceptionError("只能在接访当日签到。")
+        raise ReceptionError(N_("只能在接访当日签到。"))
     appt.state = "checked_in"
     appt.checked_in_at = utcnow()
     record_audit("reception.appointment.check_in", appt, summary="领导接访签到")
@@ -259,19 +260,23 @@ def session_outcome(
     refuses before it writes anything).
     """
     if appt.state != "checked_in":
-        raise ReceptionError("请先签到。")
+        raise ReceptionError(N_("请先签到。"))
     if outcome not in OUTCOMES:
-        raise ReceptionError("请选择接访结果。", {"outcome": "请选择。"})
+        raise ReceptionError(N_("请选择接访结果。"), {"outcome": N_("请选择。")})
     if not text.strip():
-        raise ReceptionError("请填写答复意见或领导批示。", {"text": "此项为必填项。"})
+        raise ReceptionError(N_("请填写答复意见或领导批示。"), {"text": N_("此项为必填项。")})
     if outcome in ("assigned", "owned") and (not deadline or deadline <= today()):
-        raise ReceptionError("请填写晚于今天的办理期限。", {"deadline": "请填写晚于今天的期限。"})
+        raise ReceptionError(
+            N_("请填写晚于今天的办理期限。"), {"deadline": N_("请填写晚于今天的期限。")}
+        )
     if outcome == "assigned" and not agency_id:
-        raise ReceptionError("请选择责任单位。", {"agency_id": "请选择责任单位。"})
+        raise ReceptionError(N_("请选择责任单位。"), {"agency_id": N_("请选择责任单位。")})
     if outcome in ("answered", "assigned") and not has_permission("core.cases.triage"):
         # Checked first so that no matter is registered for a step that would be refused.
         raise ReceptionError(
-            "录入当场答复或交办需要分流权限（core.cases.triage），请由接访员录入领导的答复或批示。"
+            N_(
+                "录入当场答复或交办需要分流权限（core.cases.triage），请由接访员录入领导的答复或批示。"
+            )
         )
     session = appt.session
     matter = appt.matter
