@@ -51,4 +51,5 @@ manifest = Manifest(
     models="modules.hearings.models",
     demo="modules.hearings.demo:load",
     openapi="modules.hearings.api:openapi_paths",
+    provides={"evaluation.facts": "modules.hearings.indicators:facts"},
 )
