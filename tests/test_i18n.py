@@ -190,9 +190,36 @@ def test_labels_translated_at_render_time_are_in_the_catalog():
         for rep in (True, False)
     }
     labels |= set(errors.MESSAGES.values())
-    translated = {
-        i for folder in CATALOGS for (c, i), s in _entries(_po(folder)).items() if c is None and s
-    }
+    # The data labels of a matter and its steps, and core's roles.
+    from core import seed
+    from core.cases.clocks.clocks import CLOCK_KINDS
+    from core.cases.lifecycle import opinions, triage
+    from core.cases.models import matter
+    from core.cases.web.reading import CLOCK_STATES
+
+    labels |= set(lifecycle.STATES.values())
+    labels |= {d.title for d in lifecycle.DOCUMENTS.values() if d.template.startswith("core/")}
+    for names in (matter.CHANNELS, matter.PURPOSES, matter.HANDLING_TYPES, matter.FLAGS):
+        labels |= set(names.values())
+    labels |= {k.label for k in CLOCK_KINDS.values()} | {k.article for k in CLOCK_KINDS.values()}
+    for names in (opinions.OUTCOMES, opinions.DELIVERY_METHODS, triage.LEGAL_ROUTES):
+        labels |= set(names.values())
+    labels |= set(triage.NON_ACCEPTANCE_GROUNDS.values())
+    labels |= set(rating.VALUES.values()) | set(rating.METHODS.values())
+    labels |= {name for _code, name, _description in seed.ROLES}
+    entries = [_entries(_po(folder)) for folder in CATALOGS]
+    translated = {i for found in entries for (c, i), s in found.items() if c is None and s}
     missing = sorted(labels - translated)
+    # Shown with a msgctxt: another module's catalog gives the plain text another sense.
+    in_context = {(c, i) for found in entries for (c, i), s in found.items() if c and s}
+    missing += sorted(
+        f"{context}|{label}"
+        for context, names in (
+            ("clock", CLOCK_STATES.values()),
+            ("petitioner view", opinions.PETITIONER_VIEWS.values()),
+        )
+        for label in names
+        if (context, label) not in in_context
+    )
     where = "core/web/i18n_labels.py or the module's i18n_labels.py"
     assert not missing, f"add these to {where} ({FIX}): {missing}"
