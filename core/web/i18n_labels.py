@@ -346,3 +346,19 @@ REFUSALS = (
     N_("该对象已评价，不能重复评价。"),
     N_("结束日期不能早于开始日期。"),
 )
+
+#: The deadline settings and day kinds on the holiday calendar page (core/cases/clocks/clocks.py
+#: ``settings_table``, calendar.py ``DayKind.label``); the clocks' own labels are in ``CLOCKS``.
+CALENDAR = (
+    N_(
+        "期间最后一日为休息日时顺延：rest_day 任何休息日（含周末）、"
+        "holiday 仅法定节假日、none 不顺延"
+    ),
+    N_("民法典第203条"),
+    N_("休息日收到的视为下一个工作日收到（地方做法）"),
+    N_("民法典第201条；地方做法"),
+    N_("工作日"),
+    N_("周末"),
+    N_("法定节假日"),
+    N_("调休上班日"),
+)
