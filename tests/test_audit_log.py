@@ -47,3 +47,37 @@ def test_the_audit_log_is_only_for_those_allowed_to_read_it(app, as_user):
     resp = as_user("clerk").get("/admin/audit")
     assert resp.status_code == 403
     assert "登记一" not in resp.get_data(as_text=True)
+
+
+def test_a_reader_limited_to_their_agencies_sees_only_their_part_of_the_log(app, as_user):
+    """The record rules hold on the log: a unit's own auditor (audit right, no all-records)
+    reads what their agency's people did and what was done to matters they see."""
+    from sqlalchemy import select
+
+    from core.accounts.models import Permission, Role
+    from tests.kit import add_user, agency, register, step
+
+    with app.app_context():
+        role = Role(code="unit_auditor", name="单位审计员")
+        role.permissions = list(
+            db.session.execute(
+                select(Permission).where(Permission.name == "core.audit.view")
+            ).scalars()
+        )
+        db.session.add(role)
+        db.session.commit()
+        add_user("cjj_auditor", "住建局审计员", "unit_auditor", "CJJ")
+        kept = register()  # by the bureau's clerk, then forwarded to the housing bureau
+        step(kept.id, "supervisor", "forward", agency_id=agency("CJJ").id)
+        other = register()  # stays the bureau's
+        numbers = (kept.number, other.number)
+        record("handler.note", summary="住建局承办人的操作", actor=None, object_type="X")
+        db.session.commit()
+    as_user("handler").get("/cases/queue")  # the housing bureau's handler logs in: theirs
+    page = as_user("cjj_auditor").get("/admin/audit").get_data(as_text=True)
+    assert numbers[0] in page  # the matter forwarded to them: its registration and forwarding
+    assert numbers[1] not in page  # the bureau's own matter
+    assert "<code>login.success</code>" in page  # the handler's (and their own) logins
+    assert "住建局承办人的操作" not in page  # the system's event on no record of theirs
+    everything = as_user("auditor").get("/admin/audit").get_data(as_text=True)
+    assert numbers[0] in everything and numbers[1] in everything

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_login import login_required
-from sqlalchemy import select
+from flask_login import current_user, login_required
+from sqlalchemy import String, and_, cast, false, or_, select
 
 from core.accounts.forms import ConfirmForm
+from core.accounts.models import User
+from core.accounts.record_rules import criteria_for, scoped_models
 from core.audit import AuditEvent
 from core.extensions import db
 from core.registry import installer
@@ -86,11 +88,40 @@ def module_action(name: str, action: str):
     return redirect(url_for("core.modules"))
 
 
+def audit_scope(user):
+    """The events a reader whose records are limited may see (``None``: all of them).
+
+    The record rules hold on the log too: its summaries name matters and people. A reader who
+    does not see every agency sees what people of the agencies they see did, and what was done
+    to the records they see (a matter forwarded to them, a module's record of theirs) — not a
+    sibling agency's matter numbers.
+    """
+    ids = criteria_for(user)
+    if ids is None:
+        return None
+    arms = [AuditEvent.user_id.in_(select(User.id).where(User.agency_id.in_(ids)))]
+    # Only the installed modules' records: a module present but not installed has no tables.
+    installed = tuple(f"{name}_" for name in current_registry().installed_names())
+    for model in scoped_models():
+        if not model.__table__.name.startswith(installed):
+            continue
+        visible = select(cast(model.id, String)).where(
+            model.scope_criterion(ids) if ids else false()
+        )
+        arms.append(
+            and_(AuditEvent.object_type == model.__name__, AuditEvent.object_id.in_(visible))
+        )
+    return or_(*arms)
+
+
 @bp.route("/admin/audit")
 @require("core.audit.view")
 def audit_log():
     """The audit log, newest first, filterable by action, user and object."""
     stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
+    scope = audit_scope(current_user)
+    if scope is not None:
+        stmt = stmt.where(scope)
     action = request.args.get("action", "").strip()
     who = request.args.get("who", "").strip()
     obj = request.args.get("object", "").strip()
