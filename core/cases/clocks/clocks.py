@@ -97,6 +97,16 @@ CLOCK_KINDS: dict[str, ClockKind] = {
 
 #: Core's own kinds (a module's ``Lifecycle.clock_kinds`` join ``CLOCK_KINDS`` when declared).
 CORE_KINDS = frozenset(CLOCK_KINDS)
+#: The module that declared each of the other kinds (``Lifecycle.clock_kinds``): its clocks
+#: remind nobody while it is uninstalled (the rows stay, as the module's data does).
+KIND_MODULES: dict[str, str] = {}
+
+
+def dormant_kinds(installed: frozenset[str] | None) -> list[str]:
+    """The clock kinds of modules present but not ``installed`` (none outside an app)."""
+    if installed is None:
+        return []
+    return sorted(kind for kind, module in KIND_MODULES.items() if module not in installed)
 
 #: Clocks whose date is set by a document (a slip, a higher level's letter), not counted.
 FIXED_KINDS = frozenset({"assignment", "higher_deadline"})
@@ -422,6 +432,17 @@ def stop(clock: Clock, on: date) -> None:
         resume(clock, on)
     clock.stopped_on = on
     clock.state = "met" if on <= clock.due else "missed"
+
+
+def cancel(clock: Clock, on: date) -> None:
+    """End a clock whose duty fell away (the hearing it timed was cancelled).
+
+    Neither met nor missed, so no figure counts it either way.
+    """
+    if clock.state == "paused":
+        resume(clock, on)
+    clock.stopped_on = on
+    clock.state = "cancelled"
 
 
 def lapse(clock: Clock) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from core import audit
 from core.accounts.models import Permission, Role, User
 from core.cases.clocks import clocks
-from core.cases.lifecycle.table import STATES
+from core.cases.lifecycle.table import STATES, installed_modules
 from core.cases.models import Clock, Matter, Reminder
 from core.cases.records.timeline import add_entry
 from core.extensions import db
@@ -69,6 +69,9 @@ def remind(on: date | None = None) -> dict[str, int]:
     cutoff = clocks.due_soon_cutoff(on)
     counts = {"due_soon": 0, "overdue": 0}
     stmt = select(Clock).where(Clock.state == "running", Clock.due <= cutoff)
+    dormant = clocks.dormant_kinds(installed_modules())
+    if dormant:
+        stmt = stmt.where(Clock.kind.not_in(dormant))
     for clock in db.session.execute(stmt).scalars():
         if clocks.CLOCK_KINDS[clock.kind].window:
             continue

@@ -41,6 +41,7 @@ def declare(module: str, lifecycle: Lifecycle) -> None:
     TIMELINE_KINDS.update(lifecycle.timeline_kinds)
     DOCUMENTS.update(lifecycle.documents)
     clocks.CLOCK_KINDS.update(lifecycle.clock_kinds)
+    clocks.KIND_MODULES.update(dict.fromkeys(lifecycle.clock_kinds, module))
     steps = {
         t.name: replace(t, module=module, guards=list(t.guards)) for t in lifecycle.transitions
     }

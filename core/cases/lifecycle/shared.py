@@ -30,21 +30,25 @@ def grant_access(matter: Matter, agency_id: int, role: str) -> None:
         db.session.add(MatterAccess(matter_id=matter.id, agency_id=agency_id, role=role))
 
 
-def stop_clock(matter: Matter, kind: str, on: date, clock: Clock | None = None) -> None:
+def stop_clock(
+    matter: Matter, kind: str, on: date, clock: Clock | None = None, *, cancelled: bool = False
+) -> None:
     """Stop the running clock of ``kind`` on ``matter``, if there is one.
 
     ``clock``: that one, if still open (a matter may run several of a module's kind).
+    ``cancelled``: the duty fell away (met/missed would misreport it): state ``cancelled``.
     Disposing of a matter (``disposition``) also ends its level's forwarding-chain clock.
     """
+    end = clocks.cancel if cancelled else clocks.stop
     if clock is not None:
         if clock.open:
-            clocks.stop(clock, on)
+            end(clock, on)
         return
     kinds = [kind, *clocks.CHAIN_KINDS.values()] if kind == "disposition" else [kind]
     for each in kinds:
         clock = clocks.running(matter, each)
         if clock is not None:
-            clocks.stop(clock, on)
+            end(clock, on)
 
 
 def notice_owed(matter: Matter) -> bool:

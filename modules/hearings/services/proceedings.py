@@ -178,7 +178,7 @@ def no_show(hearing: Hearing, version, note: str = "") -> None:
     moved = None
     if hearing.status == "in_session":
         moved = clock.resume(hearing, on)
-    stop_clock(hearing.matter, CONCLUSION, on)
+    stop_clock(hearing.matter, CONCLUSION, on, cancelled=True)  # no conclusion is owed now
     hearing.status = "no_show"
     hearing.no_show_note = (note or "").strip() or "信访人无正当理由未到场"
     hearing.span_until = max(on, hearing.span_from)
@@ -281,7 +281,7 @@ def cancel(hearing: Hearing, version, reason: str) -> None:
         raise HearingError("请填写取消理由。", {"cancel_reason": "请填写取消理由。"})
     on = today()
     moved = clock.resume(hearing, on) if hearing.status != "planned" else None
-    stop_clock(hearing.matter, CONCLUSION, on)
+    stop_clock(hearing.matter, CONCLUSION, on, cancelled=True)
     hearing.status = "cancelled"
     hearing.cancel_reason = reason.strip()
     hearing.span_until = max(on, hearing.span_from)

@@ -187,6 +187,8 @@ def test_nothing_is_held_before_its_start_and_a_no_show_waives_the_hearing(app):
         assert (h.status, h.application.status) == ("no_show", "waived")
         assert matter(mid).state == "reexam_requested"
         assert clock_of(mid, "reexam").state == "running"
+        # No conclusion is owed any more: its clock is cancelled, neither met nor missed.
+        assert clock_of(mid, "hearing_conclusion").state == "cancelled"
         assert "信访人未到场（视为放弃听证）" in timeline_titles(mid)
         assert "hearings.no_show" in audit_actions(like="hearings.%")
 

@@ -17,11 +17,13 @@ from tests.kit import (
     agency,
     as_,
     audit_actions,
+    install,
     post_form,
     register,
     run_jobs,
     shown_version,
     timeline_titles,
+    uninstall,
     user,
 )
 
@@ -216,3 +218,28 @@ def test_the_commissioned_opinion_is_a_clock_and_a_pdf_document_on_the_matter(ap
     with app.app_context():
         # Delivered in time: the clock is met.
         assert db.session.get(models.Opinion, opinion_id).clock.state == "met"
+
+
+def test_an_uninstalled_modules_clock_reminds_nobody_until_it_is_installed_again(app):
+    setup_hall(app)
+    with app.app_context():
+        matter = register()
+        with as_("supervisor"):
+            opinion = services.commission(
+                matter, lawyer("lawyer"), "征收补偿决定是否合法？", today() + timedelta(days=2)
+            )
+        clock_id = opinion.clock.id
+        uninstall("legal_aid")
+
+    def reminders() -> int:
+        with app.app_context():
+            return db.session.execute(
+                select(func.count()).select_from(Reminder).where(Reminder.clock_id == clock_id)
+            ).scalar_one()
+
+    assert "core.case_clocks" in run_jobs(app, "core.case_clocks")
+    assert reminders() == 0  # the row stays, as the module's data does, but reminds nobody
+    with app.app_context():
+        install(["legal_aid"])
+    run_jobs(app, "core.case_clocks")
+    assert reminders() > 0
