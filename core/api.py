@@ -29,7 +29,8 @@ Output
     ``render_pdf`` (locked-down WeasyPrint), ``fail`` (4xx with a reason).
 Forms and labels (the module kit)
     ``apply_errors`` (a refusal's messages onto the form's fields), ``opts`` (select choices
-    from pairs, shown in the reader's language), ``N_`` (marks a label for the translation
+    from pairs, shown in the reader's language), ``data_opts`` (choices whose labels are data:
+    agencies, people, rooms — shown as entered), ``N_`` (marks a label for the translation
     extractor), ``_l`` (form labels and messages translated when shown, not when loaded).
 Hooks
     ``signals`` (described in ``core/signals.py``): after the commit ``module_installed``,
@@ -121,7 +122,7 @@ from core.cases.records.timeline import add_entry as add_timeline_entry
 from core.cases.search.query import Filters as SearchFilters
 from core.cases.search.query import search as search_matters
 from core.cases.search.repeats import find_candidates
-from core.cases.web.forms import apply_errors, opts
+from core.cases.web.forms import apply_errors, data_opts, opts
 from core.db import Base, TimestampMixin, VersionedMixin, utcnow
 from core.errors import ActionRefused
 from core.extensions import db
@@ -193,6 +194,7 @@ __all__ = [
     "apply_errors",
     "check_version",
     "current_actor",
+    "data_opts",
     "db",
     "fail",
     "find_candidates",

@@ -11,6 +11,7 @@ from core.api import (
     StaleEdit,
     _l,
     apply_errors,
+    data_opts,
     db,
     get_visible_or_404,
     has_permission,
@@ -38,7 +39,7 @@ def _refused(form, exc: EvaluationError) -> None:
 def _period_form(form: PeriodForm | None = None) -> PeriodForm:
     form = form or PeriodForm()
     agencies = db.session.execute(select(Agency).order_by(Agency.path)).scalars()
-    form.root_agency_id.choices = opts(
+    form.root_agency_id.choices = data_opts(
         [("", _l("全部单位"))]
         + [(str(a.id), _l("%(name)s及下属单位") % {"name": a.name}) for a in agencies]
     )

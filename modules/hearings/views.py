@@ -13,6 +13,7 @@ from core.api import (
     StaleEdit,
     _l,
     apply_errors,
+    data_opts,
     get_visible_or_404,
     has_permission,
     opts,
@@ -48,18 +49,18 @@ def refused(form, exc: HearingError) -> None:
 
 
 def _choices(form) -> None:
-    form.presiding_officer_id.choices = opts(
+    form.presiding_officer_id.choices = data_opts(
         (u.id, u.display_name) for u in services.officers()
     ) or opts([(0, _l("（名册中尚无听证主持人）"))])
-    form.clerk_id.choices = opts([(0, _l("（不指定）"))]) + opts(
+    form.clerk_id.choices = opts([(0, _l("（不指定）"))]) + data_opts(
         (u.id, u.display_name) for u in services.officers()
     )
-    form.venue_id.choices = opts(
+    form.venue_id.choices = data_opts(
         (v.id, _l("%(room)s（%(seats)d 人）") % {"room": v.name, "seats": v.capacity})
         for v in services.venues()
     ) or opts([(0, _l("（尚未设置听证室）"))])
     if hasattr(form, "panelist_ids"):
-        form.panelist_ids.choices = opts(
+        form.panelist_ids.choices = data_opts(
             (p.id, f"{p.name}（{_l(p.kind_label)}）") for p in services.panelists()
         )
 
@@ -164,7 +165,7 @@ def _detail(hearing: Hearing, code: int = 200, **forms):
         (p.id, f"{p.name}（{_l(p.kind_label)}）") for p in services.panelists()
     )
     matter = hearing.matter
-    made["recusal_form"].participant_id.choices = opts(
+    made["recusal_form"].participant_id.choices = data_opts(
         (p.id, f"{p.role_label} {services.participant_name(matter, p)}")
         for p in hearing.participants
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import render_template
 from sqlalchemy import select
 
-from core.api import FINAL_STATES, Matter, _l, current_actor, db, has_permission, opts, today
+from core.api import FINAL_STATES, Matter, _l, current_actor, data_opts, db, has_permission, today
 
 from . import services
 from .forms import AttachForm, SessionLawyerForm
@@ -57,7 +57,7 @@ def session(session=None, **_context) -> str | None:
     serving = services.lawyers(serving_only=True)
     # The lawyers on duty that day first: they are in the building.
     serving.sort(key=lambda lawyer: (lawyer.id not in on_duty, lawyer.name))
-    form.lawyer_id.choices = opts(
+    form.lawyer_id.choices = data_opts(
         [
             (
                 lawyer.id,

@@ -10,10 +10,10 @@ from core.api import (
     Agency,
     StaleEdit,
     _l,
+    data_opts,
     db,
     fail,
     has_permission,
-    opts,
     require,
 )
 
@@ -51,7 +51,7 @@ def _conflict_form() -> ConflictForm:
     agencies = db.session.execute(
         select(Agency).where(Agency.active.is_(True)).order_by(Agency.path)
     ).scalars()
-    form.agency_id.choices = opts(
+    form.agency_id.choices = data_opts(
         [(0, _l("（当事人，不是机关）")), *((a.id, a.name) for a in agencies)]
     )
     return form

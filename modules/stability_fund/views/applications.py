@@ -10,6 +10,7 @@ from core.api import (
     StaleEdit,
     User,
     current_actor,
+    data_opts,
     db,
     find_visible_matter,
     get_visible_or_404,
@@ -120,7 +121,7 @@ def detail_page(app: ReliefApplication, code: int = 200, **forms):
     if not undertaking.signed_on.data:
         undertaking.signed_on.data = today()
     relation = forms.get("relation_form") or RelationForm(formdata=None)
-    relation.user_id.choices = opts(_staff())
+    relation.user_id.choices = data_opts(_staff())
     _seen, digest = services.seen_of(app) if step is not None else ("", "")
     return render_template(
         "stability_fund/detail.html",
@@ -156,7 +157,7 @@ def run_step(app_id: int, form_class, form_key: str, action):
     app = application(app_id)
     form = form_class()
     if hasattr(form, "user_id"):
-        form.user_id.choices = opts(_staff())
+        form.user_id.choices = data_opts(_staff())
     if not form.validate_on_submit():
         return detail_page(app, 422, **{form_key: form})
     try:

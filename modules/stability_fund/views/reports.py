@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response, render_template, request
 
-from core.api import _l, get_visible_or_404, opts, require
+from core.api import _l, data_opts, get_visible_or_404, require
 
 from .. import services
 from ..blueprint import bp
@@ -30,7 +30,7 @@ def reports():
     """Choose an account and a period; see the figures; download them as Excel or PDF."""
     form = ReportForm(request.args)
     accounts = services.budgets()
-    form.budget_id.choices = opts(
+    form.budget_id.choices = data_opts(
         (b.id, _l("%(agency)s %(year)s 年度") % {"agency": b.agency.name, "year": b.year})
         for b in accounts
     )
