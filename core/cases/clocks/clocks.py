@@ -108,6 +108,7 @@ def dormant_kinds(installed: frozenset[str] | None) -> list[str]:
         return []
     return sorted(kind for kind, module in KIND_MODULES.items() if module not in installed)
 
+
 #: Clocks whose date is set by a document (a slip, a higher level's letter), not counted.
 FIXED_KINDS = frozenset({"assignment", "higher_deadline"})
 
