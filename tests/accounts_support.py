@@ -73,3 +73,26 @@ def form_version(html: str) -> str:
     m = _HIDDEN_VERSION.search(html)
     assert m, "no version field in the form"
     return m.group(1)
+
+
+def selected(html: str, select_id: str) -> list[str]:
+    """The selected option values of the ``<select id=select_id>`` of a rendered form."""
+    block = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return re.findall(r'<option selected value="(\d+)"', block)
+
+
+def user_form(html: str, **values) -> dict:
+    """The user edit form as rendered (typed values included), with ``values`` changed."""
+    data = {
+        "csrf_token": re.search(
+            r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html
+        ).group(1),
+        "version": form_version(html),
+        "display_name": re.search(r'name="display_name"[^>]*value="([^"]*)"', html).group(1),
+        "agency_id": selected(html, "agency_id")[0],
+        "extra_agency_ids": selected(html, "extra_agency_ids"),
+        "role_ids": selected(html, "role_ids"),
+        "active": "y",
+    }
+    data.update(values)
+    return data

@@ -13,6 +13,7 @@ from tests.accounts_support import (
     login,
     post_form,
     text,
+    user_form,
     user_row,
 )
 
@@ -79,26 +80,6 @@ def test_users_search_by_name_or_login(app, as_user):
         assert "共 0 条" in page, q
 
 
-def selected(html: str, select_id: str) -> list[str]:
-    block = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', html, re.S).group(1)
-    return re.findall(r'<option selected value="(\d+)"', block)
-
-
-def edit_form(html: str, **values) -> dict:
-    """The data of the user edit form as rendered, with ``values`` changed."""
-    data = {
-        "csrf_token": re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1),
-        "version": form_version(html),
-        "display_name": re.search(r'name="display_name"[^>]*value="([^"]*)"', html).group(1),
-        "agency_id": selected(html, "agency_id")[0],
-        "extra_agency_ids": selected(html, "extra_agency_ids"),
-        "role_ids": selected(html, "role_ids"),
-        "active": "y",
-    }
-    data.update(values)
-    return data
-
-
 def test_user_edit_changes_roles_agency_and_ends_the_users_sessions(app, as_user):
     from core.accounts.models import Role
 
@@ -113,7 +94,7 @@ def test_user_edit_changes_roles_agency_and_ends_the_users_sessions(app, as_user
 
     resp = admin.post(
         url,
-        data=edit_form(
+        data=user_form(
             html,
             display_name="住建承办人（调镇）",
             agency_id=town,
@@ -144,12 +125,12 @@ def test_two_edits_from_the_same_version_the_second_is_refused_and_nothing_is_lo
     html_first, html_second = text(first.get(url)), text(second.get(url))
     assert form_version(html_first) == form_version(html_second)
 
-    resp = first.post(url, data=edit_form(html_first, agency_id=town))
+    resp = first.post(url, data=user_form(html_first, agency_id=town))
     assert resp.status_code == 302
 
     resp = second.post(
         url,
-        data=edit_form(
+        data=user_form(
             html_second,
             display_name="第二人改的名字",
             role_ids=[roles["case_handler"], roles["supervisor"]],
@@ -169,7 +150,7 @@ def test_two_edits_from_the_same_version_the_second_is_refused_and_nothing_is_lo
 
     # Reloading gives the current version, and then the edit goes through.
     html = text(second.get(url))
-    resp = second.post(url, data=edit_form(html, display_name="第二人改的名字"))
+    resp = second.post(url, data=user_form(html, display_name="第二人改的名字"))
     assert resp.status_code == 302
 
 
@@ -179,7 +160,7 @@ def test_deactivating_a_user_ends_their_session_and_refuses_their_login(app, as_
     admin = as_user("admin")
     with app.app_context():
         url = f"/admin/users/{user_row('handler').id}"
-    form = edit_form(text(admin.get(url)))
+    form = user_form(text(admin.get(url)))
     del form["active"]  # an unticked checkbox is not sent
 
     assert admin.post(url, data=form).status_code == 302
@@ -196,7 +177,7 @@ def test_administrators_cannot_deactivate_themselves(app, as_user):
     admin = as_user("admin")
     with app.app_context():
         url = f"/admin/users/{user_row('admin').id}"
-    form = edit_form(text(admin.get(url)))
+    form = user_form(text(admin.get(url)))
     del form["active"]
 
     resp = admin.post(url, data=form)
@@ -204,7 +185,7 @@ def test_administrators_cannot_deactivate_themselves(app, as_user):
     assert resp.status_code == 422
     assert "不能停用自己" in text(resp)
 
-    resp = admin.post(url, data=edit_form(text(admin.get(url)), role_ids=[]))
+    resp = admin.post(url, data=user_form(text(admin.get(url)), role_ids=[]))
 
     assert resp.status_code == 422
     assert "不能取消自己的用户管理权限" in text(resp)

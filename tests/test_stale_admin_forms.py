@@ -7,7 +7,14 @@ import re
 
 from sqlalchemy import select
 
-from tests.accounts_support import audit_actions, form_version, text, user_row
+from tests.accounts_support import (
+    audit_actions,
+    form_version,
+    selected,
+    text,
+    user_form,
+    user_row,
+)
 
 STALE = "该记录已被他人修改，您的修改未保存：请对照他人的修改，确认下方保留的内容后再提交"
 
@@ -27,11 +34,6 @@ def stale_rows(html: str) -> dict[str, tuple[str, str]]:
     return {label: (now, typed) for label, now, typed in rows}
 
 
-def selected(html: str, select_id: str) -> list[str]:
-    block = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', html, re.S).group(1)
-    return re.findall(r'<option selected value="(\d+)"', block)
-
-
 def input_value(html: str, name: str) -> str:
     return re.search(rf'name="{name}"[^>]*value="([^"]*)"', html).group(1)
 
@@ -43,21 +45,6 @@ def by_code(model, code: str):
 
 
 # --- users -------------------------------------------------------------------------------------
-
-
-def user_form(html: str, **values) -> dict:
-    """The user edit form as rendered (typed values included), with ``values`` changed."""
-    data = {
-        "csrf_token": token(html),
-        "version": form_version(html),
-        "display_name": input_value(html, "display_name"),
-        "agency_id": selected(html, "agency_id")[0],
-        "extra_agency_ids": selected(html, "extra_agency_ids"),
-        "role_ids": selected(html, "role_ids"),
-        "active": "y",
-    }
-    data.update(values)
-    return data
 
 
 def test_user_edit_second_saver_sees_the_difference_and_keeps_what_they_typed(app, as_user):
