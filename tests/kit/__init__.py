@@ -21,6 +21,9 @@ Records (``tests.kit.records``)
     (what a rolled-back action must leave as it was), ``count_commits``; core's models that
     ``core.api`` does not export: ``AuditEvent``, ``TimelineEntry``, ``Attachment``,
     ``Document``, ``AssignmentSlip``, ``Reminder``.
+Evaluation figures (``tests.kit.evaluation``)
+    ``EVALUATOR``, ``computed_period`` (a period of the last thirty days, computed),
+    ``figure_row`` (a module's figure on a department page: hook ``evaluation.facts``).
 Jobs (``tests.kit.jobs``)
     ``run_jobs(app, *ids)`` (the scheduler's jobs, once, as ``flask scheduler run`` runs them).
 Pages (``tests.kit.pages``)
@@ -31,6 +34,7 @@ Pages (``tests.kit.pages``)
 
 from __future__ import annotations
 
+from tests.kit.evaluation import EVALUATOR, computed_period, figure_row
 from tests.kit.installing import install, install_module, lazy_module, purge, uninstall
 from tests.kit.jobs import run_jobs
 from tests.kit.matters import (
@@ -87,6 +91,7 @@ from tests.kit.users import PASSWORD, USERS, add_user, add_users, agency, as_, u
 
 __all__ = [
     "CJK",
+    "EVALUATOR",
     "OPINION",
     "OTHER_ID",
     "PASSWORD",
@@ -111,11 +116,13 @@ __all__ = [
     "audit_events",
     "category",
     "chinese_left",
+    "computed_period",
     "count_commits",
     "csrf_token",
     "database_state",
     "detached",
     "documents",
+    "figure_row",
     "form_token",
     "fresh",
     "id_number",

@@ -9,18 +9,22 @@ from datetime import timedelta
 import pytest
 
 from core.api import today
-from tests.kit import agency, as_, csrf_token, install_module, post_on_page, uninstall
+from tests.kit import (
+    EVALUATOR,
+    agency,
+    as_,
+    computed_period,
+    figure_row,
+    install_module,
+    post_on_page,
+    uninstall,
+)
 
 from .hearing_kit import hearing, matter, matter_at, panelist, plan, services, setup, time_passes
 
 pytestmark = pytest.mark.both_databases
-ROW = 'data-code="hearing_concluded"'
-EVALUATOR = {"evaluator": ("考核员", "evaluator", "XFJ")}
-
-
-def _row(html: str) -> str:
-    start = html.index(ROW)
-    return html[start : html.index("</tr>", start)]
+ROW_CODE = "hearing_concluded"
+ROW = f'data-code="{ROW_CODE}"'
 
 
 def _heard(mid: int, conclude: bool) -> None:
@@ -54,21 +58,9 @@ def test_hearings_concluded_is_an_evaluation_figure_while_hearings_is_installed(
         numbers = {k: matter(v).number for k, v in ids.items()}
         unit = agency("COMM").id
     ev = as_user("evaluator")
-    resp = ev.post(
-        "/evaluation/new",
-        data={
-            "csrf_token": csrf_token(ev, "/evaluation/"),
-            "period_type": "custom",
-            "name": "近三十日",
-            "starts_on": (today() - timedelta(days=30)).isoformat(),
-            "ends_on": today().isoformat(),
-        },
-    )
-    assert resp.status_code == 302, resp.get_data(as_text=True)
-    page = resp.headers["Location"]
-    assert post_on_page(ev, page, "compute").status_code == 302
+    page = computed_period(ev)
     department = f"{page}/agency/{unit}"
-    row = _row(ev.get(department).get_data(as_text=True))
+    row = figure_row(ev.get(department).get_data(as_text=True), ROW_CODE)
     # Of the two matters heard, one has its conclusion: 1/2.
     assert "听证审结率" in row and "50.00%" in row and ">1</a>/<a" in row and ">2</a>)" in row
     listed = ev.get(f"{department}/hearing_concluded/numerator").get_data(as_text=True)

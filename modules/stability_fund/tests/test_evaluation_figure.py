@@ -4,9 +4,6 @@ figure is SQL over the fund's tables (dates and 销号 times)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from core.api import today
 from modules.stability_fund.tests.fund import (
     STAFF,
     add_budget,
@@ -18,9 +15,11 @@ from modules.stability_fund.tests.fund import (
     undertake,
 )
 from tests.kit import (
+    EVALUATOR,
     agency,
     as_,
-    csrf_token,
+    computed_period,
+    figure_row,
     fresh,
     install_module,
     matter_in,
@@ -28,13 +27,8 @@ from tests.kit import (
     uninstall,
 )
 
-ROW = 'data-code="relief_closure"'
-EVALUATOR = {"evaluator": ("考核员", "evaluator", "XFJ")}
-
-
-def _row(html: str) -> str:
-    start = html.index(ROW)
-    return html[start : html.index("</tr>", start)]
+ROW_CODE = "relief_closure"
+ROW = f'data-code="{ROW_CODE}"'
 
 
 def test_relief_closure_is_an_evaluation_figure_while_the_fund_is_installed(app, as_user):
@@ -55,21 +49,9 @@ def test_relief_closure_is_an_evaluation_figure_while_the_fund_is_installed(app,
         numbers = {k: fresh(v).number for k, v in ids.items()}
         cjj = agency("CJJ").id
     ev = as_user("evaluator")
-    resp = ev.post(
-        "/evaluation/new",
-        data={
-            "csrf_token": csrf_token(ev, "/evaluation/"),
-            "period_type": "custom",
-            "name": "近三十日",
-            "starts_on": (today() - timedelta(days=30)).isoformat(),
-            "ends_on": today().isoformat(),
-        },
-    )
-    assert resp.status_code == 302, resp.get_data(as_text=True)
-    page = resp.headers["Location"]
-    assert post_on_page(ev, page, "compute").status_code == 302
+    page = computed_period(ev)
     department = f"{page}/agency/{cjj}"
-    row = _row(ev.get(department).get_data(as_text=True))
+    row = figure_row(ev.get(department).get_data(as_text=True), ROW_CODE)
     # Of the two matters whose relief was paid, one was struck off (销号): 1/2, not scored.
     assert "救助化解销号率" in row and "50.00%" in row and ">1</a>/<a" in row and ">2</a>)" in row
     listed = ev.get(f"{department}/relief_closure/numerator").get_data(as_text=True)
