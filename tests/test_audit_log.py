@@ -71,13 +71,13 @@ def test_a_reader_limited_to_their_agencies_sees_only_their_part_of_the_log(app,
         step(kept.id, "supervisor", "forward", agency_id=agency("CJJ").id)
         other = register()  # stays the bureau's
         numbers = (kept.number, other.number)
-        record("handler.note", summary="住建局承办人的操作", actor=None, object_type="X")
+        record("calendar.note", summary="系统对他处记录的操作", actor=None, object_type="X")
         db.session.commit()
     as_user("handler").get("/cases/queue")  # the housing bureau's handler logs in: theirs
     page = as_user("cjj_auditor").get("/admin/audit").get_data(as_text=True)
     assert numbers[0] in page  # the matter forwarded to them: its registration and forwarding
     assert numbers[1] not in page  # the bureau's own matter
     assert "<code>login.success</code>" in page  # the handler's (and their own) logins
-    assert "住建局承办人的操作" not in page  # the system's event on no record of theirs
+    assert "系统对他处记录的操作" not in page  # the system's event on no record of theirs
     everything = as_user("auditor").get("/admin/audit").get_data(as_text=True)
     assert numbers[0] in everything and numbers[1] in everything
